@@ -1,0 +1,21 @@
+"""symgrav: symbolic-numeric band geometry of spin responses.
+
+Implements Shitade, Daido and Yanase, "Theory of spin magnetic quadrupole
+moment and temperature-gradient-induced magnetization": the spin-velocity
+Berry curvature and spin magnetic moment (Eqs. 8b, 8c), the magnetoelectric
+susceptibility (19a), the spin magnetic quadrupole moment (8a), the Kubo and
+corrected gravito-magnetoelectric susceptibilities (19b, 20) and the Mott
+relation (21).
+"""
+
+from .errors import SymgravError, SymgravWarning
+from .model import Model
+from .geometry import (bands, berry_curvature, magnetic_moment, spin_berry_curvature,
+                       spin_magnetic_moment)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Model", "SymgravError", "SymgravWarning", "bands", "berry_curvature",
+    "magnetic_moment", "spin_berry_curvature", "spin_magnetic_moment", "__version__",
+]

@@ -1,0 +1,48 @@
+"""Command-line interface: ``symgrav SUBCOMMAND ...`` (also ``python -m symgrav``).
+
+Each subcommand lives in its own module ``symgrav/commands/<name>.py`` with
+``add_parser(subparsers)`` and ``run(args) -> int``.  Errors a user can fix
+(:class:`SymgravError`) are printed as one line and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from . import __version__
+from .errors import SymgravError
+
+#: subcommand modules under symgrav.commands, in the order shown by --help
+COMMANDS = ("derive",)
+
+
+def build_parser():
+    """The argparse parser of the ``symgrav`` command with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="symgrav",
+        description="Band geometry of spin responses (spin MQM, gravito-ME effect).")
+    parser.add_argument("--version", action="version", version=f"symgrav {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"symgrav.commands.{name}")
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv=None):
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except SymgravError as exc:
+        print(f"symgrav: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("symgrav: interrupted", file=sys.stderr)
+        return 130

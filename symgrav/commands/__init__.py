@@ -1,0 +1,1 @@
+"""Subcommands of the ``symgrav`` command line, one module each."""

@@ -1,0 +1,238 @@
+"""The :class:`Model` container: a Bloch Hamiltonian, its momenta and spin operators.
+
+All free symbols of a Hamiltonian are parameters of a Hermitian matrix and are
+treated as real.  Internally every symbol without a ``real`` assumption is
+replaced by a real symbol of the same name; results are mapped back to the
+user's own symbols before they are returned (see :meth:`Model.to_user`).
+"""
+
+from __future__ import annotations
+
+import random
+from functools import cached_property
+
+import mpmath
+import sympy as sp
+
+from .errors import SymgravError
+
+AXES = ("x", "y", "z")
+
+#: Pauli matrices sigma_x, sigma_y, sigma_z.
+PAULI = (
+    sp.Matrix([[0, 1], [1, 0]]),
+    sp.Matrix([[0, -sp.I], [sp.I, 0]]),
+    sp.Matrix([[1, 0], [0, -1]]),
+)
+
+
+def _as_matrix(obj, what):
+    try:
+        mat = sp.Matrix(obj)
+    except Exception as exc:  # sympy raises many types for bad input
+        raise SymgravError(f"{what} is not a matrix: {exc}") from None
+    return mat
+
+
+def _numerically_zero(mat, symbols, trials=3, dps=30):
+    """True when every entry of ``mat`` vanishes at random real points."""
+    rng = random.Random(20240310)
+    syms = sorted(symbols, key=lambda s: s.name)
+    with mpmath.workdps(dps):
+        for _ in range(trials):
+            point = {s: sp.Float(rng.uniform(0.3, 1.7), dps) for s in syms}
+            for entry in mat:
+                val = sp.N(entry.xreplace(point), dps)
+                if not val.is_number:
+                    return False
+                if abs(complex(val)) > 1e-20:
+                    return False
+    return True
+
+
+def _is_zero_matrix(mat, symbols):
+    expanded = mat.applyfunc(sp.expand)
+    if all(e == 0 for e in expanded):
+        return True
+    return _numerically_zero(expanded, symbols)
+
+
+def axis_index(name, what="axis"):
+    """Index 0, 1, 2 of an axis given as ``"x"``, ``"y"``, ``"z"`` (or 0, 1, 2)."""
+    if isinstance(name, int) and not isinstance(name, bool) and 0 <= name < 3:
+        return name
+    if isinstance(name, str) and name in AXES:
+        return AXES.index(name)
+    raise SymgravError(f"{what} must be one of 'x', 'y', 'z'; got {name!r}")
+
+
+class Model:
+    """A Bloch Hamiltonian H(p) with its momenta, hbar and spin operators.
+
+    Parameters
+    ----------
+    H : sympy.Matrix or nested list
+        N x N Hermitian matrix in the momentum symbols and free parameters
+        (the H(p) of Eq. 22 and of Sec. II of the paper).
+    momenta : sequence of sympy.Symbol
+        One, two or three momentum symbols; axis x, y, z in that order.
+    hbar : sympy.Symbol or number, optional
+        Reduced Planck constant appearing in Eqs. (8b), (8c) and (24).
+    spin : sequence of three N x N Hermitian matrices, optional
+        Spin operators s_x, s_y, s_z.  Default (hbar/2) sigma for N = 2;
+        required for any other N.
+    lattice : bool, optional
+        True declares a 2 pi-periodic Bloch Hamiltonian integrated over
+        [-pi, pi)^d (lattice constant 1, hbar = 1 in the measure).
+    name : str, optional
+        A label used in output files and derivation sheets.
+    parameters : dict, optional
+        Default numeric values of the free parameters (as in a model file).
+
+    Raises
+    ------
+    SymgravError
+        Non-square or non-Hermitian H, spin of the wrong shape or not
+        Hermitian, momenta that are not symbols, N != 2 without spin.
+    """
+
+    def __init__(self, H, momenta, hbar=1, spin=None, lattice=False, name=None,
+                 parameters=None):
+        H = _as_matrix(H, "H")
+        if H.rows != H.cols:
+            raise SymgravError(f"H must be square; got a {H.rows}x{H.cols} matrix")
+        if H.rows < 1:
+            raise SymgravError("H is empty")
+        if isinstance(momenta, (sp.Symbol, str)):
+            momenta = (momenta,)
+        momenta = tuple(momenta)
+        if not 1 <= len(momenta) <= 3:
+            raise SymgravError(f"give 1, 2 or 3 momentum symbols; got {len(momenta)}")
+        for p in momenta:
+            if not isinstance(p, sp.Symbol):
+                raise SymgravError(
+                    f"momenta must be sympy Symbols; got {p!r} of type {type(p).__name__}")
+        if len(set(momenta)) != len(momenta):
+            raise SymgravError(f"momentum symbols repeat: {momenta}")
+        hbar = sp.sympify(hbar)
+        if not (isinstance(hbar, sp.Symbol) or (hbar.is_number and hbar.is_positive)):
+            raise SymgravError(f"hbar must be a symbol or a positive number; got {hbar}")
+        for entry in H:
+            if entry.has(sp.core.function.AppliedUndef):
+                raise SymgravError(f"H contains an undefined function: {entry}")
+        if any(isinstance(e, sp.MatrixBase) for e in H):
+            raise SymgravError("H entries must be scalars")
+
+        self.N = H.rows
+        self.H = H
+        self.momenta = momenta
+        self.hbar = hbar
+        self.lattice = bool(lattice)
+        self.name = name or "model"
+        self.dim = len(momenta)
+
+        if spin is None:
+            if self.N != 2:
+                raise SymgravError(
+                    f"H is {self.N}x{self.N}: give the three spin matrices "
+                    "(default (hbar/2) sigma exists only for 2x2 models)")
+            spin = tuple(hbar / 2 * s for s in PAULI)
+        else:
+            spin = tuple(spin)
+            if len(spin) != 3:
+                raise SymgravError(f"spin must be three matrices (s_x, s_y, s_z); got {len(spin)}")
+            spin = tuple(_as_matrix(s, f"spin[{k}]") for k, s in enumerate(spin))
+            for k, s in enumerate(spin):
+                if s.shape != H.shape:
+                    raise SymgravError(
+                        f"spin matrix s_{AXES[k]} has shape {s.shape}, H has shape {H.shape}")
+                if any(m in s.free_symbols for m in momenta):
+                    raise SymgravError(f"spin matrix s_{AXES[k]} depends on momentum")
+        self.spin = spin
+
+        # Real copies of every free symbol, for Hermiticity and the algebra.
+        free = set(H.free_symbols) | {hbar} - {sp.Integer(1)}
+        for s in spin:
+            free |= s.free_symbols
+        free |= set(momenta)
+        free = {s for s in free if isinstance(s, sp.Symbol)}
+        self._to_real = {}
+        for s in free:
+            if s.is_real:
+                continue
+            self._to_real[s] = sp.Symbol(s.name, real=True)
+        self._to_user = {v: k for k, v in self._to_real.items()}
+        names = [s.name for s in free]
+        dup = {n for n in names if names.count(n) > 1}
+        if dup:
+            raise SymgravError(f"two different symbols share the name(s) {sorted(dup)}")
+
+        self._H = H.xreplace(self._to_real)
+        self._spin = tuple(s.xreplace(self._to_real) for s in spin)
+        self._momenta = tuple(self._to_real.get(p, p) for p in momenta)
+        self._hbar = hbar.xreplace(self._to_real)
+        real_free = {self._to_real.get(s, s) for s in free}
+        if not _is_zero_matrix(self._H - self._H.H, real_free):
+            raise SymgravError("H is not Hermitian for real parameters and momenta")
+        for k, s in enumerate(self._spin):
+            if not _is_zero_matrix(s - s.H, real_free):
+                raise SymgravError(f"spin matrix s_{AXES[k]} is not Hermitian")
+
+        self.parameters = tuple(sorted((s for s in free if s not in momenta),
+                                       key=lambda s: s.name))
+        self.defaults = {}
+        if parameters:
+            by_name = {s.name: s for s in self.parameters}
+            for key, value in dict(parameters).items():
+                name = key.name if isinstance(key, sp.Symbol) else str(key)
+                if name not in by_name:
+                    raise SymgravError(
+                        f"default given for unknown parameter {name!r}; "
+                        f"parameters are {sorted(by_name)}")
+                self.defaults[name] = value
+
+    # -- symbol bookkeeping -------------------------------------------------
+    def to_user(self, expr):
+        """Map an expression in internal real symbols back to the user's symbols."""
+        return sp.sympify(expr).xreplace(self._to_user)
+
+    def to_internal(self, expr):
+        """Map an expression in the user's symbols to the internal real symbols."""
+        return sp.sympify(expr).xreplace(self._to_real)
+
+    def symbol(self, name_or_symbol):
+        """The model's internal (real) symbol for a name or a user symbol."""
+        if isinstance(name_or_symbol, sp.Symbol):
+            sym = self._to_real.get(name_or_symbol, name_or_symbol)
+            if sym in self._all_symbols:
+                return sym
+            name = name_or_symbol.name
+        else:
+            name = str(name_or_symbol)
+        for s in self._all_symbols:
+            if s.name == name:
+                return s
+        raise SymgravError(
+            f"unknown symbol {name!r}; the model has {sorted(x.name for x in self._all_symbols)}")
+
+    @cached_property
+    def _all_symbols(self):
+        syms = set(self._H.free_symbols) | set(self._momenta)
+        if isinstance(self._hbar, sp.Symbol):
+            syms.add(self._hbar)
+        for s in self._spin:
+            syms |= s.free_symbols
+        return frozenset(syms)
+
+    def momentum(self, axis):
+        """Internal momentum symbol of axis ``"x"``, ``"y"`` or ``"z"``."""
+        k = axis_index(axis, "momentum axis i")
+        if k >= self.dim:
+            raise SymgravError(
+                f"momentum axis {AXES[k]!r} does not exist in a {self.dim}D model "
+                f"(momenta {[p.name for p in self.momenta]})")
+        return self._momenta[k]
+
+    def __repr__(self):
+        return (f"Model(name={self.name!r}, N={self.N}, momenta={[p.name for p in self.momenta]}, "
+                f"hbar={self.hbar}, lattice={self.lattice})")
