@@ -1,0 +1,1 @@
+"""Numeric evaluation at arbitrary precision: band data, statistics, quadrature."""

@@ -1,0 +1,217 @@
+"""Numeric band data at a momentum: energies, gradients, Omega (8b) and m (8c).
+
+:func:`numeric_geometry` turns a :class:`~symgrav.Model` into callables.
+Where :mod:`symgrav.geometry` has closed forms, they are lambdified (mpmath
+and numpy) with an explicit argument list: the momenta in the model's order,
+then the parameters sorted by name.  Otherwise the sums over states of
+Eqs. (8b), (8c) are evaluated numerically at each momentum at the working
+precision (mpmath ``eigh``), with Hellmann-Feynman band gradients.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import mpmath as mp
+import numpy as np
+import sympy as sp
+
+from ..errors import SymgravError, SymgravWarning
+from ..geometry import _spin_geometry, _structure
+from ..model import AXES, Model, axis_index
+
+
+def parameter_values(model, params, dps):
+    """Check ``params`` against the model and convert the values to mpf.
+
+    Every free parameter (including a symbolic hbar) needs a value; unknown
+    names are an error.  Values may be int, float, str or mpf.
+
+    Returns
+    -------
+    dict
+        name -> mpf, evaluated at ``dps`` digits.
+    """
+    params = dict(params or {})
+    names = {s.name for s in model.parameters}
+    given = {}
+    for key, value in params.items():
+        name = key.name if isinstance(key, sp.Symbol) else str(key)
+        if name not in names:
+            raise SymgravError(
+                f"unknown parameter {name!r}; the model's parameters are {sorted(names)}")
+        given[name] = value
+    missing = sorted(names - set(given))
+    if missing:
+        raise SymgravError(f"no value given for parameter(s) {missing}")
+    out = {}
+    with mp.workdps(dps):
+        for name, value in given.items():
+            try:
+                if isinstance(value, (sp.Basic,)):
+                    value = str(sp.N(value, dps + 5))
+                val = mp.mpf(value)
+            except (TypeError, ValueError):
+                raise SymgravError(f"parameter {name} = {value!r} is not a real number") from None
+            if not mp.isfinite(val):
+                raise SymgravError(f"parameter {name} = {value!r} is not finite")
+            out[name] = val
+    return out
+
+
+class BandData:
+    """Numeric band energies, gradients and spin geometry of one model.
+
+    Built by :func:`numeric_geometry`; see there.
+
+    Attributes
+    ----------
+    nbands, dim : int
+    closed_form : bool
+        True when lambdified closed forms are used, False for the numeric
+        sum over states.
+    hbar : mpf
+    """
+
+    def __init__(self, model, params, a, i, dps):
+        self.model = model
+        self.a, self.i = AXES[axis_index(a, "spin component a")], AXES[axis_index(i, "momentum axis i")]
+        model.momentum(self.i)
+        self.dps = dps
+        self.values = parameter_values(model, params, dps)
+        self.dim = model.dim
+        self.nbands = model.N
+        self._pnames = sorted(self.values)
+        psyms = [model.symbol(n) for n in self._pnames]
+        self._args = list(model._momenta) + psyms
+        self._pvals = [self.values[n] for n in self._pnames]
+        hb = model._hbar
+        with mp.workdps(dps):
+            self.hbar = mp.mpf(self.values[hb.name]) if isinstance(hb, sp.Symbol) else \
+                mp.mpf(str(sp.N(hb, dps + 5)))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SymgravWarning)
+                om, mm, _, _, _ = _spin_geometry(model, self.a, self.i)
+                st = _structure(model)
+                eps = [st.energy(n) for n in range(len(st.bands))]
+            self.closed_form = True
+        except SymgravError:
+            self.closed_form = False
+        if self.closed_form:
+            grads = [e.diff(p) for e in eps for p in model._momenta]
+            exprs = list(eps) + grads + list(om) + list(mm)
+            self._mp = sp.lambdify(self._args, exprs, modules="mpmath", cse=True)
+            self._np = sp.lambdify(self._args, exprs, modules="numpy", cse=True)
+        else:
+            H = model._H
+            mats = [H] + [H.diff(p) for p in model._momenta] + [model._spin[axis_index(self.a)]]
+            self._mats_mp = sp.lambdify(self._args, mats, modules="mpmath", cse=True)
+            self._mats_np = sp.lambdify(self._args, mats, modules="numpy", cse=True)
+        self._iv = axis_index(self.i)
+
+    # ------------------------------------------------------------------
+    def at(self, k):
+        """Band data at momentum ``k`` (sequence of mpf, length dim).
+
+        Returns
+        -------
+        eps, grad, omega, moment : lists over bands
+            Energies, gradients (list of dim mpf per band), Omega_{an}^i
+            (Eq. 8b) and m_{an}^i (Eq. 8c).
+        """
+        if self.closed_form:
+            vals = self._mp(*k, *self._pvals)
+            N, d = self.nbands, self.dim
+            eps = vals[:N]
+            grads = [vals[N + n * d: N + (n + 1) * d] for n in range(N)]
+            om = vals[N + N * d: 2 * N + N * d]
+            mm = vals[2 * N + N * d:]
+            return eps, grads, om, mm
+        return self._sum_over_states(k)
+
+    def _sum_over_states(self, k):
+        mats = self._mats_mp(*k, *self._pvals)
+        H = mp.matrix(mats[0])
+        dH = [mp.matrix(m) for m in mats[1:1 + self.dim]]
+        S = mp.matrix(mats[-1])
+        E, Q = mp.eighe(H) if hasattr(mp, "eighe") else mp.eigh(H)
+        N = self.nbands
+        cols = [Q[:, n] for n in range(N)]
+        vmat = [[(cols[n].H * dH[self._iv] * cols[m])[0] for m in range(N)] for n in range(N)]
+        smat = [[(cols[n].H * S * cols[m])[0] for m in range(N)] for n in range(N)]
+        grads = [[mp.re((cols[n].H * dH[j] * cols[n])[0]) for j in range(self.dim)]
+                 for n in range(N)]
+        tol = mp.mpf(10) ** (-(self.dps // 2))
+        scale = max(mp.mpf(1), max(abs(e) for e in E))
+        om, mm = [], []
+        for n in range(N):
+            o = mp.mpf(0)
+            m_ = mp.mpf(0)
+            for m in range(N):
+                if m == n:
+                    continue
+                x = mp.im(vmat[n][m] * smat[m][n])
+                gap = E[n] - E[m]
+                if abs(gap) < tol * scale:
+                    if abs(vmat[n][m]) * abs(smat[m][n]) < tol * scale:
+                        continue
+                    raise SymgravError(
+                        f"bands {n} and {m} are degenerate at k = {[mp.nstr(c, 8) for c in k]} "
+                        "and coupled by v and s: Omega (8b) and m (8c) are singular there")
+                o += -2 * self.hbar * x / gap ** 2
+                m_ += self.hbar * x / gap
+            om.append(o)
+            mm.append(m_)
+        return list(E), grads, om, mm
+
+    def energies_np(self, K):
+        """Band energies (N, npoints) in double precision at momenta K (dim, npoints)."""
+        K = [np.asarray(c, dtype=float) for c in K]
+        pv = [float(v) for v in self._pvals]
+        if self.closed_form:
+            vals = self._np(*K, *pv)
+            N, d = self.nbands, self.dim
+            eps = [np.broadcast_to(np.asarray(v, dtype=float), K[0].shape) for v in vals[:N]]
+            grads = [[np.broadcast_to(np.asarray(vals[N + n * d + j], dtype=float), K[0].shape)
+                      for j in range(d)] for n in range(N)]
+            return np.array(eps), np.array(grads)
+        npts = K[0].size
+        eps = np.empty((self.nbands, npts))
+        grads = np.empty((self.nbands, self.dim, npts))
+        for q in range(npts):
+            mats = self._mats_np(*[c.flat[q] for c in K], *pv)
+            H = np.array(mats[0], dtype=complex)
+            E, U = np.linalg.eigh(H)
+            eps[:, q] = E
+            for j in range(self.dim):
+                dH = np.array(mats[1 + j], dtype=complex)
+                grads[:, j, q] = np.real(np.einsum("in,ij,jn->n", U.conj(), dH, U))
+        return eps, grads
+
+
+def numeric_geometry(model, params, a="x", i="x", dps=30):
+    """Numeric callables for the band data of Eqs. (8b), (8c) at given parameters.
+
+    The symbolic results of :func:`symgrav.spin_berry_curvature` and
+    :func:`symgrav.spin_magnetic_moment` are lambdified where they exist;
+    otherwise the sums over states are evaluated numerically per momentum.
+
+    Parameters
+    ----------
+    model : Model
+    params : dict
+        A value for every free parameter (name or symbol -> number/str/mpf).
+    a, i : {"x", "y", "z"}
+        Spin and momentum components.
+    dps : int
+        Working precision in decimal digits (>= 15).
+
+    Returns
+    -------
+    BandData
+        ``.at(k)`` gives (energies, gradients, Omega, m) at momentum k.
+    """
+    if not isinstance(model, Model):
+        raise SymgravError(f"expected a symgrav.Model; got {type(model).__name__}")
+    return BandData(model, params, a, i, dps)

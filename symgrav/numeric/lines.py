@@ -1,0 +1,272 @@
+"""Integration along one line of momentum space, split where the physics is.
+
+A line is a radial ray p = t * n (t >= 0) of a continuum model or a
+Brillouin-zone line k = k0 + t * e_x (t in [-pi, pi)) of a lattice model.
+On each line the band extrema and the Fermi points (roots of
+epsilon_n(t) = mu) are located: a double-precision scan brackets them and a
+safeguarded Newton / Illinois iteration refines them at the working
+precision.  The line integral is then split at these points, with pieces
+graded geometrically towards each Fermi point on the thermal scale T/|v_F|,
+so that steps and peaks of width T are resolved at any T.
+"""
+
+from __future__ import annotations
+
+import mpmath as mp
+import numpy as np
+
+from ..errors import SymgravError
+
+#: number of components integrated together: alpha, T beta~, M, M~, T beta
+NCOMP = 5
+
+
+class Line:
+    """A line in momentum space with its measure.
+
+    Parameters
+    ----------
+    origin, direction : tuple of mpf
+        k(t) = origin + t * direction.
+    weight : mpf
+        Angular / transverse weight times the measure 1/(2 pi hbar)^d.
+    power : int
+        Radial Jacobian t**power (continuum rays); 0 for lattice lines.
+    periodic : bool
+        True for a lattice line t in [-pi, pi).
+    """
+
+    def __init__(self, origin, direction, weight, power=0, periodic=False):
+        self.origin = tuple(origin)
+        self.direction = tuple(direction)
+        self.weight = weight
+        self.power = power
+        self.periodic = periodic
+
+    def point(self, t):
+        return tuple(o + t * d for o, d in zip(self.origin, self.direction))
+
+
+def _slope(grad, direction):
+    return sum(g * d for g, d in zip(grad, direction))
+
+
+def _scan_points(line, t_hi):
+    if line.periodic:
+        return np.linspace(-np.pi, np.pi, 513)
+    lin = np.linspace(0.0, t_hi, 1025)
+    geo = np.geomspace(t_hi * 1e-9, t_hi, 257)
+    return np.unique(np.concatenate([lin, geo]))
+
+
+def _np_bands(bd, line, ts):
+    K = [float(o) + ts * float(d) for o, d in zip(line.origin, line.direction)]
+    eps, grads = bd.energies_np(K)
+    slope = np.einsum("njq,j->nq", grads, np.array([float(d) for d in line.direction]))
+    return eps, slope
+
+
+def radial_extent(bd, line, mu, margin):
+    """Smallest t_hi (a power of two) beyond which every band lies above mu + margin.
+
+    Raises
+    ------
+    SymgravError
+        When some band stays below mu + margin out to |p| ~ 1e18: the
+        occupied band is unbounded (below, or never rises above mu).
+    """
+    mu_f, margin_f = float(mu), float(margin)
+    t = 1.0
+    for _ in range(64):
+        ts = np.array([t, 2 * t, 4 * t, 8 * t])
+        eps, slope = _np_bands(bd, line, ts)
+        ok = np.all(eps - mu_f > margin_f + 1e-12 * abs(mu_f)) and np.all(slope > 0)
+        if ok and np.all(np.diff(eps, axis=1) > 0):
+            return mp.mpf(t)
+        t *= 2
+    low = int(np.argmin(eps[:, -1]))
+    raise SymgravError(
+        f"band {low} does not rise above the chemical potential as |p| grows "
+        f"(epsilon = {eps[low, -1]:.4g} at |p| = {t:.3g}): the occupied states are "
+        "unbounded, so the Fermi-sea integrals diverge")
+
+
+def _newton_root(fun, a, b, fa, fb, tol):
+    """Root of fun in [a, b] with fa, fb of opposite sign; fun(t) -> (value, slope)."""
+    x = (a + b) / 2
+    for _ in range(200):
+        fx, dx = fun(x)
+        if fx == 0:
+            return x
+        if (fx < 0) == (fa < 0):
+            a, fa = x, fx
+        else:
+            b, fb = x, fx
+        step_ok = dx != 0
+        if step_ok:
+            nx = x - fx / dx
+            step_ok = a < nx < b
+        if not step_ok:
+            nx = (a + b) / 2
+        if abs(nx - x) <= tol * (1 + abs(nx)) or b - a <= tol * (1 + abs(x)):
+            return nx
+        x = nx
+    return x
+
+
+def _illinois(fun, a, b, fa, fb, tol):
+    """Root of a scalar function bracketed in [a, b] (Illinois false position)."""
+    side = 0
+    for _ in range(400):
+        c = (a * fb - b * fa) / (fb - fa)
+        fc = fun(c)
+        if fc == 0 or abs(b - a) <= tol * (1 + abs(c)):
+            return c
+        if (fc < 0) == (fb < 0):
+            b, fb = c, fc
+            if side == -1:
+                fa /= 2
+            side = -1
+        else:
+            a, fa = c, fc
+            if side == 1:
+                fb /= 2
+            side = 1
+    return (a + b) / 2
+
+
+class LineFeatures:
+    """Band extrema and Fermi points of every band on one line.
+
+    Attributes
+    ----------
+    lo, hi : mpf
+        Integration range of t.
+    fermi : list of (t, band, slope)
+        Fermi points with the band index and d epsilon / dt there.
+    extrema : list of (t, band, energy)
+        Interior band extrema.
+    emin : mpf
+        Lowest band energy found on the line.
+    """
+
+    def __init__(self, bd, line, mu, margin):
+        self.line = line
+        tol = mp.mpf(10) ** (-(mp.mp.dps - 3))
+        if line.periodic:
+            self.lo, self.hi = -mp.pi, mp.pi
+        else:
+            self.lo = mp.mpf(0)
+            self.hi = radial_extent(bd, line, mu, margin)
+        ts = _scan_points(line, float(self.hi))
+        eps_np, slope_np = _np_bands(bd, line, ts)
+        ts_mp = [mp.mpf(float(t)) for t in ts]
+        if line.periodic:
+            ts_mp[0], ts_mp[-1] = -mp.pi, mp.pi
+        else:
+            ts_mp[-1] = self.hi
+
+        def energy(n, t):
+            e, g, _, _ = bd.at(line.point(t))
+            return e[n] - mu, _slope(g[n], line.direction)
+
+        self.extrema, self.fermi = [], []
+        emin = mp.inf
+        for n in range(bd.nbands):
+            # extrema: sign changes of the slope
+            ends = [ts_mp[0]]
+            s = slope_np[n]
+            for q in range(len(ts) - 1):
+                if s[q] == 0 and 0 < q:
+                    ends.append(ts_mp[q])
+                elif s[q] * s[q + 1] < 0:
+                    a, b = ts_mp[q], ts_mp[q + 1]
+                    fa, fb = energy(n, a)[1], energy(n, b)[1]
+                    if fa * fb < 0:
+                        c = _illinois(lambda t: energy(n, t)[1], a, b, fa, fb, tol)
+                    else:
+                        c = a if abs(fa) < abs(fb) else b
+                    ends.append(c)
+                    self.extrema.append((c, n, energy(n, c)[0] + mu))
+            ends.append(ts_mp[-1])
+            vals = [energy(n, t) for t in ends]
+            emin = min([emin] + [v[0] + mu for v in vals])
+            for (a, (fa, _)), (b, (fb, _)) in zip(zip(ends, vals), zip(ends[1:], vals[1:])):
+                if fa == 0:
+                    self.fermi.append((a, n, energy(n, a)[1]))
+                if fa * fb < 0:
+                    r = _newton_root(lambda t: energy(n, t), a, b, fa, fb, tol)
+                    self.fermi.append((r, n, energy(n, r)[1]))
+            if vals[-1][0] == 0 and not line.periodic:
+                self.fermi.append((ends[-1], n, vals[-1][1]))
+        self.emin = emin
+
+    def breakpoints(self, T):
+        """Split points for the line integral at temperature T."""
+        pts = {self.lo, self.hi}
+        pts.update(t for t, _, _ in self.extrema)
+        fermi = sorted(t for t, _, _ in self.fermi)
+        pts.update(fermi)
+        if T > 0:
+            for t, _, v in self.fermi:
+                delta = T / abs(v) if v != 0 else mp.sqrt(T)
+                step = delta
+                while step < (self.hi - self.lo):
+                    for x in (t - step, t + step):
+                        if self.lo < x < self.hi:
+                            pts.add(x)
+                    step *= 2
+        return sorted(pts)
+
+
+def line_integral(bd, feats, mu, T, weights, eps):
+    """The five Fermi-sea integrals along one line (times the line weight).
+
+    Components: alpha (19a), T beta~ (19b), M (8a), M~ (B7a), T beta (20),
+    each summed over bands.
+    """
+    line = feats.line
+    power = line.power
+
+    def integrand(t):
+        e, _, om, mm = bd.at(line.point(t))
+        out = [mp.mpf(0)] * NCOMP
+        for n in range(len(e)):
+            xi = e[n] - mu
+            f, G, w, xfp = weights(xi, T)
+            o, m = om[n], mm[n]
+            out[0] += o * f
+            out[1] += (o * xi + m) * f
+            out[2] += -o * G + m * f
+            out[3] += o * xi * f + m * (f + xfp)
+            out[4] += o * w
+        if power:
+            jac = t ** power
+            out = [v * jac for v in out]
+        return out
+
+    pts = feats.breakpoints(T)
+    if line.periodic and len(pts) == 2:
+        from .quadrature import periodic_trapezoid
+        vals = periodic_trapezoid(integrand, NCOMP, eps)
+    else:
+        from .quadrature import integrate_pieces
+        vals = integrate_pieces(integrand, pts, NCOMP, eps)
+    return [v * line.weight for v in vals]
+
+
+def fermi_surface_sum(bd, feats):
+    """Sum over the Fermi points of a line of t^power Omega_n / |d epsilon_n/dt| (Eq. E1).
+
+    Returns mp.inf when a Fermi point has zero velocity (a band extremum at
+    the chemical potential, where d alpha/d mu diverges).
+    """
+    total = mp.mpf(0)
+    line = feats.line
+    for t, n, slope in feats.fermi:
+        if slope == 0:
+            return mp.inf
+        _, _, om, _ = bd.at(line.point(t))
+        jac = t ** line.power if line.power else 1
+        total += jac * om[n] / abs(slope)
+    return total * line.weight

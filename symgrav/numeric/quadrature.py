@@ -1,0 +1,142 @@
+"""Vector-valued quadrature at arbitrary precision.
+
+All susceptibilities share one integrand evaluation (band energies and
+geometry at a momentum), so the rules here integrate a *vector* of
+components at once: a globally adaptive Gauss-Legendre rule for pieces of a
+line, and a periodic trapezoid rule (exponentially convergent for smooth
+periodic integrands, as over a Brillouin zone) with node doubling.
+
+Nodes are computed by mpmath's Gauss-Legendre rule and cached by
+(degree, precision), as in mpmath.calculus.quadrature.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import mpmath as mp
+from mpmath.calculus.quadrature import GaussLegendre
+
+from ..errors import SymgravError
+
+
+@lru_cache(maxsize=32)
+def _gl_nodes(degree, prec):
+    return tuple(GaussLegendre(mp.mp).calc_nodes(degree, prec))
+
+
+def _gl(fun, a, b, degree, ncomp):
+    prec = mp.mp.prec
+    half = (b - a) / 2
+    mid = (b + a) / 2
+    acc = [mp.mpf(0)] * ncomp
+    for x, w in _gl_nodes(degree, prec):
+        vals = fun(mid + half * x)
+        for k in range(ncomp):
+            acc[k] += w * vals[k]
+    return [half * v for v in acc]
+
+
+def integrate_pieces(fun, breakpoints, ncomp, eps, degree=4, max_pieces=4000):
+    """Integrate a vector function over consecutive breakpoints, adaptively.
+
+    Each piece is integrated with Gauss-Legendre rules of 3*2^(degree-1) and
+    3*2^degree nodes; the difference is the error estimate.  Pieces whose
+    error exceeds ``eps`` times the sum of absolute piece values of that
+    component (over the whole line) are bisected until every component meets
+    the tolerance.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(t) -> sequence of ncomp mpf``.
+    breakpoints : sequence of mpf
+        Sorted interval ends; the integrand should be smooth between them.
+    ncomp : int
+    eps : mpf
+        Relative tolerance per component.
+
+    Returns
+    -------
+    list of mpf
+        The integrals of the ncomp components.
+
+    Raises
+    ------
+    SymgravError
+        When the tolerance is not met within ``max_pieces`` pieces.
+    """
+    pts = sorted(set(breakpoints))
+    todo = [(pts[k], pts[k + 1]) for k in range(len(pts) - 1) if pts[k + 1] > pts[k]]
+    done = []  # (a, b, value, err)
+    while True:
+        for a, b in todo:
+            lo = _gl(fun, a, b, degree, ncomp)
+            hi = _gl(fun, a, b, degree + 1, ncomp)
+            done.append((a, b, hi, [abs(h - l) for h, l in zip(hi, lo)]))
+        scale = [sum(abs(p[2][k]) for p in done) for k in range(ncomp)]
+        floor = [s * eps for s in scale]
+        tiny = mp.mpf(2) ** (-2 * mp.mp.prec)
+        npieces = len(done)
+        bad, keep = [], []
+        for piece in done:
+            a, b, val, err = piece
+            if any(err[k] > max(floor[k] / mp.sqrt(npieces), tiny) for k in range(ncomp)):
+                bad.append(piece)
+            else:
+                keep.append(piece)
+        if not bad:
+            break
+        if npieces + len(bad) > max_pieces:
+            raise SymgravError(
+                "adaptive quadrature did not reach the requested precision "
+                f"({len(bad)} pieces still inaccurate after {npieces}); the integrand "
+                "may be singular (degenerate bands?) or the precision too high")
+        todo = []
+        for a, b, _, _ in bad:
+            m = (a + b) / 2
+            todo += [(a, m), (m, b)]
+        done = keep
+    return [sum(p[2][k] for p in done) for k in range(ncomp)]
+
+
+def periodic_trapezoid(fun, ncomp, eps, n0=16, max_nodes=2 ** 14, period=None):
+    """Integrate a smooth periodic vector function over one period [-pi, pi).
+
+    The trapezoid rule converges exponentially for analytic periodic
+    integrands; nodes are doubled (reusing the old ones) until two successive
+    estimates agree to ``eps`` relative to the size of each component.
+
+    Raises
+    ------
+    SymgravError
+        When ``max_nodes`` nodes do not reach the tolerance.
+    """
+    period = mp.mpf(2) * mp.pi if period is None else period
+    start = -period / 2
+    n = n0
+    sums = [mp.mpf(0)] * ncomp
+    mags = [mp.mpf(0)] * ncomp
+
+    def add(t):
+        vals = fun(t)
+        for k in range(ncomp):
+            sums[k] += vals[k]
+            mags[k] += abs(vals[k])
+
+    for j in range(n):
+        add(start + period * j / n)
+    prev = [s * period / n for s in sums]
+    tiny = mp.mpf(2) ** (-2 * mp.mp.prec)
+    while n < max_nodes:
+        for j in range(n):
+            add(start + period * (2 * j + 1) / (2 * n))
+        n *= 2
+        cur = [s * period / n for s in sums]
+        size = [m * period / n for m in mags]
+        if all(abs(c - p) <= max(eps * sz, tiny) for c, p, sz in zip(cur, prev, size)):
+            return cur
+        prev = cur
+    raise SymgravError(
+        f"periodic trapezoid rule did not converge with {max_nodes} nodes; the "
+        "integrand is not smooth (a Fermi surface on a lattice at low T?)")

@@ -1,0 +1,93 @@
+"""Occupation functions of Eqs. (8a), (19), (20) and (B7a) at arbitrary precision.
+
+For an energy xi = epsilon - mu measured from the chemical potential and a
+temperature T > 0 (k_B = 1) the weights are
+
+    f(xi)                          occupation (Fermi or Bose)
+    G(xi) = int_xi^inf f(z) dz     (8a): Fermi T ln(1 + e^{-xi/T}); Bose -T ln(1 - e^{-xi/T})
+    w(xi) = xi f(xi) + G(xi)       weight of Eq. (20)
+    f'(xi) = df/dxi                (B7a)
+
+each evaluated without cancellation for either sign of xi.  T = 0 is the exact
+step-function limit: f = theta(-xi), G = -xi theta(-xi), w = 0, xi f' = 0.
+"""
+
+from __future__ import annotations
+
+import mpmath as mp
+
+from ..errors import SymgravError
+
+STATISTICS = ("fermi", "bose")
+
+
+def check_statistics(statistics):
+    """Validate a statistics name ("fermi" or "bose") and return it lower-cased."""
+    name = str(statistics).lower()
+    if name not in STATISTICS:
+        raise SymgravError(f"statistics must be 'fermi' or 'bose'; got {statistics!r}")
+    return name
+
+
+def fermi_weights(xi, T):
+    """(f, G, w, xi*f') for Fermi statistics at energy xi and temperature T.
+
+    Implements the distribution-function factors of Eqs. (8a), (19a), (19b),
+    (20) and (B7a) with f(xi) = 1/(e^{xi/T} + 1).
+
+    Parameters
+    ----------
+    xi : mpf
+        Energy measured from the chemical potential.
+    T : mpf
+        Temperature (>= 0); T = 0 gives the step-function limit.
+    """
+    if T == 0:
+        if xi < 0:
+            return mp.mpf(1), -xi, mp.mpf(0), mp.mpf(0)
+        if xi > 0:
+            return mp.mpf(0), mp.mpf(0), mp.mpf(0), mp.mpf(0)
+        return mp.mpf(0.5), mp.mpf(0), mp.mpf(0), mp.mpf(0)
+    x = xi / T
+    if x >= 0:
+        e = mp.exp(-x)
+        f = e / (1 + e)
+        one_minus_f = 1 / (1 + e)
+        G = T * mp.log1p(e)
+    else:
+        e = mp.exp(x)
+        f = 1 / (1 + e)
+        one_minus_f = e / (1 + e)
+        G = -xi + T * mp.log1p(e)
+    if x >= 0:
+        w = T * (x * f + mp.log1p(e))
+    else:
+        w = T * (mp.log1p(e) - x * one_minus_f)
+    xfp = -x * f * one_minus_f
+    return f, G, w, xfp
+
+
+def bose_weights(xi, T):
+    """(f, G, w, xi*f') for Bose statistics, f(xi) = 1/(e^{xi/T} - 1), xi > 0.
+
+    The Bose forms of Eqs. (8a) and (B7a) (upper signs in the paper); the
+    chemical potential must lie below every band, so xi > 0 everywhere.
+    """
+    if xi <= 0:
+        raise SymgravError(
+            "Bose statistics: the chemical potential lies at or above a band bottom "
+            f"(epsilon - mu = {mp.nstr(xi, 8)} <= 0); choose mu below every band")
+    if T == 0:
+        return mp.mpf(0), mp.mpf(0), mp.mpf(0), mp.mpf(0)
+    x = xi / T
+    em = mp.expm1(x)
+    f = 1 / em
+    G = -T * mp.log(-mp.expm1(-x))
+    w = xi * f + G
+    xfp = -x * (em + 1) / em ** 2
+    return f, G, w, xfp
+
+
+def weights_function(statistics):
+    """The weight function of a statistics name (see :func:`fermi_weights`)."""
+    return fermi_weights if check_statistics(statistics) == "fermi" else bose_weights

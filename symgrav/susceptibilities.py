@@ -1,0 +1,250 @@
+"""The paper's susceptibilities at arbitrary precision: Eqs. (8a), (19a,b), (20), (21), (B7a).
+
+In natural units (q = 1, g mu_B / hbar = 1; measure d^d p / (2 pi hbar)^d or
+d^d k / (2 pi)^d on a lattice), with xi = epsilon_n - mu and the weights of
+:mod:`symgrav.numeric.statistics`:
+
+    alpha     = sum_n int Omega_n f                               (19a)
+    T beta~   = sum_n int (Omega_n xi + m_n) f                     (19b)
+    M         = sum_n int (-Omega_n G + m_n f)                     (8a)
+    M~        = sum_n int (Omega_n xi f + m_n (f + xi f'))         (B7a)
+    T beta    = sum_n int Omega_n (xi f + G)                       (20)
+    Mott      = (pi^2 T^2 / 3) sum_n int Omega_n delta(mu - eps_n) (21), (E1)
+
+All five Fermi-sea integrals share one integrand evaluation.  Momentum space
+is cut into lines (radial rays of continuum models, Brillouin-zone lines of
+lattice models) integrated with Fermi points and band extrema as breakpoints
+(:mod:`symgrav.numeric.lines`).
+"""
+
+from __future__ import annotations
+
+import random
+
+import mpmath as mp
+
+from .errors import SymgravError
+from .model import Model
+from .numeric.bands import numeric_geometry
+from .numeric.lines import Line, LineFeatures, fermi_surface_sum, line_integral
+from .numeric.quadrature import integrate_pieces, periodic_trapezoid
+from .numeric.statistics import check_statistics, weights_function
+
+GUARD = 10  # extra working digits
+
+
+def to_mpf(value, what):
+    """Convert an int, float, str or mpf to mpf at the current precision."""
+    try:
+        out = mp.mpf(value)
+    except (TypeError, ValueError):
+        raise SymgravError(f"{what} = {value!r} is not a real number") from None
+    if not mp.isfinite(out):
+        raise SymgravError(f"{what} = {value!r} is not finite")
+    return out
+
+
+class Susceptibilities:
+    """Magnetoelectric and gravito-magnetoelectric susceptibilities of a model.
+
+    Parameters
+    ----------
+    model : Model
+    params : dict
+        A value for every free parameter of the model (int, float, str, mpf).
+    a : {"x", "y", "z"}
+        Spin component of the magnetization.
+    i : {"x", "y", "z"}
+        Direction of the electric field / temperature gradient.
+    dps : int
+        Decimal digits of the results (>= 15).
+    statistics : {"fermi", "bose"}
+
+    Notes
+    -----
+    Results are mpmath numbers in the natural units of PHYSICS.md.  ``T = 0``
+    is the exact step-function limit: T_beta(T=0) = 0 and
+    T_beta_kubo(T=0) = mqm(T=0).
+    """
+
+    def __init__(self, model, params, a="x", i="x", dps=30, statistics="fermi"):
+        if not isinstance(model, Model):
+            raise SymgravError(f"expected a symgrav.Model; got {type(model).__name__}")
+        if not isinstance(dps, int) or dps < 15:
+            raise SymgravError(f"dps must be an integer >= 15; got {dps!r}")
+        self.model = model
+        self.dps = dps
+        self.statistics = check_statistics(statistics)
+        self._weights = weights_function(self.statistics)
+        self._wdps = dps + GUARD
+        self.bands = numeric_geometry(model, params, a, i, self._wdps)
+        self.params = dict(self.bands.values)
+        self.a, self.i = self.bands.a, self.bands.i
+        self._cache = {}
+        with mp.workdps(self._wdps):
+            self.isotropic = (not model.lattice) and self._check_isotropic()
+
+    # -- geometry of momentum space -------------------------------------
+    def _check_isotropic(self):
+        d = self.model.dim
+        if d == 1:
+            return False
+        rng = random.Random(7)
+        tol = mp.mpf(10) ** (-(self.dps - 5))
+        for _ in range(3):
+            r = mp.mpf(rng.uniform(0.2, 2.0))
+            ref = None
+            for _ in range(3):
+                if d == 2:
+                    th = mp.mpf(rng.uniform(0, 6.28))
+                    k = (r * mp.cos(th), r * mp.sin(th))
+                else:
+                    u, ph = mp.mpf(rng.uniform(-1, 1)), mp.mpf(rng.uniform(0, 6.28))
+                    s = mp.sqrt(1 - u * u)
+                    k = (r * s * mp.cos(ph), r * s * mp.sin(ph), r * u)
+                e, _, om, mm = self.bands.at(k)
+                vals = list(e) + list(om) + list(mm)
+                if ref is None:
+                    ref = vals
+                elif any(abs(x - y) > tol * (1 + abs(y)) for x, y in zip(vals, ref)):
+                    return False
+        return True
+
+    def _measure(self):
+        d = self.model.dim
+        if self.model.lattice:
+            return 1 / (2 * mp.pi) ** d
+        return 1 / (2 * mp.pi * self.bands.hbar) ** d
+
+    def _over_lines(self, per_line, ncomp):
+        """Integrate per_line(Line) -> ncomp values over momentum space."""
+        d, meas, eps = self.model.dim, self._measure(), mp.mpf(10) ** (-(self.dps + 3))
+        zero = (mp.mpf(0),) * d
+        if self.model.lattice:
+            def line_at(*transverse):
+                return Line((mp.mpf(0),) + transverse, (1,) + (0,) * (d - 1), meas)
+            if d == 1:
+                return per_line(line_at())
+            if d == 2:
+                return periodic_trapezoid(lambda ky: per_line(line_at(ky)), ncomp, eps)
+            return periodic_trapezoid(
+                lambda kz: periodic_trapezoid(lambda ky: per_line(line_at(ky, kz)), ncomp, eps),
+                ncomp, eps)
+        if d == 1:
+            plus = per_line(Line(zero, (1,), meas))
+            minus = per_line(Line(zero, (-1,), meas))
+            return [x + y for x, y in zip(plus, minus)]
+        if self.isotropic:
+            solid = 2 * mp.pi if d == 2 else 4 * mp.pi
+            direction = (1, 0) if d == 2 else (0, 0, 1)
+            return per_line(Line(zero, direction, solid * meas, power=d - 1))
+        if d == 2:
+            return periodic_trapezoid(
+                lambda th: per_line(Line(zero, (mp.cos(th), mp.sin(th)), meas, power=1)),
+                ncomp, eps)
+
+        def shell(u):
+            s = mp.sqrt(1 - u * u)
+            return periodic_trapezoid(
+                lambda ph: per_line(Line(zero, (s * mp.cos(ph), s * mp.sin(ph), u), meas, power=2)),
+                ncomp, eps)
+        return integrate_pieces(shell, [mp.mpf(-1), mp.mpf(1)], ncomp, eps)
+
+    def _margin(self, T):
+        if T > 0:
+            return T * mp.log(10) * (self._wdps + 5)
+        return mp.mpf(10) ** (-self._wdps)
+
+    def _features(self, line, mu, T):
+        feats = LineFeatures(self.bands, line, mu, self._margin(T))
+        if self.statistics == "bose" and feats.emin <= mu:
+            raise SymgravError(
+                f"Bose statistics: mu = {mp.nstr(mu, 10)} lies above a band bottom "
+                f"(a band reaches {mp.nstr(feats.emin, 10)}); choose mu below every band")
+        return feats
+
+    # -- evaluation ------------------------------------------------------
+    def _args(self, mu, T):
+        mu = to_mpf(mu, "mu")
+        T = to_mpf(T, "T")
+        if T < 0:
+            raise SymgravError(f"temperature must be >= 0; got T = {T}")
+        return mu, T
+
+    def evaluate(self, mu, T):
+        """All five Fermi-sea integrals at (mu, T) as a dict of mpf.
+
+        Keys: ``alpha`` (19a), ``T_beta_kubo`` (19b), ``mqm`` (8a),
+        ``mqm_aux`` (B7a), ``T_beta`` (20).
+        """
+        with mp.workdps(self._wdps):
+            mu, T = self._args(mu, T)
+            key = (mu, T)
+            if key not in self._cache:
+                eps = mp.mpf(10) ** (-(self.dps + 3))
+
+                def per_line(line):
+                    feats = self._features(line, mu, T)
+                    return line_integral(self.bands, feats, mu, T, self._weights, eps)
+
+                vals = self._over_lines(per_line, 5)
+                names = ("alpha", "T_beta_kubo", "mqm", "mqm_aux", "T_beta")
+                out = dict(zip(names, vals))
+                if T == 0:
+                    out["T_beta"] = mp.mpf(0)
+                self._cache[key] = out
+            res = self._cache[key]
+        with mp.workdps(self.dps):
+            return {k: +v for k, v in res.items()}
+
+    def alpha(self, mu, T):
+        """Magnetoelectric susceptibility alpha_a^i, Eq. (19a)."""
+        return self.evaluate(mu, T)["alpha"]
+
+    def mqm(self, mu, T):
+        """Spin magnetic quadrupole moment M_a^i, Eq. (8a)."""
+        return self.evaluate(mu, T)["mqm"]
+
+    def mqm_aux(self, mu, T):
+        """Auxiliary spin MQM M~_a^i, Eq. (B7a); relation (6): M~ = d(beta M)/d beta."""
+        return self.evaluate(mu, T)["mqm_aux"]
+
+    def T_beta_kubo(self, mu, T):
+        """Kubo gravito-ME susceptibility T beta~_a^i, Eq. (19b)."""
+        return self.evaluate(mu, T)["T_beta_kubo"]
+
+    def T_beta(self, mu, T):
+        """Gravito-ME susceptibility T beta_a^i, Eq. (20) (= Eq. 18, T beta~ - M)."""
+        return self.evaluate(mu, T)["T_beta"]
+
+    def beta(self, mu, T):
+        """Gravito-ME susceptibility beta_a^i = T_beta / T (0 at T = 0), Eq. (20)."""
+        with mp.workdps(self._wdps):
+            _, Tm = self._args(mu, T)
+            tb = self.evaluate(mu, T)["T_beta"]
+            out = mp.mpf(0) if Tm == 0 else tb / Tm
+        with mp.workdps(self.dps):
+            return +out
+
+    def dalpha_dmu(self, mu):
+        """d alpha / d mu at T = 0 as a Fermi-surface integral, Eq. (E1)."""
+        with mp.workdps(self._wdps):
+            mu, _ = self._args(mu, 0)
+            eps = mp.mpf(10) ** (-(self.dps + 3))
+            del eps
+
+            def per_line(line):
+                feats = self._features(line, mu, mp.mpf(0))
+                return [fermi_surface_sum(self.bands, feats)]
+
+            val = self._over_lines(per_line, 1)[0]
+        with mp.workdps(self.dps):
+            return +val
+
+    def mott(self, mu, T):
+        """Mott value of T beta, (pi^2 T^2 / 3q) d alpha/d mu at T = 0, Eq. (21)."""
+        with mp.workdps(self._wdps):
+            _, Tm = self._args(mu, T)
+            val = mp.pi ** 2 * Tm ** 2 / 3 * self.dalpha_dmu(mu)
+        with mp.workdps(self.dps):
+            return +val
