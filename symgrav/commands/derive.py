@@ -1,0 +1,201 @@
+"""``symgrav derive MODEL``: closed-form band geometry of a model, Eqs. (8b) and (8c).
+
+Prints a readable summary (model, Hamiltonian, bands, every nonzero component
+of the spin-velocity Berry curvature Omega^i_{a n}, Eq. (8b), and of the spin
+magnetic moment m^i_{a n}, Eq. (8c)) and, with ``--latex OUT.tex``, writes the
+LaTeX derivation sheet of :func:`symgrav.printing.derivation_sheet`
+atomically.  Every problem a user can fix is a one-line
+:class:`~symgrav.errors.SymgravError` (exit status 2 through ``symgrav.cli``).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import warnings
+
+import sympy as sp
+
+from ..errors import SymgravError
+from ..model import AXES
+
+NAME = "derive"
+
+_COMPONENT = re.compile(r"^\s*([xyz])\s*,?\s*([xyz])\s*$")
+
+
+def _one_line(text):
+    """Collapse whitespace and escape control characters (no terminal tricks)."""
+    text = " ".join(str(text).split()) or "unknown error"
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
+def _builtin_names():
+    try:
+        from ..modelfile import builtin_models
+        return list(builtin_models())
+    except Exception:  # the help text must never break the command line
+        return []
+
+
+def add_parser(subparsers):
+    """Register ``derive`` on the ``symgrav`` subparsers (see :mod:`symgrav.cli`)."""
+    names = _builtin_names()
+    builtin = f" (built-in: {', '.join(names)})" if names else ""
+    parser = subparsers.add_parser(
+        NAME, help="closed-form Omega (Eq. 8b) and m (Eq. 8c) of a model",
+        description="Derive the bands, the spin-velocity Berry curvature Omega^i_{a n} "
+                    "(Eq. 8b) and the spin magnetic moment m^i_{a n} (Eq. 8c) of a model "
+                    "in closed form (Shitade, Daido, Yanase).")
+    parser.add_argument("model", metavar="MODEL",
+                        help="built-in model name or path to a .toml model file" + builtin)
+    parser.add_argument("--latex", metavar="OUT.tex",
+                        help="write the full LaTeX derivation sheet to OUT.tex (atomically)")
+    parser.add_argument("--component", metavar="AI", action="append",
+                        help="print only spin component A and momentum axis I, e.g. 'xx' "
+                             "(repeatable; the LaTeX sheet always has every component)")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def parse_component(text):
+    """``"xy"`` or ``"x,y"`` -> ``("x", "y")``: spin component a, momentum axis i."""
+    match = _COMPONENT.match(str(text))
+    if not match:
+        raise SymgravError(
+            f"--component must be two letters from x, y, z (spin component a, then "
+            f"momentum axis i), e.g. 'xx'; got {text!r}")
+    return match.group(1), match.group(2)
+
+
+def _load(spec):
+    try:
+        from ..modelfile import load_model
+    except ImportError as exc:
+        raise SymgravError(f"cannot load models: {exc}") from None
+    try:
+        return load_model(spec)
+    except SymgravError:
+        raise
+    except (OSError, ValueError, TypeError, KeyError, RecursionError) as exc:
+        # load_model promises SymgravError; never let a hostile file cause a traceback
+        raise SymgravError(f"cannot load model {spec!r}: {type(exc).__name__}: {exc}") from None
+
+
+def _unicode_ok(stream):
+    try:
+        "\u23a1\u03a9".encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _head(result, band):
+    if result.quantity == "energy":
+        return f"eps_{band}"
+    sym = "Omega" if result.quantity == "Omega" else "m"
+    return f"{sym}^{result.i}_{{{result.a},{band}}}"
+
+
+def _geometry_lines(geo, key, title):
+    lines = [title]
+    if isinstance(geo, SymgravError):
+        return lines + [f"  not available: {_one_line(geo)}"]
+    entries = geo[key]
+    nonzero = [e for e in entries if not e[3]]
+    for _a, _i, res, _z in nonzero:
+        lines += [f"  {_head(res, band)} = {sp.sstr(v)}"
+                  for band, v in zip(res.labels, res.compact)]
+    zero = [f"({a}, {i})" for a, i, _r, z in entries if z]
+    lines.append("  zero for every band: (a, i) = " + (", ".join(zero) or "none"))
+    return lines
+
+
+def summary(model, components=None, unicode=False):
+    """Plain-text summary of a model's bands and of Eqs. (8b), (8c).
+
+    Parameters
+    ----------
+    model : Model
+    components : list of (a, i), optional
+        Restrict Omega and m to these components; then a model without a
+        closed form raises instead of saying so.
+    unicode : bool, optional
+        Draw the matrices with Unicode box characters.
+
+    Returns
+    -------
+    str
+    """
+    from ..geometry import bands
+    from ..printing import geometry_components
+
+    kind = "lattice" if model.lattice else "continuum"
+    lines = [f"model: {_one_line(model.name)} ({model.N}x{model.N}, {kind}, d = {model.dim})",
+             "momenta: " + ", ".join(p.name for p in model.momenta),
+             f"hbar: {sp.sstr(model.hbar)}",
+             "parameters: " + (", ".join(s.name for s in model.parameters) or "none"),
+             "H =", sp.pretty(model.H, use_unicode=unicode)]
+    lines += [f"s_{a} = {sp.sstr(s.tolist())}" for a, s in zip(AXES, model.spin)]
+    lines.append("bands (ascending energy), below Eq. (22):")
+    try:
+        res = bands(model)
+        lines += [f"  {_head(res, band)} = {sp.sstr(v)}"
+                  for band, v in zip(res.labels, res.compact)]
+        lines += [f"  {s} = {sp.sstr(v)}"
+                  for s, v in sorted(res.definitions.items(), key=lambda kv: kv[0].name)]
+    except SymgravError as exc:
+        lines.append(f"  not available: {_one_line(exc)}")
+    try:
+        geo = geometry_components(model, components)
+    except SymgravError as exc:
+        if components is not None:
+            raise
+        geo = exc
+    lines += _geometry_lines(geo, "Omega", "spin-velocity Berry curvature "
+                             "Omega^i_{a,n}, Eq. (8b):")
+    lines += _geometry_lines(geo, "m", "spin magnetic moment m^i_{a,n}, Eq. (8c):")
+    return "\n".join(lines) + "\n"
+
+
+def _run(args):
+    from ..fileio import write_text_atomic
+    from ..printing import derivation_sheet
+
+    components = None
+    if args.component:
+        components = [parse_component(c) for c in args.component]
+    model = _load(args.model)
+    text = summary(model, components, unicode=_unicode_ok(sys.stdout))
+    if args.latex:
+        sheet = derivation_sheet(model)
+        try:
+            write_text_atomic(args.latex, sheet)
+        except OSError as exc:
+            raise SymgravError(
+                f"cannot write {args.latex!r}: {exc.strerror or exc}") from None
+    sys.stdout.write(text)
+    if args.latex:
+        print(f"symgrav: wrote derivation sheet {args.latex}", file=sys.stderr)
+    return 0
+
+
+def run(args):
+    """Execute ``symgrav derive``; returns the exit status (0 on success).
+
+    Warnings raised on the way are printed as one line each after a
+    successful run; on failure only the error line is printed.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            status = _run(args)
+        except SymgravError as exc:
+            raise SymgravError(_one_line(exc)) from None
+    seen = set()
+    for w in caught:
+        msg = _one_line(w.message)
+        if msg not in seen:
+            seen.add(msg)
+            print(f"symgrav: warning: {msg}", file=sys.stderr)
+    return status

@@ -1,0 +1,85 @@
+"""Small file helpers: atomic text output.
+
+An interrupted or failing run must never leave a half-written derivation
+sheet (or any other output file) behind: :func:`write_text_atomic` writes to a
+temporary file in the target's directory and moves it into place with
+:func:`os.replace`, which is atomic on POSIX and Windows.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+
+def _default_mode():
+    """Permission bits a plain ``open(path, "w")`` would give a new file."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_text_atomic(path, text, encoding="utf-8"):
+    """Write ``text`` to ``path`` so that readers see the old or the new file, never a mix.
+
+    The text goes to a temporary file in the same directory (so the final
+    :func:`os.replace` never crosses a file system), is flushed and synced,
+    and then replaces ``path``.  On any failure, including
+    :class:`KeyboardInterrupt`, the temporary file is removed and ``path`` is
+    left untouched.  An existing file keeps its permission bits; a new file
+    gets the ones ``open`` would give it.  A symbolic link is followed, so
+    the file it points to is replaced and the link survives.
+
+    This is plain I/O: it implements no equation of the paper and is used to
+    write the derivation sheets of :func:`symgrav.printing.derivation_sheet`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Destination file.
+    text : str
+        Full new content.
+    encoding : str, optional
+        Text encoding, UTF-8 by default.
+
+    Raises
+    ------
+    OSError
+        The directory does not exist or is not writable, ``path`` is a
+        directory, and so on.
+    UnicodeEncodeError
+        ``text`` cannot be encoded (the old file is kept).
+    """
+    target = os.path.realpath(os.fspath(path))
+    directory = os.path.dirname(target) or "."
+    if os.path.isdir(target):
+        raise IsADirectoryError(21, "Is a directory", os.fspath(path))
+    try:
+        mode = os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = _default_mode()
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(target) + ".",
+                               suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:  # make the rename itself durable; best effort (not possible on Windows)
+        dfd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dfd)
