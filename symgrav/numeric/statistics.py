@@ -49,20 +49,17 @@ def fermi_weights(xi, T):
             return mp.mpf(0), mp.mpf(0), mp.mpf(0), mp.mpf(0)
         return mp.mpf(0.5), mp.mpf(0), mp.mpf(0), mp.mpf(0)
     x = xi / T
+    e = mp.exp(-abs(x))
+    inv = 1 / (1 + e)
+    lg = mp.log1p(e)
     if x >= 0:
-        e = mp.exp(-x)
-        f = e / (1 + e)
-        one_minus_f = 1 / (1 + e)
-        G = T * mp.log1p(e)
+        f, one_minus_f = e * inv, inv
+        G = T * lg
+        w = T * (x * f + lg)
     else:
-        e = mp.exp(x)
-        f = 1 / (1 + e)
-        one_minus_f = e / (1 + e)
-        G = -xi + T * mp.log1p(e)
-    if x >= 0:
-        w = T * (x * f + mp.log1p(e))
-    else:
-        w = T * (mp.log1p(e) - x * one_minus_f)
+        f, one_minus_f = inv, e * inv
+        G = T * lg - xi
+        w = T * (lg - x * one_minus_f)
     xfp = -x * f * one_minus_f
     return f, G, w, xfp
 
