@@ -122,7 +122,7 @@ class Susceptibilities:
         zero = (mp.mpf(0),) * d
         if self.model.lattice:
             def line_at(*transverse):
-                return Line((mp.mpf(0),) + transverse, (1,) + (0,) * (d - 1), meas)
+                return Line((mp.mpf(0),) + transverse, (1,) + (0,) * (d - 1), meas, periodic=True)
             if d == 1:
                 return per_line(line_at())
             if d == 2:
@@ -185,7 +185,8 @@ class Susceptibilities:
 
                 def per_line(line):
                     feats = self._features(line, mu, T)
-                    return line_integral(self.bands, feats, mu, T, self._weights, eps)
+                    return line_integral(self.bands, feats, mu, T, self._weights, eps,
+                                         self._margin(T))
 
                 vals = self._over_lines(per_line, 5)
                 names = ("alpha", "T_beta_kubo", "mqm", "mqm_aux", "T_beta")

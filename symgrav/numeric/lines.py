@@ -201,10 +201,15 @@ class LineFeatures:
                 self.fermi.append((ends[-1], n, vals[-1][1]))
         self.emin = emin
 
-    def breakpoints(self, T):
-        """Split points for the line integral at temperature T."""
+    def breakpoints(self, T, mu, margin):
+        """Split points for the line integral at temperature T.
+
+        Fermi points always; band extrema only where their energy lies within
+        the thermal window |epsilon - mu| < margin, where the occupation
+        varies on the scale sqrt(T) around them.
+        """
         pts = {self.lo, self.hi}
-        pts.update(t for t, _, _ in self.extrema)
+        pts.update(t for t, _, e in self.extrema if abs(e - mu) < margin)
         fermi = sorted(t for t, _, _ in self.fermi)
         pts.update(fermi)
         if T > 0:
@@ -219,7 +224,7 @@ class LineFeatures:
         return sorted(pts)
 
 
-def line_integral(bd, feats, mu, T, weights, eps):
+def line_integral(bd, feats, mu, T, weights, eps, margin):
     """The five Fermi-sea integrals along one line (times the line weight).
 
     Components: alpha (19a), T beta~ (19b), M (8a), M~ (B7a), T beta (20),
@@ -245,7 +250,7 @@ def line_integral(bd, feats, mu, T, weights, eps):
             out = [v * jac for v in out]
         return out
 
-    pts = feats.breakpoints(T)
+    pts = feats.breakpoints(T, mu, margin)
     if line.periodic and len(pts) == 2:
         from .quadrature import periodic_trapezoid
         vals = periodic_trapezoid(integrand, NCOMP, eps)
