@@ -12,10 +12,16 @@ from .errors import SymgravError, SymgravWarning
 from .model import Model
 from .geometry import (bands, berry_curvature, magnetic_moment, spin_berry_curvature,
                        spin_magnetic_moment)
+from .modelfile import builtin_models, load_model
+from .numeric.bands import numeric_geometry
+from .printing import derivation_sheet, latex
+from .susceptibilities import Susceptibilities
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Model", "SymgravError", "SymgravWarning", "bands", "berry_curvature",
-    "magnetic_moment", "spin_berry_curvature", "spin_magnetic_moment", "__version__",
+    "Model", "Susceptibilities", "SymgravError", "SymgravWarning", "bands",
+    "berry_curvature", "builtin_models", "derivation_sheet", "latex", "load_model",
+    "magnetic_moment", "numeric_geometry", "spin_berry_curvature", "spin_magnetic_moment",
+    "__version__",
 ]
