@@ -233,6 +233,10 @@ class Model:
                 f"(momenta {[p.name for p in self.momenta]})")
         return self._momenta[k]
 
+    def _repr_latex_(self):
+        from .printing import latex
+        return "$\\displaystyle " + latex(self) + "$"
+
     def __repr__(self):
         return (f"Model(name={self.name!r}, N={self.N}, momenta={[p.name for p in self.momenta]}, "
                 f"hbar={self.hbar}, lattice={self.lattice})")
