@@ -121,7 +121,15 @@ class BandData:
             (Eq. 8b) and m_{an}^i (Eq. 8c).
         """
         if self.closed_form:
-            vals = self._mp(*k, *self._pvals)
+            try:
+                vals = self._mp(*k, *self._pvals)
+            except ZeroDivisionError:
+                vals = None
+            if vals is None or not all(mp.isfinite(v) for v in vals):
+                raise SymgravError(
+                    f"band energies, Omega (8b) or m (8c) are singular at k = "
+                    f"{[mp.nstr(c, 8) for c in k]} (bands degenerate there?); the "
+                    "susceptibility integrals are not defined for these parameters")
             N, d = self.nbands, self.dim
             eps = vals[:N]
             grads = [vals[N + n * d: N + (n + 1) * d] for n in range(N)]

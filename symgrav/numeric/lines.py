@@ -61,7 +61,8 @@ def _scan_points(line, t_hi):
 
 def _np_bands(bd, line, ts):
     K = [float(o) + ts * float(d) for o, d in zip(line.origin, line.direction)]
-    eps, grads = bd.energies_np(K)
+    with np.errstate(all="ignore"):
+        eps, grads = bd.energies_np(K)
     slope = np.einsum("njq,j->nq", grads, np.array([float(d) for d in line.direction]))
     return eps, slope
 
