@@ -37,15 +37,30 @@ def _gl(fun, a, b, degree, ncomp):
     return [half * v for v in acc]
 
 
+def _error_estimate(value, diff):
+    """Error of the finer Gauss-Legendre rule from the difference of two rules.
+
+    Once the rules agree to better than 1e-3 relative to the piece itself,
+    the error falls like rho^(-2n): doubling the nodes squares the relative
+    error, so the finer rule's error is about |value| (diff/|value|)^2 (1.8
+    for a safety margin).  Before that, the difference itself is the estimate.
+    """
+    size = abs(value)
+    if size == 0 or diff >= size / 1000:
+        return diff
+    return size * (diff / size) ** mp.mpf(1.8)
+
+
 def integrate_pieces(fun, breakpoints, ncomp, eps, degree=3, max_pieces=4000):
     """Integrate a vector function over consecutive breakpoints, adaptively.
 
     Each piece is integrated with Gauss-Legendre rules of 3*2^(degree-1) and
     3*2^degree nodes.  Their relative difference d estimates the error of the
-    finer rule as about d^2 (exponential convergence doubles the digits when
-    the nodes double).  Pieces whose estimate exceeds ``eps`` (relative to the
-    sum of absolute piece values of that component over the line, shared
-    among the pieces) are bisected until every component meets it.
+    finer rule as about d^2 once d is small (exponential convergence doubles
+    the digits when the nodes double; see :func:`_error_estimate`).  Pieces
+    whose estimate exceeds ``eps`` times the sum of absolute piece values of
+    that component over the line (shared among the pieces) are bisected until
+    every component meets it.
 
     Parameters
     ----------
@@ -78,15 +93,11 @@ def integrate_pieces(fun, breakpoints, ncomp, eps, degree=3, max_pieces=4000):
         scale = [sum(abs(p[2][k]) for p in done) for k in range(ncomp)]
         tiny = mp.mpf(2) ** (-2 * mp.mp.prec)
         npieces = len(done)
-        # Gauss-Legendre error falls like rho^(-2n): doubling n squares the
-        # relative error, so the finer rule's error is about (diff/scale)^2
-        # times the scale; 1.8 instead of 2 keeps a safety margin.
-        expo = 1 / mp.mpf(1.8)
-        floor = [s * (eps / mp.sqrt(npieces)) ** expo for s in scale]
+        floor = [max(s * eps / mp.sqrt(npieces), tiny) for s in scale]
         bad, keep = [], []
         for piece in done:
             a, b, val, err = piece
-            if any(err[k] > max(floor[k], tiny) for k in range(ncomp)):
+            if any(_error_estimate(val[k], err[k]) > floor[k] for k in range(ncomp)):
                 bad.append(piece)
             else:
                 keep.append(piece)
