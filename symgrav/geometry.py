@@ -289,6 +289,7 @@ def spin_berry_curvature(model, a, i):
     spin_magnetic_moment : Eq. (8c).
     berry_curvature : Eq. (24a) in any parameter space.
     """
+    _check_model(model)
     ka, ki = AXES[axis_index(a, "spin component a")], AXES[axis_index(i, "momentum axis i")]
     om, _, om_c, _, defs = _spin_geometry(model, ka, ki)
     return BandResult([model.to_user(e) for e in om], quantity="Omega", a=ka, i=ki,
@@ -317,6 +318,7 @@ def spin_magnetic_moment(model, a, i):
     --------
     spin_berry_curvature : Eq. (8b).
     """
+    _check_model(model)
     ka, ki = AXES[axis_index(a, "spin component a")], AXES[axis_index(i, "momentum axis i")]
     _, mm, _, m_c, defs = _spin_geometry(model, ka, ki)
     return BandResult([model.to_user(e) for e in mm], quantity="m", a=ka, i=ki,
@@ -385,6 +387,7 @@ def berry_curvature(model, lambda1, lambda2):
         One SymPy expression per band.  (p_x, p_y) gives the Berry curvature
         of the Hall conductivity, Eq. (25).
     """
+    _check_model(model)
     (om, _, om_c, _, defs), syms = _param_geometry(model, lambda1, lambda2)
     return BandResult([model.to_user(e) for e in om], quantity="Omega_param",
                       lambdas=tuple(model.to_user(s) for s in syms),
@@ -407,6 +410,7 @@ def magnetic_moment(model, lambda1, lambda2):
     BandResult
         One SymPy expression per band.
     """
+    _check_model(model)
     (_, mm, _, m_c, defs), syms = _param_geometry(model, lambda1, lambda2)
     return BandResult([model.to_user(e) for e in mm], quantity="m_param",
                       lambdas=tuple(model.to_user(s) for s in syms),

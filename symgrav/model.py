@@ -40,12 +40,17 @@ def _numerically_zero(mat, symbols, trials=3, dps=30):
     syms = sorted(symbols, key=lambda s: s.name)
     with mpmath.workdps(dps):
         for _ in range(trials):
-            point = {s: sp.Float(rng.uniform(0.3, 1.7), dps) for s in syms}
+            point = {}
+            for s in syms:
+                x = rng.uniform(0.3, 1.7)
+                if not (s.is_nonnegative or s.is_positive) and rng.random() < 0.5:
+                    x = -x  # real symbols of either sign: sample both
+                point[s] = sp.Float(x, dps)
             for entry in mat:
                 val = sp.N(entry.xreplace(point), dps)
-                if not val.is_number:
+                if not val.is_number or val.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
                     return False
-                if abs(complex(val)) > 1e-20:
+                if not abs(complex(val)) <= 1e-20:  # also False for nan
                     return False
     return True
 
@@ -54,7 +59,9 @@ def _is_zero_matrix(mat, symbols):
     expanded = mat.applyfunc(sp.expand)
     if all(e == 0 for e in expanded):
         return True
-    return _numerically_zero(expanded, symbols)
+    # sample 4 points: a sign pattern of the real symbols that only some
+    # points cover could otherwise hide a non-Hermitian region
+    return _numerically_zero(expanded, symbols, trials=4)
 
 
 def axis_index(name, what="axis"):
@@ -115,8 +122,12 @@ class Model:
         if len(set(momenta)) != len(momenta):
             raise SymgravError(f"momentum symbols repeat: {momenta}")
         hbar = sp.sympify(hbar)
-        if not (isinstance(hbar, sp.Symbol) or (hbar.is_number and hbar.is_positive)):
-            raise SymgravError(f"hbar must be a symbol or a positive number; got {hbar}")
+        if not (isinstance(hbar, sp.Symbol) or (hbar.is_number and hbar.is_positive)) \
+                or hbar.is_positive is False:
+            raise SymgravError(f"hbar must be a positive symbol or a positive number; got {hbar}")
+        for entry in H:
+            if entry.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+                raise SymgravError(f"H contains a non-finite entry: {entry}")
         for entry in H:
             if entry.has(sp.core.function.AppliedUndef):
                 raise SymgravError(f"H contains an undefined function: {entry}")
