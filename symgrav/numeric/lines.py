@@ -216,8 +216,11 @@ class LineFeatures:
         if T > 0:
             for t, _, v in self.fermi:
                 delta = T / abs(v) if v != 0 else mp.sqrt(T)
+                # grade geometrically out to the edge of the thermal window
+                # (|xi| = margin); beyond it the weights are exact steps
+                reach = min(self.hi - self.lo, 2 * margin / abs(v) if v != 0 else self.hi - self.lo)
                 step = delta
-                while step < (self.hi - self.lo):
+                while step < reach:
                     for x in (t - step, t + step):
                         if self.lo < x < self.hi:
                             pts.add(x)

@@ -29,6 +29,11 @@ def check_statistics(statistics):
     return name
 
 
+def _cutoff():
+    """|xi|/T beyond which e^{-|xi|/T} < 2^-(prec+64): the weights are exact steps."""
+    return (mp.mp.prec + 64) * mp.ln2
+
+
 def fermi_weights(xi, T):
     """(f, G, w, xi*f') for Fermi statistics at energy xi and temperature T.
 
@@ -49,6 +54,11 @@ def fermi_weights(xi, T):
             return mp.mpf(0), mp.mpf(0), mp.mpf(0), mp.mpf(0)
         return mp.mpf(0.5), mp.mpf(0), mp.mpf(0), mp.mpf(0)
     x = xi / T
+    if abs(x) > _cutoff():
+        # e^{-|x|} is below the working precision: exact step values
+        if x > 0:
+            return mp.mpf(0), mp.mpf(0), mp.mpf(0), mp.mpf(0)
+        return mp.mpf(1), -xi, mp.mpf(0), mp.mpf(0)
     e = mp.exp(-abs(x))
     inv = 1 / (1 + e)
     lg = mp.log1p(e)
