@@ -16,6 +16,7 @@ from .modelfile import builtin_models, load_model
 from .numeric.bands import numeric_geometry
 from .printing import derivation_sheet, latex
 from .susceptibilities import Susceptibilities
+from .verify import verify
 
 __version__ = "0.1.0"
 
@@ -23,5 +24,5 @@ __all__ = [
     "Model", "Susceptibilities", "SymgravError", "SymgravWarning", "bands",
     "berry_curvature", "builtin_models", "derivation_sheet", "latex", "load_model",
     "magnetic_moment", "numeric_geometry", "spin_berry_curvature", "spin_magnetic_moment",
-    "__version__",
+    "verify", "__version__",
 ]

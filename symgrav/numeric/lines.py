@@ -255,7 +255,8 @@ def line_integral(bd, feats, mu, T, weights, eps, margin):
         return out
 
     pts = feats.breakpoints(T, mu, margin)
-    if line.periodic and len(pts) == 2:
+    if line.periodic and (len(pts) == 2 or (T > 0 and not feats.fermi)):
+        # no Fermi point: the integrand is smooth and periodic along the line
         from .quadrature import periodic_trapezoid
         vals = periodic_trapezoid(integrand, NCOMP, eps)
     else:
@@ -273,9 +274,20 @@ def fermi_surface_sum(bd, feats):
     total = mp.mpf(0)
     line = feats.line
     for t, n, slope in feats.fermi:
-        if slope == 0:
-            return mp.inf
         _, _, om, _ = bd.at(line.point(t))
-        jac = t ** line.power if line.power else 1
-        total += jac * om[n] / abs(slope)
+        if slope != 0:
+            jac = t ** line.power if line.power else 1
+            total += jac * om[n] / abs(slope)
+        elif t == 0 and not line.periodic and line.power >= 1:
+            # band edge at p = 0 exactly at mu: alpha0 has a kink there; the
+            # Sommerfeld expansion (E2) sees the mean of the one-sided slopes,
+            # i.e. half of lim p Omega / |eps'| = Omega(0) / |eps''(0)| in 2D
+            # (the 3D limit p^2 Omega / |eps'| vanishes)
+            if line.power == 1:
+                h = mp.mpf(2) ** (-mp.mp.prec // 3)
+                _, g, _, _ = bd.at(line.point(h))
+                curvature = abs(_slope(g[n], line.direction)) / h
+                total += om[n] / curvature / 2
+        else:
+            return mp.inf  # d alpha / d mu diverges (van Hove point at mu)
     return total * line.weight
