@@ -15,7 +15,7 @@ from . import __version__
 from .errors import SymgravError
 
 #: subcommand modules under symgrav.commands, in the order shown by --help
-COMMANDS = ("derive",)
+COMMANDS = ("derive", "verify")
 
 
 def build_parser():

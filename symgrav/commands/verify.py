@@ -1,0 +1,113 @@
+"""``symgrav verify MODEL``: check a model against the exact relations of the paper.
+
+Runs :func:`symgrav.verify.verify` (Eqs. 4, 6, 13 = 8a via 11c, 18, 20, 21)
+and prints its PASS/FAIL table.  Exit status 0 when every check passes, 1
+when one fails, 2 for input errors (a one-line
+:class:`~symgrav.errors.SymgravError` through :mod:`symgrav.cli`).
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+
+import sympy as sp
+
+from ..errors import SymgravError
+from .derive import _builtin_names, _load, _one_line, parse_component
+
+NAME = "verify"
+
+
+def add_parser(subparsers):
+    """Register ``verify`` on the ``symgrav`` subparsers (see :mod:`symgrav.cli`)."""
+    names = _builtin_names()
+    builtin = f" (built-in: {', '.join(names)})" if names else ""
+    parser = subparsers.add_parser(
+        NAME, help="check Eqs. (4), (6), (13), (18), (20), (21) numerically",
+        description="Check a model against the exact statements of the paper: T beta -> 0 "
+                    "as T^2 and the Mott relation (21), Eq. (18) = Eq. (20), relation (6) "
+                    "M~ = d(beta M)/d beta, and for mu in a band gap of a lattice model the "
+                    "ME relation (4) and Eq. (13) = Eq. (8a) through the Zeeman-field route "
+                    "(11c).  Prints a PASS/FAIL table; exit status 1 if a check fails.")
+    parser.add_argument("model", metavar="MODEL",
+                        help="built-in model name or path to a .toml model file" + builtin)
+    parser.add_argument("--mu", metavar="V", action="append",
+                        help="a chemical potential to check, repeatable (default: the "
+                             "centre of every band gap of a lattice model; midpoints between "
+                             "band features and one above them for a continuum model)")
+    parser.add_argument("--dps", metavar="D", type=int,
+                        help="decimal digits (default 30; 20 for lattice models)")
+    parser.add_argument("--param", metavar="NAME=VALUE", action="append", default=[],
+                        help="override a parameter value (repeatable)")
+    parser.add_argument("--component", metavar="AI", default="xx",
+                        help="spin component a and momentum axis i, e.g. 'xx' (default)")
+    parser.add_argument("--check", metavar="NAME", action="append",
+                        help="run only these checks (repeatable): zero_T, T2, mott, eq18, "
+                             "relation6, me, eq13")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def parse_params(items, model):
+    """``["b=1.5", ...]`` -> model.defaults updated with the given values."""
+    params = dict(model.defaults)
+    known = {s.name for s in model.parameters}
+    for item in items:
+        name, sep, text = str(item).partition("=")
+        name = name.strip()
+        if not sep or not name or not text.strip():
+            raise SymgravError(f"--param must look like NAME=VALUE; got {item!r}")
+        if name not in known:
+            raise SymgravError(
+                f"--param {name}: unknown parameter; the model's parameters are "
+                f"{sorted(known) or 'none'}")
+        params[name] = _real(text, f"--param {name}")
+    return params
+
+
+def _real(text, what):
+    """A real number written as an expression ("0.5", "1/3", "pi/4") -> SymPy number."""
+    from ..parsing import parse_expression
+
+    try:
+        value = parse_expression(str(text), allow_new=False)
+    except SymgravError as exc:
+        raise SymgravError(f"{what}: {exc}") from None
+    if not (value.is_number and value.is_real):
+        raise SymgravError(f"{what}: {text!r} is not a real number")
+    return value
+
+
+def _run(args):
+    from ..verify import verify
+
+    a, i = parse_component(args.component)
+    if args.dps is not None and args.dps < 15:
+        raise SymgravError(f"--dps must be an integer >= 15; got {args.dps}")
+    model = _load(args.model)
+    params = parse_params(args.param, model)
+    mus = None
+    if args.mu:
+        digits = (args.dps or 30) + 30
+        mus = [str(sp.N(_real(m, "--mu"), digits)) for m in args.mu]
+    report = verify(model, params, a, i, mu=mus, dps=args.dps, checks=args.check)
+    print(report)
+    return 0 if report.passed else 1
+
+
+def run(args):
+    """Execute ``symgrav verify``; returns 0 (all PASS) or 1 (a FAIL)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            status = _run(args)
+        except SymgravError as exc:
+            raise SymgravError(_one_line(exc)) from None
+    seen = set()
+    for w in caught:
+        msg = _one_line(w.message)
+        if msg not in seen:
+            seen.add(msg)
+            print(f"symgrav: warning: {msg}", file=sys.stderr)
+    return status

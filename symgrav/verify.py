@@ -1,0 +1,397 @@
+"""Self-checks of a model against the exact statements of the paper.
+
+:func:`verify` evaluates :class:`~symgrav.Susceptibilities` at a few chemical
+potentials and temperatures and tests, each with a stated tolerance:
+
+* ``T_beta(T=0) = 0``: Eq. (20), and T beta~ - M of Eq. (18), at T = 0;
+* ``T_beta ~ T^2``: Eq. (20) at T0, T0/10, T0/100 scales as T^2, or, when
+  d alpha/d mu = 0 (no Fermi surface, or Omega = 0 on it), is negligible;
+* Mott relation (21): T beta / ((pi^2 T^2 / 3) d alpha/d mu) -> 1;
+* Eq. (18): T beta of Eq. (20) equals T beta~ (19b) minus M (8a);
+* relation (6): M~ (B7a) = d(beta M)/d beta, by numerical differentiation;
+* mu in a band gap of a lattice model, T = 0: the ME relation (4),
+  -dM/dmu = alpha (19a), and Eq. (13) = Eq. (8a) through the independent
+  Zeeman-field route (11c) of :mod:`symgrav.numeric.zeeman_route`.
+
+Differences are relative to R = max(|M|, |T beta~|, |alpha| E) at T = 0 and
+that mu (E: span of the band features), so that a quantity that vanishes
+(M above both Rashba bands) is not divided by its own rounding noise.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import mpmath as mp
+import numpy as np
+
+from .errors import SymgravError
+from .model import Model
+from .modelfile import load_model
+from .numeric.lines import Line, LineFeatures
+from .susceptibilities import Susceptibilities, to_mpf as _num
+
+#: tolerance of the T^2 scaling ratios (T^4 Sommerfeld terms are ~ (T0/E)^2)
+TOL_SCALING = mp.mpf("1e-2")
+#: tolerance of |T beta / Mott - 1| at the lowest temperature
+TOL_MOTT = mp.mpf("1e-3")
+#: names accepted by ``checks``
+CHECKS = ("zero_T", "T2", "mott", "eq18", "relation6", "me", "eq13")
+
+
+@dataclass
+class CheckRow:
+    """One check of a :class:`VerifyReport`.
+
+    Attributes
+    ----------
+    check, equation : str
+        What is compared and the paper's equation numbers.
+    mu, T : mpf
+        Chemical potential and temperature (T is None for a row over several T).
+    compared : str
+        The numbers compared, formatted; ``values`` holds them as mpf.
+    discrepancy, tolerance : mpf
+        Measured difference (relative, see :func:`verify`) and its bound.
+    passed : bool
+        ``discrepancy <= tolerance``.
+    note : str
+        How the comparison was made, when not obvious.
+    """
+
+    check: str
+    equation: str
+    mu: object
+    T: object
+    compared: str
+    discrepancy: object
+    tolerance: object
+    passed: bool
+    values: tuple = field(default_factory=tuple)
+    note: str = ""
+
+    def cells(self):
+        """The row as the strings of the table columns ``VerifyReport.COLUMNS``."""
+        return [self.check, self.equation, mp.nstr(self.mu, 8),
+                "-" if self.T is None else mp.nstr(self.T, 3),
+                self.compared + (f" [{self.note}]" if self.note else ""),
+                mp.nstr(self.discrepancy, 2), mp.nstr(self.tolerance, 2),
+                "PASS" if self.passed else "FAIL"]
+
+
+class VerifyReport:
+    """Result of :func:`verify`.
+
+    Attributes
+    ----------
+    header : list of str
+        Model, parameters, precision, temperatures.
+    rows : list of CheckRow
+    seconds : float
+        Wall-clock time of the checks.
+    """
+
+    COLUMNS = ("check", "paper", "mu", "T", "compared", "discrepancy", "tolerance", "result")
+
+    def __init__(self, header, rows, seconds):
+        self.header, self.rows, self.seconds = header, rows, seconds
+
+    @property
+    def passed(self):
+        """True when every row passed (and there is at least one row)."""
+        return bool(self.rows) and all(r.passed for r in self.rows)
+
+    def __str__(self):
+        table = [list(self.COLUMNS)] + [r.cells() for r in self.rows]
+        widths = [max(len(row[c]) for row in table) for c in range(len(self.COLUMNS))]
+        lines = ["  ".join(x.ljust(w) for x, w in zip(row, widths)).rstrip() for row in table]
+        nfail = sum(not r.passed for r in self.rows)
+        count = f"{len(self.rows)} check{'s' if len(self.rows) != 1 else ''}"
+        verdict = "PASS" if self.passed else f"FAIL ({nfail} of {count})"
+        return "\n".join(list(self.header) + ["", lines[0], "-" * len(lines[0])] + lines[1:]
+                         + ["", f"{count} in {self.seconds:.1f} s: {verdict}"])
+
+
+def _nice(x, digits=6):
+    return mp.mpf(mp.nstr(x, digits))
+
+
+def _directions(dim, isotropic):
+    if dim == 1:
+        return [(1,), (-1,)]
+    if isotropic:
+        return [(1, 0)] if dim == 2 else [(0, 0, 1)]
+    if dim == 2:
+        return [(mp.cos(mp.pi * j / 4), mp.sin(mp.pi * j / 4)) for j in range(8)]
+    s = 1 / mp.sqrt(3)  # the six axis directions and four body diagonals
+    return [tuple(sg * (k == j) for k in range(3)) for j in range(3) for sg in (1, -1)] + \
+        [(s, s, s), (s, -s, s), (-s, s, -s), (-s, -s, -s)]
+
+
+def band_features(S):
+    """Energies where the band structure changes character, and the band ranges.
+
+    Continuum models: band energies at p = 0 and the band extrema on radial
+    lines (:class:`~symgrav.numeric.lines.LineFeatures`; one line for
+    isotropic models).  Lattice models: the band minima and maxima over a
+    Brillouin-zone grid (double precision).
+
+    Returns
+    -------
+    features : list of mpf
+        Sorted, distinct.
+    ranges : list of (min, max) or None
+        Per band, lattice models only.
+    """
+    bd, d = S.bands, S.model.dim
+    if S.model.lattice:
+        n = {1: 1024, 2: 96, 3: 32}[d]
+        grid = np.linspace(-np.pi, np.pi, n, endpoint=False)
+        mesh = np.meshgrid(*([grid] * d), indexing="ij")
+        eps, _ = bd.energies_np([m.ravel() for m in mesh])
+        ranges = [(mp.mpf(float(e.min())), mp.mpf(float(e.max()))) for e in eps]
+        feats = [x for r in ranges for x in r]
+    else:
+        ranges = None
+        with mp.workdps(S._wdps):
+            zero = (mp.mpf(0),) * d
+            feats = list(bd.at(zero)[0])  # band energies at p = 0
+            probe = max(feats) + 2 * ((max(feats) - min(feats)) or 1)
+            for direction in _directions(d, S.isotropic):
+                lf = LineFeatures(bd, Line(zero, direction, mp.mpf(1)), probe,
+                                  mp.mpf(10) ** (-S._wdps))
+                feats += [e for _, _, e in lf.extrema] + [lf.emin]
+    out = []
+    for x in sorted(feats):
+        if not out or x - out[-1] > mp.mpf("1e-9") * (1 + abs(x)):
+            out.append(x)
+    return out, ranges
+
+
+def auto_mus(features, ranges):
+    """Chemical potentials covering the regimes of a model.
+
+    Lattice: the centre of every band gap.  Continuum: the midpoints between
+    consecutive band features plus one above the highest.  Rounded to six
+    significant digits so that a row can be reproduced with ``--mu``.
+    """
+    if ranges is not None:
+        mus = [(hi + lo2) / 2 for (_, hi), (lo2, _) in zip(ranges, ranges[1:]) if hi < lo2]
+        if not mus:
+            raise SymgravError("no band gap found in this lattice model; give the chemical "
+                               "potentials to check explicitly (mu / --mu)")
+        return [_nice(m) for m in mus]
+    mus = [(x + y) / 2 for x, y in zip(features, features[1:])]
+    top = features[-1]
+    step = (features[-1] - features[0]) / 2 if len(features) > 1 else max(abs(top), 1) / 2
+    return [_nice(m) for m in mus + [top + step]]
+
+
+def _gap(mu, ranges, scale):
+    """(lower edge, upper edge) when mu lies inside a gap with bands below it, else None."""
+    below = [hi for lo, hi in ranges if hi < mu]
+    above = [lo for lo, hi in ranges if lo > mu]
+    if not below or len(below) + len(above) != len(ranges):
+        return None
+    lo, hi = max(below), (min(above) if above else mu + scale)
+    if min(mu - lo, hi - mu) < mp.mpf("1e-2") * scale:
+        return None  # too close to a sampled band edge to be sure
+    return lo, hi
+
+
+def _values(S, mu, T):
+    """The susceptibilities at (mu, T), through the methods of ``S``."""
+    return {"alpha": S.alpha(mu, T), "mqm": S.mqm(mu, T), "T_beta": S.T_beta(mu, T),
+            "T_beta_kubo": S.T_beta_kubo(mu, T)}
+
+
+class _Checker:
+    """Runs the checks at one chemical potential (see :func:`verify`)."""
+
+    def __init__(self, S, model, params, mu, E, temps, t_rel6, checks, rows):
+        self.S, self.model, self.params, self.mu, self.E = S, model, params, mu, E
+        self.temps, self.t_rel6, self.checks, self.rows = temps, t_rel6, checks, rows
+        self.floor = mp.mpf(10) ** (-(S.dps - 5))  # identities: dps - 5 digits
+
+    def add(self, check, eq, T, compared, disc, tol, values=(), note=""):
+        passed = bool(disc <= tol) and mp.isfinite(disc)
+        self.rows.append(CheckRow(check, eq, self.mu, T, compared, disc, tol, passed,
+                                  tuple(values), note))
+
+    def run(self, ranges):
+        S, mu, f = self.S, self.mu, self.floor
+        ev0 = _values(S, mu, 0)
+        self.R = max(abs(ev0["mqm"]), abs(ev0["T_beta_kubo"]), abs(ev0["alpha"]) * self.E)
+        R = self.R if self.R > 0 else mp.mpf(1)
+        if "zero_T" in self.checks:
+            diff = ev0["T_beta_kubo"] - ev0["mqm"]
+            self.add("T_beta(T=0) = 0", "(18), (20)", mp.mpf(0),
+                     f"T_beta={mp.nstr(ev0['T_beta'], 3)}  T_beta~-M={mp.nstr(diff, 3)}",
+                     max(abs(ev0["T_beta"]), abs(diff)) / R, f, (ev0["T_beta"], diff))
+        if self.checks & {"T2", "mott", "eq18"}:
+            self._low_T(R)
+        if "relation6" in self.checks:
+            self._relation6(R)
+        gap = None if ranges is None else _gap(mu, ranges, self.E)
+        if gap is not None and self.checks & {"me", "eq13"}:
+            self._insulator(gap, ev0, R)
+
+    def _low_T(self, R):
+        S, mu, f = self.S, self.mu, self.floor
+        tb = [S.T_beta(mu, T) for T in self.temps]
+        dadmu = S.dalpha_dmu(mu)
+        fs = dadmu != 0
+        if "T2" in self.checks and fs:
+            ratios = [x / y if y else mp.inf for x, y in zip(tb, tb[1:])]
+            expect = [(s / t) ** 2 for s, t in zip(self.temps, self.temps[1:])]
+            disc = max(abs(r / e - 1) for r, e in zip(ratios, expect))
+            self.add("T_beta ~ T^2", "(20), (21)", None,
+                     "T_beta ratios " + ", ".join(mp.nstr(r, 8) for r in ratios)
+                     + " (T^2: " + ", ".join(mp.nstr(e, 3) for e in expect) + ")",
+                     disc, TOL_SCALING, tuple(tb))
+        elif "T2" in self.checks:
+            self.add("T_beta -> 0 beyond T^2", "(20), (21)", None,
+                     "T_beta = " + ", ".join(mp.nstr(x, 3) for x in tb),
+                     max(abs(x) for x in tb) / R, f, tuple(tb), "d alpha/d mu = 0")
+        if "mott" in self.checks:
+            T = self.temps[-1]
+            mott = S.mott(mu, T)
+            note = ""
+            if fs and mp.isfinite(mott):
+                disc = abs(tb[-1] / mott - 1)
+            else:
+                disc = abs(tb[-1] - mott) / R if mp.isfinite(mott) else mp.inf
+                note = "d alpha/d mu = 0" if not fs else "band extremum at mu: da/dmu = inf"
+            self.add("Mott: T_beta = pi^2 T^2 a'/3", "(21), (E1)", T,
+                     f"T_beta={mp.nstr(tb[-1], 10)}  Mott={mp.nstr(mott, 10)}",
+                     disc, TOL_MOTT if fs else f, (tb[-1], mott), note)
+        if "eq18" in self.checks:
+            temps = list(self.temps) + ([self.t_rel6] if "relation6" in self.checks else [])
+            for T in temps:
+                self._eq18(T, R)
+
+    def _eq18(self, T, R):
+        ev = _values(self.S, self.mu, T)
+        rhs = ev["T_beta_kubo"] - ev["mqm"]
+        scale = max(abs(ev["mqm"]), abs(ev["T_beta_kubo"]), R)
+        self.add("T_beta = T_beta~ - M", "(18), (20)", T,
+                 f"T_beta={mp.nstr(ev['T_beta'], 10)}  T_beta~-M={mp.nstr(rhs, 10)}",
+                 abs(ev["T_beta"] - rhs) / scale, self.floor, (ev["T_beta"], rhs))
+
+    def _relation6(self, R):
+        S, mu, T, dps = self.S, self.mu, self.t_rel6, self.S.dps
+        beta = 1 / T
+        h = beta * mp.mpf(10) ** (-(dps // 3))
+        lhs = S.mqm_aux(mu, T)
+        rhs = mp.diff(lambda b: b * S.mqm(mu, 1 / b), beta, h=h)
+        # central difference: truncation h^2 and rounding 10^-dps / h, both ~ 10^(-2 dps/3)
+        tol = mp.mpf(10) ** (-(2 * dps // 3 - 4))
+        self.add("M~ = d(beta M)/d beta", "(6), (B7a)", T,
+                 f"M~={mp.nstr(lhs, 10)}  d(beta M)/d beta={mp.nstr(rhs, 10)}",
+                 abs(lhs - rhs) / max(abs(lhs), R), tol, (lhs, rhs),
+                 f"mp.diff, step {mp.nstr(h, 2)}")
+
+    def _insulator(self, gap, ev0, R):
+        S, mu, f = self.S, self.mu, self.floor
+        alpha, M0 = ev0["alpha"], ev0["mqm"]
+        if "me" in self.checks:
+            delta = _nice(min(mu - gap[0], gap[1] - mu) / 4, 2)
+            Mm, Mp = S.mqm(mu - delta, 0), S.mqm(mu + delta, 0)
+            quot = [-(M0 - Mm) / delta, -(Mp - M0) / delta]
+            disc = max(abs(q - alpha) for q in quot) / max(abs(alpha), R / self.E)
+            self.add("ME: -dM/dmu = alpha", "(4), (19a)", mp.mpf(0),
+                     f"-dM/dmu={mp.nstr(quot[0], 10)}, {mp.nstr(quot[1], 10)}  "
+                     f"alpha={mp.nstr(alpha, 10)}", disc, f, (quot[0], quot[1], alpha),
+                     f"one-sided, dmu = {mp.nstr(delta, 2)}")
+        if "eq13" in self.checks:
+            from .numeric.zeeman_route import mqm_zero_T_insulator
+            mz = mqm_zero_T_insulator(self.model, self.params, mu, S.a, S.i, S.dps)
+            self.add("Zeeman route = M", "(11c), (13), (8a)", mp.mpf(0),
+                     f"(11c)={mp.nstr(mz, 12)}  (8a)={mp.nstr(M0, 12)}",
+                     abs(mz - M0) / max(abs(M0), R), f, (mz, M0))
+
+
+def verify(model, params=None, a="x", i="x", mu=None, dps=None, temperatures=None, *,
+           relation6_T=None, checks=None):
+    """Check a model against the exact relations of the paper.
+
+    Parameters
+    ----------
+    model : Model or str
+        A model, or a built-in name / model file path for :func:`symgrav.load_model`.
+    params : dict, optional
+        Parameter values (name or symbol -> number), overriding ``model.defaults``.
+    a, i : {"x", "y", "z"}
+        Spin component and momentum axis of M_a^i, alpha_a^i, beta_a^i.
+    mu : number, str or sequence of them, optional
+        Chemical potentials.  Default: lattice models, the centre of every
+        band gap; continuum models, the midpoints between consecutive band
+        features (band energies at p = 0, band extrema) and one above them.
+    dps : int, optional
+        Decimal digits of the susceptibilities.  Default 30 for continuum
+        models and 20 for lattice models (an evaluation over a Brillouin zone
+        costs ~10-40 s at dps 20).
+    temperatures : sequence of >= 2 positive numbers, optional
+        Temperatures of the T -> 0 checks (T^2 scaling, Mott relation (21),
+        Eq. 18).  Default T0, T0/10, T0/100 with T0 = 10^floor(log10(1e-3 E)),
+        E the span of the band features.
+    relation6_T : number, optional
+        Temperature of the relation-(6) check; default 0.03 E (one digit).
+    checks : iterable of str, optional
+        Subset of ``CHECKS`` to run; default all.
+
+    Returns
+    -------
+    VerifyReport
+    """
+    t_start = time.perf_counter()
+    if isinstance(model, str):
+        model = load_model(model)
+    if not isinstance(model, Model):
+        raise SymgravError(f"expected a symgrav.Model; got {type(model).__name__}")
+    checks = set(CHECKS if checks is None else checks)
+    if not checks or checks - set(CHECKS):
+        raise SymgravError(f"checks must be a non-empty subset of {list(CHECKS)}; "
+                           f"got {sorted(checks - set(CHECKS)) or 'nothing'}")
+    params = {**model.defaults, **{getattr(k, "name", k): v for k, v in (params or {}).items()}}
+    if dps is None:
+        dps = 20 if model.lattice else 30
+    S = Susceptibilities(model, params, a, i, dps, "fermi")
+    features, ranges = band_features(S)
+    with mp.workdps(S._wdps):
+        E = features[-1] - features[0] if len(features) > 1 else max(abs(features[0]), 1)
+        E = E if E > 0 else mp.mpf(1)
+        if mu is None:
+            mus = auto_mus(features, ranges)
+        else:
+            mus = [mu] if isinstance(mu, (int, float, str, mp.mpf)) else list(mu)
+            mus = [_num(m, "mu") for m in mus]
+        if temperatures is None:
+            T0 = mp.mpf(10) ** mp.floor(mp.log10(E / 1000))
+            temps = [T0, T0 / 10, T0 / 100]
+        else:
+            temps = sorted((_num(T, "temperature") for T in temperatures), reverse=True)
+            if len(temps) < 2 or temps[-1] <= 0 or len(set(temps)) != len(temps):
+                raise SymgravError("temperatures: give at least two distinct positive values")
+        t_rel6 = _nice(E * 3 / 100, 1) if relation6_T is None else _num(relation6_T, "T")
+        if t_rel6 <= 0:
+            raise SymgravError(f"relation6_T must be positive; got {relation6_T!r}")
+        rows = []
+        for m in mus:
+            try:
+                _Checker(S, model, params, m, E, temps, t_rel6, checks, rows).run(ranges)
+            except SymgravError as exc:  # a failed evaluation is a failed check
+                rows.append(CheckRow("evaluation", "-", m, None, " ".join(str(exc).split()),
+                                     mp.inf, mp.mpf(0), False))
+    pnames = ", ".join(f"{k}={mp.nstr(v, 10)}" for k, v in sorted(S.params.items()))
+    header = [f"symgrav verify: model {model.name} ({'lattice' if model.lattice else 'continuum'}"
+              f", d = {model.dim}), component a = {S.a}, i = {S.i}, dps = {dps}, Fermi statistics",
+              f"parameters: {pnames or 'none'}",
+              "band features: " + ", ".join(mp.nstr(x, 6) for x in features)
+              + f"; energy scale E = {mp.nstr(E, 6)}",
+              "temperatures: " + ", ".join(mp.nstr(T, 3) for T in temps)
+              + f"; relation (6) at T = {mp.nstr(t_rel6, 3)}",
+              "differences are relative to max(|M|, |T_beta~|, |alpha| E) at T = 0 and that mu"]
+    return VerifyReport(header, rows, time.perf_counter() - t_start)
+
