@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 import sys
-import warnings
 
 import sympy as sp
 
 from ..errors import SymgravError
+from . import one_line, run_reporting_warnings
 from ..model import AXES
 
 NAME = "derive"
@@ -24,10 +24,7 @@ NAME = "derive"
 _COMPONENT = re.compile(r"^\s*([xyz])\s*,?\s*([xyz])\s*$")
 
 
-def _one_line(text):
-    """Collapse whitespace and escape control characters (no terminal tricks)."""
-    text = " ".join(str(text).split()) or "unknown error"
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+_one_line = one_line  # kept for symgrav.commands.verify
 
 
 def _builtin_names():
@@ -186,16 +183,4 @@ def run(args):
     Warnings raised on the way are printed as one line each after a
     successful run; on failure only the error line is printed.
     """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            status = _run(args)
-        except SymgravError as exc:
-            raise SymgravError(_one_line(exc)) from None
-    seen = set()
-    for w in caught:
-        msg = _one_line(w.message)
-        if msg not in seen:
-            seen.add(msg)
-            print(f"symgrav: warning: {msg}", file=sys.stderr)
-    return status
+    return run_reporting_warnings(_run, args)

@@ -8,13 +8,12 @@ when one fails, 2 for input errors (a one-line
 
 from __future__ import annotations
 
-import sys
-import warnings
 
 import sympy as sp
 
 from ..errors import SymgravError
-from .derive import _builtin_names, _load, _one_line, parse_component
+from . import run_reporting_warnings
+from .derive import _builtin_names, _load, parse_component
 
 NAME = "verify"
 
@@ -98,16 +97,4 @@ def _run(args):
 
 def run(args):
     """Execute ``symgrav verify``; returns 0 (all PASS) or 1 (a FAIL)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            status = _run(args)
-        except SymgravError as exc:
-            raise SymgravError(_one_line(exc)) from None
-    seen = set()
-    for w in caught:
-        msg = _one_line(w.message)
-        if msg not in seen:
-            seen.add(msg)
-            print(f"symgrav: warning: {msg}", file=sys.stderr)
-    return status
+    return run_reporting_warnings(_run, args)

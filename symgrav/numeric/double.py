@@ -57,20 +57,10 @@ import sympy as sp
 from ..errors import SymgravError
 from ..model import Model, axis_index
 from .bands import numeric_geometry
-from .double_lines import _radial_extent, _sweep_lines, fermi_weights_np  # noqa: F401 (re-export)
+from .double_lines import (  # noqa: F401 (NAMES, fermi_weights_np re-exported)
+    NAMES, NCOMP, WINDOW, _MAX_LINES, _NOISE,
+    _radial_extent, _sweep_lines, fermi_weights_np)
 
-NAMES = ("alpha", "T_beta_kubo", "mqm", "mqm_aux", "T_beta")
-NCOMP = 5
-_EPS = np.finfo(float).eps
-#: thermal window |xi| < WINDOW * T: beyond it f, G, w, xi f' are below 1e-21 (relative)
-WINDOW = math.log(10.0) * 21
-#: Gauss-Legendre degrees of the rule pair on each piece (value = finer rule)
-_GL_LO, _GL_HI = 10, 20
-_RTOL = 1e-13          # piece tolerance, relative to the sum of |piece values| of a line
-_NOISE = 64 * _EPS     # floor, relative to the sum of |individual band terms|
-_MAX_ROUNDS = 60
-_MAX_LINES = 2 ** 14   # transverse trapezoid: most lines (per level) before giving up
-_CHUNK_POINTS = 2_000_000  # integrand points per vectorized batch
 
 
 # ----------------------------------------------------------------------------
