@@ -24,7 +24,7 @@ NAME = "derive"
 _COMPONENT = re.compile(r"^\s*([xyz])\s*,?\s*([xyz])\s*$")
 
 
-_one_line = one_line  # kept for symgrav.commands.verify
+_one_line = one_line
 
 
 def _builtin_names():
