@@ -35,17 +35,30 @@ def _as_matrix(obj, what):
 
 
 def _numerically_zero(mat, symbols, trials=3, dps=30):
-    """True when every entry of ``mat`` vanishes at random real points."""
+    """True when every entry of ``mat`` vanishes at random real points.
+
+    Symbols not declared nonnegative are sampled with both signs: every sign
+    pattern when there are at most four of them, otherwise ``trials`` random
+    patterns drawn from a separate stream (so magnitudes and signs never
+    correlate).
+    """
     rng = random.Random(20240310)
+    signs_rng = random.Random(97)
     syms = sorted(symbols, key=lambda s: s.name)
+    signed = [s for s in syms if not (s.is_nonnegative or s.is_positive)]
+    if len(signed) <= 4:
+        patterns = [[(t >> j) & 1 for j in range(len(signed))] for t in range(2 ** len(signed))]
+    else:
+        patterns = [[signs_rng.random() < 0.5 for _ in signed] for _ in range(max(trials, 8))]
+    while len(patterns) < trials:
+        patterns.append(patterns[len(patterns) % len(patterns)])
     with mpmath.workdps(dps):
-        for _ in range(trials):
+        for pattern in patterns:
+            flip = {s for s, neg in zip(signed, pattern) if neg}
             point = {}
             for s in syms:
                 x = rng.uniform(0.3, 1.7)
-                if not (s.is_nonnegative or s.is_positive) and rng.random() < 0.5:
-                    x = -x  # real symbols of either sign: sample both
-                point[s] = sp.Float(x, dps)
+                point[s] = sp.Float(-x if s in flip else x, dps)
             for entry in mat:
                 val = sp.N(entry.xreplace(point), dps)
                 if not val.is_number or val.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
@@ -59,8 +72,6 @@ def _is_zero_matrix(mat, symbols):
     expanded = mat.applyfunc(sp.expand)
     if all(e == 0 for e in expanded):
         return True
-    # sample 4 points: a sign pattern of the real symbols that only some
-    # points cover could otherwise hide a non-Hermitian region
     return _numerically_zero(expanded, symbols, trials=4)
 
 

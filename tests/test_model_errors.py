@@ -87,6 +87,19 @@ def test_non_hermitian_for_negative_momentum():
         Model(H, [px])
 
 
+_g, _t = sp.Symbol("g"), sp.Symbol("t")
+
+
+@pytest.mark.parametrize("H,momenta", [
+    (sp.Matrix([[px, sp.sqrt(_g)], [sp.sqrt(_g), -px]]), [px]),   # g = -1: not Hermitian
+    (sp.Matrix([[_t, sp.sqrt(px)], [sp.sqrt(px), 0]]), [px]),      # p_x = -1: not Hermitian
+    (sp.Matrix([[px, sp.log(_g)], [sp.log(_g), -px]]), [px]),      # g = -1: log(-1) = i pi
+], ids=["sqrt(g)-offdiag", "sqrt(p_x)-with-parameter-t", "log(g)-offdiag"])
+def test_non_hermitian_for_negative_symbol_two_symbols(H, momenta):
+    with pytest.raises(SymgravError, match="not Hermitian"):
+        Model(H, momenta)
+
+
 def test_nan_entry():
     with pytest.raises(SymgravError):
         Model(sp.Matrix([[sp.nan, px], [px, 1]]), [px])
