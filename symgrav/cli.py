@@ -15,7 +15,7 @@ from . import __version__
 from .errors import SymgravError
 
 #: subcommand modules under symgrav.commands, in the order shown by --help
-COMMANDS = ("derive", "verify")
+COMMANDS = ("derive", "compute", "verify", "paper", "bitei")
 
 
 def build_parser():

@@ -8,6 +8,7 @@ temporary file in the target's directory and moves it into place with
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 
@@ -50,6 +51,38 @@ def write_text_atomic(path, text, encoding="utf-8"):
     UnicodeEncodeError
         ``text`` cannot be encoded (the old file is kept).
     """
+    with atomic_output(path) as tmp:
+        fd = os.open(tmp, os.O_WRONLY | os.O_TRUNC)
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
+@contextlib.contextmanager
+def atomic_output(path):
+    """Context manager yielding a temporary file name that replaces ``path`` on success.
+
+    Write the whole output to the yielded name (for example with
+    ``matplotlib.figure.Figure.savefig(tmp, format="png")``, or any writer
+    that takes a file name).  When the block ends normally the file is given
+    the permission bits ``path`` had (or those ``open`` would give a new
+    file) and moved onto ``path`` with :func:`os.replace`.  When the block
+    raises, including :class:`KeyboardInterrupt`, the temporary file is
+    removed and ``path`` is untouched.  Plain I/O; no equation of the paper.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Destination file; a symbolic link is followed.
+
+    Yields
+    ------
+    str
+        Name of the temporary file, in the destination's directory.  Pass
+        the file format explicitly to writers that guess it from the name
+        (the name ends in ``.tmp``).
+    """
     target = os.path.realpath(os.fspath(path))
     directory = os.path.dirname(target) or "."
     if os.path.isdir(target):
@@ -60,11 +93,9 @@ def write_text_atomic(path, text, encoding="utf-8"):
         mode = _default_mode()
     fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(target) + ".",
                                suffix=".tmp")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
+        yield tmp
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
