@@ -6,100 +6,42 @@ temperature-gradient-induced magnetization"), asserts it, prints a short
 summary and writes a LaTeX fragment ``<script stem>.tex`` to an output
 directory (default ``derivations/out/``, ``--out DIR`` to override).
 
-This module only needs SymPy.  It uses ``symgrav.printing.latex`` and
-``symgrav.fileio.write_text_atomic`` when they exist and falls back to
-``sympy.latex`` and a local temp-file + ``os.replace`` writer otherwise.
+LaTeX goes through ``symgrav.printing.latex`` and files are written with
+``symgrav.fileio.write_text_atomic`` (the package is installed with
+``pip install -e .``, see the README).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import sympy as sp
 
+from symgrav.fileio import write_text_atomic as _symgrav_write
+from symgrav.printing import latex as _symgrav_latex
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "out"
 
 # --------------------------------------------------------------------------
-# LaTeX printing: symgrav.printing.latex if available, sympy.latex otherwise.
+# LaTeX printing and atomic file writing come from the installed package.
 # --------------------------------------------------------------------------
-try:  # pragma: no cover - depends on what the package currently ships
-    from symgrav.printing import latex as _symgrav_latex
-except Exception:  # ImportError, or a half-written module elsewhere in the tree
-    _symgrav_latex = None
-
-
-def _sympy_latex(obj):
-    if isinstance(obj, str):
-        return obj
-    if isinstance(obj, (tuple, list)):
-        return r"\left(" + r",\ ".join(_sympy_latex(o) for o in obj) + r"\right)"
-    return sp.latex(obj)
-
-
 def latex(obj):
-    """LaTeX of a SymPy object or of a tuple of them (a string is returned as is)."""
+    """LaTeX of a SymPy object, a symgrav result or a tuple of them (a string is returned as is)."""
     if isinstance(obj, str):
         return obj
-    if _symgrav_latex is not None:
-        try:
-            return _symgrav_latex(obj)
-        except Exception as exc:  # keep the derivation usable; say why
-            print(f"[_common] symgrav.printing.latex failed on {type(obj).__name__} "
-                  f"({exc!r}); using sympy.latex", file=sys.stderr)
-    return _sympy_latex(obj)
-
-
-# --------------------------------------------------------------------------
-# Atomic file writing.
-# --------------------------------------------------------------------------
-try:  # pragma: no cover
-    from symgrav.fileio import write_text_atomic as _symgrav_write
-except Exception:
-    _symgrav_write = None
-
-
-def _write_text_atomic_local(path, text):
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp",
-                               dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp creates 0600; give the file the mode a plain open() would
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
+    return _symgrav_latex(obj)
 
 
 def write_text_atomic(path, text):
-    """Write ``text`` to ``path`` atomically (temp file in the same dir + os.replace)."""
+    """Write ``text`` to ``path`` atomically (symgrav.fileio), creating its directory."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if _symgrav_write is not None:
-        try:
-            _symgrav_write(path, text)
-            return path
-        except Exception as exc:
-            print(f"[_common] symgrav.fileio.write_text_atomic failed ({exc!r}); "
-                  "using the local writer", file=sys.stderr)
-    return _write_text_atomic_local(path, text)
+    _symgrav_write(path, text)
+    return path
 
 
 # --------------------------------------------------------------------------
@@ -169,27 +111,13 @@ class Derivation:
     def band_equation(self, lhs, result, comment=""):
         """A band-resolved toolkit result (a BandResult or a tuple of expressions).
 
-        symgrav.printing.latex labels BandResults itself (lhs unused then); the
-        sympy fallback prints ``lhs = (value_-, value_+)`` from the compact form.
+        symgrav.printing.latex labels BandResults itself (lhs unused then); a
+        plain tuple is printed as ``lhs = (value_-, value_+)``.
         """
-        if _symgrav_latex is not None and hasattr(result, "quantity"):
-            try:
-                body = _symgrav_latex(result)
-            except Exception as exc:
-                print(f"[_common] symgrav.printing.latex failed ({exc!r}); using sympy.latex",
-                      file=sys.stderr)
-            else:
-                if comment:
-                    self.lines.append(f"% {comment}")
-                self.lines.append(r"\begin{equation*}" + "\n  " + body + "\n"
-                                  + r"\end{equation*}")
-                return
-        values = tuple(getattr(result, "compact", result))
-        defs = getattr(result, "definitions", {}) or {}
-        rhs = _sympy_latex(values)
-        if defs:
-            rhs += r",\quad " + r",\ ".join(f"{sp.latex(k)} \\equiv {sp.latex(v)}"
-                                           for k, v in defs.items())
+        if hasattr(result, "quantity"):
+            self.equation(_symgrav_latex(result), comment=comment)
+            return
+        rhs = r"\left(" + r",\ ".join(sp.latex(v) for v in result) + r"\right)"
         self.equation(lhs, rhs, comment)
 
     def info(self, text):
