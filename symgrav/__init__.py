@@ -16,6 +16,8 @@ from .modelfile import builtin_models, load_model
 from .numeric.bands import numeric_geometry
 from .printing import derivation_sheet, latex
 from .susceptibilities import Susceptibilities
+from .sweep import sweep
+from .tensor import tensor
 from .verify import verify
 
 __version__ = "0.1.0"
@@ -24,5 +26,5 @@ __all__ = [
     "Model", "Susceptibilities", "SymgravError", "SymgravWarning", "bands",
     "berry_curvature", "builtin_models", "derivation_sheet", "latex", "load_model",
     "magnetic_moment", "numeric_geometry", "spin_berry_curvature", "spin_magnetic_moment",
-    "verify", "__version__",
+    "sweep", "tensor", "verify", "__version__",
 ]

@@ -1,0 +1,192 @@
+"""The sweep API: values equal direct Susceptibilities calls (serial, process pool, dask),
+exact grids, metadata, CSV/JSON round trip and atomic writes."""
+
+import importlib
+import os
+from fractions import Fraction
+
+import mpmath as mp
+import pytest
+
+import symgrav
+from symgrav import Susceptibilities, SymgravError, load_model
+from symgrav.sweep import COLUMNS, SweepResult, linspace, parse_grid
+
+sweep_module = importlib.import_module("symgrav.sweep")  # symgrav.sweep is the function
+
+DPS = 15
+MUS = ["-0.2", "0.3"]
+TS = ["0.01", "0.05"]
+
+
+@pytest.fixture(scope="module")
+def rashba():
+    return load_model("rashba")
+
+
+@pytest.fixture(scope="module")
+def serial(rashba):
+    return symgrav.sweep(rashba, mu=MUS, T=TS, dps=DPS, workers=1, progress=False)
+
+
+def _direct(model, mu, T, params=None, a="x", i="x"):
+    """Independent values: a fresh Susceptibilities object, Eqs. (19a)-(21)."""
+    s = Susceptibilities(model, params or model.defaults, a, i, dps=DPS)
+    out = dict(s.evaluate(mu, T))
+    out["beta"] = s.beta(mu, T)
+    out["mott"] = s.mott(mu, T)
+    return out
+
+
+def _strings(result):
+    return [[mp.nstr(r[c], DPS) for c in COLUMNS] for r in result.rows]
+
+
+def test_linspace_is_exact():
+    assert linspace("-0.2", "0.2", 5) == [Fraction(-1, 5), Fraction(-1, 10), 0,
+                                          Fraction(1, 10), Fraction(1, 5)]
+    assert linspace("1.5", "7", 1) == [Fraction(3, 2)]
+    assert parse_grid("-0.2:0.2:3") == [Fraction(-1, 5), 0, Fraction(1, 5)]
+    assert parse_grid("0.01,0.05") == [Fraction(1, 100), Fraction(1, 20)]
+    assert parse_grid("-0.25") == [Fraction(-1, 4)]
+
+
+@pytest.mark.parametrize("text", ["1:2", "0:1:0", "0:1:x", "a:1:3", "", "1,,2", "0:1:-2"])
+def test_bad_grids(text):
+    with pytest.raises(SymgravError):
+        parse_grid(text)
+
+
+def test_sweep_equals_direct_calls(rashba, serial):
+    assert len(serial) == 4
+    k = 0
+    for T in TS:
+        for mu in MUS:
+            row, ref = serial.rows[k], _direct(rashba, mu, T)
+            assert mp.nstr(row["mu"], DPS) == mp.nstr(mp.mpf(mu), DPS)
+            for q in ("alpha", "T_beta_kubo", "mqm", "mqm_aux", "T_beta", "beta", "mott"):
+                assert isinstance(row[q], mp.mpf)
+                assert mp.nstr(row[q], DPS) == mp.nstr(ref[q], DPS), (mu, T, q)
+            k += 1
+
+
+def test_exact_mu_grid_prints_round_values(rashba):
+    res = symgrav.sweep(rashba, mu="-0.2:0.2:3", T="0.05", dps=DPS, workers=1, progress=False)
+    assert [mp.nstr(m, DPS) for m in res.column("mu")] == ["-0.2", "0.0", "0.2"]
+
+
+def test_process_pool_equals_serial(rashba, serial):
+    pooled = symgrav.sweep(rashba, mu=MUS, T=TS, dps=DPS, workers=2, chunksize=1,
+                           progress=False)
+    assert _strings(pooled) == _strings(serial)
+    assert [r["alpha"] for r in pooled.rows] == [r["alpha"] for r in serial.rows]
+
+
+def test_dask_executor_equals_serial(rashba, serial):
+    distributed = pytest.importorskip("distributed")
+    # one worker thread: mpmath's precision is process-global, so a thread pool
+    # must not run two tasks of one process at once
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        res = symgrav.sweep(rashba, mu=MUS, T=TS, dps=DPS, executor=client.get_executor(),
+                            progress=False)
+    assert _strings(res) == _strings(serial)
+
+
+def test_metadata(serial):
+    m = serial.metadata
+    assert m["model"] == "rashba"
+    assert m["component"] == "xx" and (m["a"], m["i"]) == ("x", "x")
+    assert m["dps"] == DPS and m["statistics"] == "fermi"
+    assert m["symgrav_version"] == symgrav.__version__
+    assert {k: mp.mpf(v) for k, v in m["parameters"].items()} == \
+        {"alpha": 1, "b": mp.mpf("0.5"), "hbar": 1, "m": 1}
+    assert set(m["columns"]) == set(COLUMNS)
+
+
+def test_parameter_override(rashba):
+    res = symgrav.sweep(rashba, {"b": "1.5"}, mu="0.1", T="0.02", a="y", i="y", dps=DPS,
+                        workers=1, progress=False)
+    ref = _direct(rashba, "0.1", "0.02", dict(rashba.defaults, b="1.5"), "y", "y")
+    assert mp.nstr(res.rows[0]["T_beta"], DPS) == mp.nstr(ref["T_beta"], DPS)
+    assert res.metadata["parameters"]["b"] == "1.5"
+    assert res.metadata["component"] == "yy"
+
+
+def test_bose_has_no_mott_value(rashba):
+    res = symgrav.sweep(rashba, mu="-2", T="0.1", dps=DPS, statistics="bose", workers=1,
+                        progress=False)
+    assert mp.isnan(res.rows[0]["mott"])
+    assert res.metadata["statistics"] == "bose"
+
+
+@pytest.mark.parametrize("kwargs", [dict(T="-0.1"), dict(a="w"), dict(i="z"), dict(dps=10),
+                                    dict(params={"nope": 1}), dict(statistics="boltzmann"),
+                                    dict(mu="x"), dict(chunksize=0)])
+def test_bad_input(rashba, kwargs):
+    args = dict(mu="0", T="0.1", dps=DPS, workers=1, progress=False)
+    args.update(kwargs)
+    with pytest.raises(SymgravError):
+        symgrav.sweep(rashba, **args)
+
+
+def test_csv_round_trip(serial, tmp_path):
+    path = tmp_path / "s.csv"
+    serial.to_csv(path)
+    text = path.read_text()
+    assert text.startswith("# symgrav sweep\n# model = \"rashba\"\n")
+    back = SweepResult.read_csv(path)
+    assert back.metadata == serial.metadata
+    assert _strings(back) == _strings(serial)
+
+
+def test_json_round_trip(serial, tmp_path):
+    path = tmp_path / "s.json"
+    serial.save(path)
+    back = SweepResult.read_json(path)
+    assert back.metadata == serial.metadata
+    assert _strings(back) == _strings(serial)
+
+
+def test_csv_digits(serial, tmp_path):
+    path = tmp_path / "s.csv"
+    serial.to_csv(path, digits=6)
+    back = SweepResult.read_csv(path)
+    assert [mp.nstr(r["alpha"], 6) for r in back.rows] == \
+        [mp.nstr(r["alpha"], 6) for r in serial.rows]
+
+
+def test_unknown_extension(serial, tmp_path):
+    with pytest.raises(SymgravError, match="unknown output format"):
+        serial.save(tmp_path / "s.txt")
+
+
+@pytest.mark.parametrize("writer", ["to_csv", "to_json"])
+def test_interrupted_write_keeps_old_file(serial, tmp_path, monkeypatch, writer):
+    path = tmp_path / ("s.csv" if writer == "to_csv" else "s.json")
+    getattr(serial, writer)(path)
+    good = path.read_bytes()
+    calls = {"n": 0}
+    real = sweep_module._fmt
+
+    def failing(value, digits):
+        calls["n"] += 1
+        if calls["n"] > 12:  # part-way through the rows
+            raise KeyboardInterrupt
+        return real(value, digits)
+
+    monkeypatch.setattr(sweep_module, "_fmt", failing)
+    with pytest.raises(KeyboardInterrupt):
+        getattr(serial, writer)(path)
+    assert calls["n"] > 12
+    assert path.read_bytes() == good
+    assert os.listdir(tmp_path) == [path.name]  # no temporary file left behind
+
+
+def test_plot(serial, tmp_path):
+    pytest.importorskip("matplotlib")
+    path = tmp_path / "s.png"
+    serial.plot(path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert os.listdir(tmp_path) == ["s.png"]
