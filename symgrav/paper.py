@@ -1,0 +1,417 @@
+"""Data of the paper's Figs. 1 and 2: the Rashba ferromagnet, Eq. (22), b = 0.5 and 1.5.
+
+Each figure has three panels (captions of Figs. 1 and 2):
+
+(a) the Kubo formula T beta~ (19b), the spin MQM M (8a) and the gravito-ME
+    susceptibility T beta (20) versus mu at T = 0.001;
+(b) the ME susceptibility alpha (19a) and the Mott prediction
+    (pi^2/3) d alpha/d mu (21), both at T = 0 (d alpha/d mu as the
+    Fermi-surface integral E1), and beta/T versus mu at T = 0.001;
+(c) beta versus T for several mu (beta = 0 at T = 0).
+
+Everything is computed with the arbitrary-precision
+:class:`symgrav.Susceptibilities` (``dps`` digits), in parallel over processes
+with :func:`symgrav.parallel.parallel_map`, and reported in the paper's figure
+units: natural value x 8 pi / b (PHYSICS.md), i.e. alpha in
+(q/m alpha^2)(g mu_B/hbar)(b/8 pi alpha), T beta~, M, T beta in
+(g mu_B/hbar)(b/8 pi alpha), beta in that unit per m alpha^2 and beta/T,
+(pi^2/3) d alpha/d mu per (m alpha^2)^2.  Energies and T are in m alpha^2
+(hbar = m = alpha = 1).
+
+:func:`write_paper` writes ``figureN.png`` and ``figureNa.csv``,
+``figureNb.csv``, ``figureNc.csv`` atomically; ``symgrav paper --out DIR`` is
+its command line.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+
+import mpmath as mp
+
+from .errors import SymgravError
+from .fileio import write_text_atomic
+from .parallel import parallel_map
+
+#: b of each figure of the paper (energy unit m alpha^2 = 1)
+FIGURE_B = {1: "0.5", 2: "1.5"}
+#: temperature of panels (a) and (b)
+T_LOW = "0.001"
+#: default decimal digits: ample for T beta at T = 1e-3 (computed from Eq. 20
+#: directly) and for checking Eq. (18), T beta~ - M, to ~13 digits
+DEFAULT_DPS = 20
+#: column names of the three tables, exactly as the CSV files have them
+COLUMNS = {"a": ("mu", "T_beta_kubo", "mqm", "T_beta"),
+           "b": ("mu", "alpha", "mott_slope", "beta_over_T")}
+CHUNK = 6  # grid points per parallel task
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """Grids of one figure of the paper (all numbers as exact decimal strings).
+
+    Attributes
+    ----------
+    number : int
+        1 (b = 0.5) or 2 (b = 1.5).
+    b : str
+        Zeeman energy in units of m alpha^2.
+    mu : tuple of str
+        Chemical potentials of panels (a) and (b), ascending.
+    T : str
+        Temperature of panels (a) and (b) (0.001).
+    mu_c : tuple of str
+        Chemical potentials of the curves of panel (c).
+    T_c : tuple of str
+        Temperatures of panel (c), ascending from 0.
+    """
+
+    number: int
+    b: str
+    mu: tuple
+    T: str
+    mu_c: tuple
+    T_c: tuple
+
+
+def band_features(b):
+    """Energies where the Rashba band structure changes character (hbar = m = alpha = 1).
+
+    From eps_+-(p) = p^2/2 +- sqrt(p^2 + b^2) below Eq. (22): for b < 1 the
+    lower band is a Mexican hat with its ring bottom at -(1 + b^2)/2 and its
+    top (the anticrossing at p = 0) at -b; for b >= 1 its bottom is -b at
+    p = 0.  The upper band starts at +b.
+
+    Parameters
+    ----------
+    b : str or number
+        Zeeman energy in units of m alpha^2 (> 0).
+
+    Returns
+    -------
+    list of (Decimal, str)
+        (energy, description), ascending.
+    """
+    b = Decimal(str(b))
+    if b <= 0:
+        raise SymgravError(f"b must be positive; got {b}")
+    if b < 1:
+        return [(-(1 + b * b) / 2, "lower band bottom (ring)"),
+                (-b, "hat top (anticrossing, p = 0)"), (b, "upper band bottom")]
+    return [(-b, "lower band bottom (p = 0)"), (b, "upper band bottom (anticrossing)")]
+
+
+def mu_grid(lo, hi, step, refine=(), refine_step=None, refine_width=None):
+    """A grid of round chemical potentials, Figs. 1 and 2 (a), (b).
+
+    Parameters
+    ----------
+    lo, hi : str
+        Ends of the grid (multiples of ``step``).
+    step : str
+        Uniform step, e.g. ``"0.005"``.
+    refine : iterable of str or Decimal, optional
+        Energies (band edges, anticrossings) around which the grid is refined.
+    refine_step, refine_width : str, optional
+        Finer step used within ``refine_width`` of each refinement energy.
+
+    Returns
+    -------
+    tuple of str
+        Sorted, distinct decimal strings, all with the number of decimals of
+        the finest step (``"-0.200"``); every point is a multiple of its step.
+    """
+    lo, hi, step = Decimal(lo), Decimal(hi), Decimal(step)
+    if step <= 0 or hi <= lo:
+        raise SymgravError(f"bad mu grid: lo={lo}, hi={hi}, step={step}")
+    points = {lo + k * step for k in range(int((hi - lo) / step) + 1)}
+    quantum = step
+    if refine and refine_step is not None:
+        fine, width = Decimal(refine_step), Decimal(refine_width)
+        quantum = min(step, fine)
+        for e in refine:
+            centre = (Decimal(e) / fine).to_integral_value() * fine
+            n = int(width / fine)
+            points |= {centre + k * fine for k in range(-n, n + 1)
+                       if lo <= centre + k * fine <= hi}
+    return tuple(str(p.quantize(quantum)) for p in sorted(points))
+
+
+def figure_spec(number, fast=False):
+    """Grids of Fig. 1 (b = 0.5) or Fig. 2 (b = 1.5) of the paper.
+
+    Full grids: mu from -1 to 1 (Fig. 1) or -2 to 2 (Fig. 2) with step 0.005,
+    refined to 0.001 within 0.02 of every band feature of
+    :func:`band_features` (band bottoms, hat top, anticrossing), so they
+    cover below the band bottom, the band bottom, the gap region, the
+    anticrossing and the two-band region; mu = -0.2 is a grid point.
+    Panel (c): T = 0, 0.002, ..., 0.05 for five mu across the regimes.
+    ``fast=True``: coarse grids (step 0.1 or 0.2, three curves at three T)
+    for tests and examples.
+
+    Parameters
+    ----------
+    number : {1, 2}
+    fast : bool
+
+    Returns
+    -------
+    FigureSpec
+    """
+    if number not in FIGURE_B:
+        raise SymgravError(f"the paper has Figs. {sorted(FIGURE_B)}; got {number!r}")
+    b = FIGURE_B[number]
+    half = "1" if number == 1 else "2"
+    feats = [e for e, _ in band_features(b)]
+    if number == 1:
+        mu_c = ("-0.6", "-0.2", "0.7") if fast else ("-0.6", "-0.4", "-0.2", "0.2", "0.7")
+    else:
+        mu_c = ("-1.4", "-0.2", "1.7") if fast else ("-1.4", "-1", "-0.2", "1", "1.7")
+    if fast:
+        step = "0.1" if number == 1 else "0.2"
+        mu = mu_grid("-" + half, half, step)
+        T_c = ("0", "0.01", "0.02")
+    else:
+        mu = mu_grid("-" + half, half, "0.005", feats, "0.001", "0.02")
+        T_c = tuple(str(Decimal(k) * Decimal("0.002")) for k in range(26))
+    return FigureSpec(number, b, mu, T_LOW, mu_c, T_c)
+
+
+# -- parallel evaluation ---------------------------------------------------
+_SUSC = {}  # one Susceptibilities per (b, dps) and process, reused by every task
+
+
+def _susceptibilities(b, dps):
+    key = (b, dps)
+    if key not in _SUSC:
+        from .modelfile import load_model
+        from .susceptibilities import Susceptibilities
+
+        model = load_model("rashba")
+        params = dict(model.defaults)
+        params["b"] = b
+        _SUSC[key] = Susceptibilities(model, params, "x", "x", dps=dps)
+    return _SUSC[key]
+
+
+def _task(task):
+    """Worker: evaluate one chunk of grid points; natural units, mpf values."""
+    kind, b, dps, points = task
+    S = _susceptibilities(b, dps)
+    out = []
+    for mu, T in points:
+        if kind == "mu":
+            ev = S.evaluate(mu, T)
+            out.append((ev["T_beta_kubo"], ev["mqm"], ev["T_beta"],
+                        S.evaluate(mu, 0)["alpha"], S.dalpha_dmu(mu)))
+        else:
+            out.append((S.beta(mu, T),))
+    return out
+
+
+def _chunks(kind, b, dps, points):
+    return [(kind, b, dps, tuple(points[k:k + CHUNK])) for k in range(0, len(points), CHUNK)]
+
+
+def compute_figures(specs, dps=DEFAULT_DPS, workers=None, progress=True, executor=None):
+    """Tables of panels (a), (b), (c) of Figs. 1 and 2, in the paper's figure units.
+
+    Panel (a): T beta~ (19b), M (8a), T beta (20) at T = ``spec.T``; panel
+    (b): alpha (19a) at T = 0, the Mott slope (pi^2/3) d alpha/d mu at T = 0
+    (Eqs. 21, E1) and beta/T = T beta / T^2 at T = ``spec.T``; panel (c):
+    beta = T beta / T (20).  Every value is natural units x 8 pi / b.
+
+    Parameters
+    ----------
+    specs : list of FigureSpec
+    dps : int
+        Decimal digits of :class:`symgrav.Susceptibilities` (>= 15).
+    workers : int, optional
+        Processes (default: usable CPUs); 1 runs in this process.
+    progress : bool
+        Show a progress bar.
+    executor : concurrent.futures.Executor, optional
+        Passed to :func:`symgrav.parallel.parallel_map`.
+
+    Returns
+    -------
+    dict
+        ``{number: {"a": rows, "b": rows, "c": rows}}``; rows of panels (a),
+        (b) are tuples ``(mu_str, mpf, mpf, mpf)`` in the column order of
+        :data:`COLUMNS`; rows of (c) are ``(T_str, beta(mu_1), ...)`` for
+        ``spec.mu_c``.  Infinite values (d alpha/d mu exactly at the ring
+        bottom) are kept as mpf infinity.
+    """
+    if not isinstance(dps, int) or isinstance(dps, bool) or dps < 15:
+        raise SymgravError(f"dps must be an integer >= 15; got {dps!r}")
+    tasks, slices = [], []
+    for spec in specs:
+        grid_c = [(mu, T) for mu in spec.mu_c for T in spec.T_c]
+        for kind, points in (("T", grid_c), ("mu", [(mu, spec.T) for mu in spec.mu])):
+            new = _chunks(kind, spec.b, dps, points)
+            slices.append((spec, kind, len(tasks), len(tasks) + len(new)))
+            tasks.extend(new)
+    desc = "Figs. " + ", ".join(str(s.number) for s in specs)
+    results = parallel_map(_task, tasks, executor=executor, workers=workers,
+                           progress=progress, desc=desc)
+    out = {}
+    with mp.workdps(dps + 10):
+        for spec, kind, start, stop in slices:
+            flat = [v for chunk in results[start:stop] for v in chunk]
+            unit = 8 * mp.pi / mp.mpf(spec.b)
+            tables = out.setdefault(spec.number, {})
+            if kind == "mu":
+                T = mp.mpf(spec.T)
+                tables["a"] = [(mu, unit * tk, unit * m, unit * tb)
+                               for mu, (tk, m, tb, _, _) in zip(spec.mu, flat)]
+                tables["b"] = [(mu, unit * a, unit * mp.pi ** 2 / 3 * d, unit * tb / T ** 2)
+                               for mu, (_, _, tb, a, d) in zip(spec.mu, flat)]
+            else:
+                n = len(spec.T_c)
+                tables["c"] = [(T,) + tuple(unit * flat[j * n + k][0]
+                                            for j in range(len(spec.mu_c)))
+                               for k, T in enumerate(spec.T_c)]
+    return out
+
+
+# -- files -----------------------------------------------------------------
+def _number(x, dps):
+    if mp.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return mp.nstr(x, dps)
+
+
+def csv_header(spec, panel, dps):
+    """``#`` comment lines of a CSV file of Figs. 1 and 2: parameters, dps, version, units.
+
+    Parameters
+    ----------
+    spec : FigureSpec
+    panel : {"a", "b", "c"}
+    dps : int
+
+    Returns
+    -------
+    str
+        Lines starting with ``# ``: the paper's figure and panel, the model
+        (Eq. 22) and its parameters, the equations of every column, dps, the
+        symgrav version and the units.
+    """
+    from . import __version__
+
+    what = {
+        "a": f"panel (a) at T = {spec.T}: T_beta_kubo = T beta~_x^x (Eq. 19b), mqm = spin MQM "
+             "M_x^x (Eq. 8a), T_beta = T beta_x^x (Eq. 20; equals T_beta_kubo - mqm, Eq. 18)",
+        "b": f"panel (b): alpha = alpha_x^x (Eq. 19a) at T = 0, mott_slope = (pi^2/3) "
+             "d alpha_x^x/d mu at T = 0 (Mott relation Eq. 21, Fermi-surface integral E1), "
+             f"beta_over_T = beta_x^x/T = T_beta/T^2 at T = {spec.T}",
+        "c": "panel (c): beta_x^x = T_beta/T (Eq. 20) versus T; one column per mu "
+             "(beta = 0 at T = 0)",
+    }[panel]
+    units = {
+        "a": "T_beta_kubo, mqm, T_beta in (g mu_B/hbar)(b/8 pi alpha)",
+        "b": "alpha in (q/m alpha^2)(g mu_B/hbar)(b/8 pi alpha); mott_slope and beta_over_T "
+             "in (g mu_B/hbar)(b/8 pi alpha)/(m alpha^2)^2",
+        "c": "beta in (g mu_B/hbar)(b/8 pi alpha)/(m alpha^2)",
+    }[panel]
+    lines = [
+        f"symgrav {__version__} paper: Shitade, Daido, Yanase, Fig. {spec.number}"
+        f"({panel}), Rashba ferromagnet Eq. (22)",
+        "model rashba: H = p^2/2m + alpha (p_y sigma_x - p_x sigma_y) + b sigma_z; "
+        f"hbar = 1, m = 1, alpha = 1, b = {spec.b}; energy unit m alpha^2 = 1; "
+        "spin a = x, field i = x; Fermi statistics",
+        what,
+        f"dps = {dps}: arbitrary precision (symgrav.Susceptibilities), values to {dps} "
+        "significant digits",
+        f"units: mu and T in m alpha^2; {units} (paper's figure units = natural units "
+        "x 8 pi/b, PHYSICS.md)",
+    ]
+    return "".join(f"# {line}\n" for line in lines)
+
+
+def csv_text(spec, panel, rows, dps):
+    """Full CSV text of one panel of Fig. 1 or 2: :func:`csv_header` and the table.
+
+    Parameters
+    ----------
+    spec : FigureSpec
+    panel : {"a", "b", "c"}
+        Columns ``mu,T_beta_kubo,mqm,T_beta`` (a), ``mu,alpha,mott_slope,beta_over_T``
+        (b) or ``T,beta_mu=<mu_1>,...`` (c).
+    rows : list of tuple
+        The panel's rows from :func:`compute_figures`.
+    dps : int
+        Significant digits written.
+
+    Returns
+    -------
+    str
+    """
+    if panel == "c":
+        columns = ("T",) + tuple(f"beta_mu={mu}" for mu in spec.mu_c)
+    else:
+        columns = COLUMNS[panel]
+    header = csv_header(spec, panel, dps)
+    if any(mp.isinf(x) for row in rows for x in row[1:]):
+        header += ("# inf: d alpha/d mu diverges there at T = 0 (the 1/sqrt(mu - mu_0) density "
+                   "of states at the ring bottom of the Mexican hat)\n")
+    body = [",".join(columns)]
+    for row in rows:
+        body.append(",".join([row[0]] + [_number(x, dps) for x in row[1:]]))
+    return header + "\n".join(body) + "\n"
+
+
+def write_paper(out, figures=(1, 2), fast=False, dps=DEFAULT_DPS, workers=None,
+                progress=True, executor=None):
+    """Reproduce Figs. 1 and 2 of the paper: PNG figures and one CSV per panel.
+
+    Computes :func:`compute_figures` for the grids of :func:`figure_spec`,
+    then writes, each file atomically, ``figureN.png`` and ``figureNa.csv``
+    (mu, T_beta_kubo, mqm, T_beta), ``figureNb.csv`` (mu, alpha, mott_slope,
+    beta_over_T) and ``figureNc.csv`` (T, beta_mu=<value>, ...) into ``out``.
+
+    Parameters
+    ----------
+    out : str or os.PathLike
+        Output directory (created if missing).
+    figures : iterable of {1, 2}
+    fast : bool
+        Coarse grids (tests, examples).
+    dps, workers, progress, executor
+        As for :func:`compute_figures`.
+
+    Returns
+    -------
+    list of str
+        Paths written, in order.
+
+    Raises
+    ------
+    SymgravError
+        matplotlib is missing, bad arguments, or the output directory cannot
+        be created.
+    """
+    from .paper_plot import plot_figure, require_matplotlib
+
+    require_matplotlib()
+    figures = sorted(set(int(n) for n in figures))
+    specs = [figure_spec(n, fast) for n in figures]
+    out = os.fspath(out)
+    try:
+        os.makedirs(out, exist_ok=True)
+    except OSError as exc:
+        raise SymgravError(f"cannot create output directory {out!r}: {exc.strerror}") from None
+    data = compute_figures(specs, dps, workers, progress, executor)
+    written = []
+    for spec in specs:
+        tables = data[spec.number]
+        for panel in "abc":
+            path = os.path.join(out, f"figure{spec.number}{panel}.csv")
+            write_text_atomic(path, csv_text(spec, panel, tables[panel], dps))
+            written.append(path)
+        path = os.path.join(out, f"figure{spec.number}.png")
+        plot_figure(spec, tables, path)
+        written.append(path)
+    return written
