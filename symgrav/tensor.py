@@ -19,8 +19,12 @@ for every quantity, every mu and every T at once:
 random momenta at the working precision (a numerical test of an exact
 identity: a chance coincidence at several random points of analytic
 functions is not a practical concern).  :func:`tensor` then integrates one
-representative of every class and, for components no symmetry relates,
-reports numerical zeros and equalities as such, labelled "numerical".
+representative of every class.  A zero or an equal/opposite pair among the
+representatives that no symmetry explains is reported only when it holds at
+the requested (mu, T) *and* at a second generic point (a band energy at a
+random momentum, or for Bose statistics another temperature), and it is
+labelled "numerical" (:func:`numerical_relations`); a coincidence at one
+point (a sign change of alpha at that mu, say) is not reported.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import mpmath as mp
 
 from .errors import SymgravError
 from .model import AXES
+from .sweep_grid import exact_number, merged_parameters, model_of, parameter_texts, to_mpf
 
 NAMES = ("alpha", "T_beta_kubo", "mqm", "mqm_aux", "T_beta")
 GUARD = 10
@@ -86,16 +91,16 @@ def tensor_symmetries(model, params=None, dps=20, samples=5, seed=11):
         the energy-preserving maps; ``"zero"``: {(a, i): reason};
         ``"relations"``: {(a, i): ((b, j), sign, reason)} mapping a component
         onto an earlier representative with chi_{ai} = sign * chi_{bj};
-        ``"representatives"``: the components left to integrate.
+        ``"representatives"``: the components left to integrate;
+        ``"energies"``: the band energies at the sample momenta, sorted (used
+        by :func:`tensor` to pick a second point inside the bands).
     """
     from .numeric.bands import numeric_geometry
-    from .sweep import _model_of
 
-    model = _model_of(model)
+    model = model_of(model)
     if not isinstance(dps, int) or dps < 15:
         raise SymgravError(f"dps must be an integer >= 15; got {dps!r}")
-    merged = dict(model.defaults)
-    merged.update({getattr(k, "name", str(k)): v for k, v in dict(params or {}).items()})
+    merged = merged_parameters(model, params)
     wdps = dps + GUARD
     comps = _components(model)
     data = {c: numeric_geometry(model, merged, c[0], c[1], wdps) for c in comps}
@@ -151,8 +156,97 @@ def tensor_symmetries(model, params=None, dps=20, samples=5, seed=11):
                 relations[c] = found
             else:
                 reps.append(c)
+        energies = sorted(e for k in ks for e in at(comps[0], k)[0])
     return {"components": comps, "symmetries": [_describe(model, R) for R in group],
-            "zero": zero, "relations": relations, "representatives": reps}
+            "zero": zero, "relations": relations, "representatives": reps,
+            "energies": energies}
+
+
+def _tolerance(reps, values, dps):
+    """10^-(dps-5) times the largest value of any representative at one point (0 if none)."""
+    big = max([abs(v) for c in reps for v in values[c].values()] + [mp.mpf(0)])
+    return big * mp.mpf(10) ** (-(dps - 5))
+
+
+def numerical_relations(reps, first, second=None, dps=20):
+    """Zeros and equal/opposite pairs of integrated components that no symmetry explains.
+
+    The decision rule of :func:`tensor` for the representatives left by
+    :func:`tensor_symmetries`.  A component is a numerical zero when all
+    five quantities (Eqs. 19a, 19b, 8a, B7a, 20) are below 10^-(dps-5)
+    times the largest value at that point, at the first *and* the second
+    point; component c equals s times an earlier unrelated representative r
+    (s = +-1) when every quantity agrees to that tolerance at both points
+    and r is not itself zero at the second point.  A second point where
+    every value vanishes confirms nothing.
+
+    Parameters
+    ----------
+    reps : list of (a, i)
+        The representatives, in order.
+    first, second : dict
+        (a, i) -> {quantity: mpf} at the requested point and at a second
+        generic point.  With ``second=None`` only the first point is used:
+        the result is the list of candidates that need a second point.
+    dps : int
+
+    Returns
+    -------
+    zero : list of (a, i)
+    relations : dict
+        (a, i) -> ((b, j), sign).
+    """
+    with mp.workdps(dps + GUARD):
+        tol1 = _tolerance(reps, first, dps)
+        tol2 = tol1 if second is None else _tolerance(reps, second, dps)
+        points = [(first, tol1)] if second is None else [(first, tol1), (second, tol2)]
+        if second is not None and tol2 == 0:
+            return [], {}
+
+        def small(vals, tol):
+            return all(abs(v) <= tol for v in vals.values())
+
+        def agree(u, v, sign, tol):
+            return all(abs(u[q] - sign * v[q]) <= tol for q in NAMES)
+
+        zero, relations, kept = [], {}, []
+        for c in reps:
+            if all(small(vals[c], tol) for vals, tol in points):
+                zero.append(c)
+                continue
+            found = None
+            for r in kept:
+                if second is not None and small(second[r], tol2):
+                    continue
+                found = next((sign for sign in (1, -1)
+                              if all(agree(vals[c], vals[r], sign, tol) for vals, tol in points)),
+                             None)
+                if found is not None:
+                    relations[c] = (r, found)
+                    break
+            if found is None:
+                kept.append(c)
+    return zero, relations
+
+
+def second_point(mu, T, energies, statistics):
+    """A second generic (mu, T) for confirming numerical zeros and pairs.
+
+    Fermi statistics: the band energy at one of the random sample momenta of
+    :func:`tensor_symmetries` nearest to mu but at least a tenth of the
+    sampled band spread away, at the same T (so the point lies inside the
+    model's bands).  Bose statistics (mu must stay below the bands): the same
+    mu at another temperature.
+    """
+    spread = (energies[-1] - energies[0]) if energies else mp.mpf(1)
+    if spread == 0:
+        spread = mp.mpf(1)
+    if statistics == "bose":
+        return mu, (T * mp.mpf("1.618") if T > 0 else spread / 10)
+    far = [e for e in energies if abs(e - mu) >= spread / 10]
+    if not far:
+        return mu + spread / 7, T
+    return min(far, key=lambda e: abs(e - mu)), T
 
 
 def _evaluate_component(task):
@@ -175,26 +269,32 @@ class TensorResult:
         (a, i) -> reason, the components that vanish.
     relations : dict
         (a, i) -> ((b, j), sign, reason): chi_{ai} = sign * chi_{bj}.
+    numerical : list of (a, i)
+        The components of ``zero`` and ``relations`` found numerically (at
+        the requested and a second point) rather than from a symmetry of the
+        integrand.
     metadata : dict
     """
 
-    def __init__(self, metadata, values, zero, relations, symmetries):
+    def __init__(self, metadata, values, zero, relations, symmetries, numerical=()):
         self.metadata, self.values = metadata, values
         self.zero, self.relations, self.symmetries = zero, relations, symmetries
+        self.numerical = list(numerical)
 
     def nonzero(self):
         """Components that do not vanish, as ``"ai"`` strings."""
         return [a + i for (a, i) in self.values if (a, i) not in self.zero]
 
     def to_dict(self, digits=None):
-        """JSON-ready dict: metadata, values as decimal strings, zeros and relations."""
+        """JSON-ready dict: metadata, values as decimal strings, zeros, relations, numerical ones."""
         digits = digits or self.metadata["dps"]
         return {"metadata": self.metadata,
                 "values": {a + i: {q: mp.nstr(v, digits) for q, v in vals.items()}
                            for (a, i), vals in self.values.items()},
                 "zero": {a + i: r for (a, i), r in self.zero.items()},
                 "relations": {a + i: {"equals": ("" if s > 0 else "-") + b + j, "reason": r}
-                              for (a, i), ((b, j), s, r) in self.relations.items()}}
+                              for (a, i), ((b, j), s, r) in self.relations.items()},
+                "numerical": [a + i for (a, i) in self.numerical]}
 
     def __str__(self):
         m = self.metadata
@@ -218,6 +318,11 @@ class TensorResult:
             groups.setdefault(b + j, []).append(("" if s > 0 else "-") + c[0] + c[1])
         for rep, members in groups.items():
             lines.append(f"related: {rep} = " + " = ".join(members))
+        if self.numerical:
+            second = m.get("second_point", {})
+            lines.append("numerical, not from a symmetry (confirmed at mu = "
+                         f"{second.get('mu')}, T = {second.get('T')}): "
+                         + ", ".join(a + i for (a, i) in self.numerical))
         return "\n".join(lines)
 
 
@@ -231,10 +336,12 @@ def tensor(model, params=None, mu=0, T=0, dps=20, statistics="fermi", executor=N
     The remaining representatives are integrated with
     :class:`~symgrav.Susceptibilities`, in parallel via
     :func:`symgrav.parallel.parallel_map`.  Among them, a component whose
-    every quantity is below 10^-(dps-5) times the largest value is reported
-    as numerically zero, and two whose quantities agree (or are opposite) to
-    that tolerance as numerically related; those claims are labelled
-    "numerical at this (mu, T)".
+    every quantity is below 10^-(dps-5) times the largest value, or two
+    whose quantities agree (or are opposite) to that tolerance, are
+    integrated again at a second generic point (:func:`second_point`) and
+    reported only if the claim holds there too (:func:`numerical_relations`);
+    those claims are labelled "numerical" and listed in
+    :attr:`TensorResult.numerical`.
 
     Parameters
     ----------
@@ -254,45 +361,48 @@ def tensor(model, params=None, mu=0, T=0, dps=20, statistics="fermi", executor=N
     TensorResult
     """
     from . import __version__
+    from .numeric.bands import parameter_values
+    from .numeric.statistics import check_statistics
     from .parallel import parallel_map
-    from .sweep import _model_of, _to_mpf, exact_number
 
-    model = _model_of(model)
-    merged = dict(model.defaults)
-    merged.update({getattr(k, "name", str(k)): v for k, v in dict(params or {}).items()})
+    model = model_of(model)
+    merged = merged_parameters(model, params)
     wdps = (dps if isinstance(dps, int) else 15) + GUARD
-    mu_v = _to_mpf(exact_number(mu, "mu"), wdps)
-    T_v = _to_mpf(exact_number(T, "T"), wdps)
+    mu_v = to_mpf(exact_number(mu, "mu"), wdps)
+    T_v = to_mpf(exact_number(T, "T"), wdps)
     if T_v < 0:
         raise SymgravError(f"temperature must be >= 0; got T = {mp.nstr(T_v, 15)}")
-    from .numeric.statistics import check_statistics
-
     statistics = check_statistics(statistics)
     sym = tensor_symmetries(model, merged, dps)
+    parameter_values(model, merged, dps)  # unknown or missing names: an error here
     reps = sym["representatives"]
-    tasks = [(model, merged, a, i, dps, statistics, mu_v, T_v) for a, i in reps]
-    results = parallel_map(_evaluate_component, tasks, executor=executor, workers=workers,
-                           progress=progress, desc=f"{model.name} tensor")
-    got = dict(zip(reps, results))
-    zero, relations = dict(sym["zero"]), dict(sym["relations"])
+
+    def integrate(m, t, what):
+        tasks = [(model, merged, a, i, dps, statistics, m, t) for a, i in reps]
+        results = parallel_map(_evaluate_component, tasks, executor=executor, workers=workers,
+                               progress=progress, desc=f"{model.name} tensor{what}")
+        return dict(zip(reps, results))
+
+    got = integrate(mu_v, T_v, "")
+    zero, relations, numerical = dict(sym["zero"]), dict(sym["relations"]), []
+    extra = {}
+    cand_zero, cand_rel = numerical_relations(reps, got, None, dps)
+    if cand_zero or cand_rel:
+        with mp.workdps(wdps):
+            mu2, T2 = second_point(mu_v, T_v, sym["energies"], statistics)
+        other = integrate(mu2, T2, " (second point)")
+        num_zero, num_rel = numerical_relations(reps, got, other, dps)
+        where = (f"mu = {mp.nstr(mu_v, 15)}, T = {mp.nstr(T_v, 15)} and "
+                 f"mu = {mp.nstr(mu2, 15)}, T = {mp.nstr(T2, 15)}")
+        for c in num_zero:
+            zero[c] = (f"numerical: all below 1e-{dps - 5} of the largest at {where}; "
+                       "no symmetry of the integrand found")
+        for c, (r, sign) in num_rel.items():
+            relations[c] = (r, sign, f"numerical: {'equal' if sign > 0 else 'opposite'} at "
+                                     f"{where}; no symmetry of the integrand found")
+        numerical = [c for c in reps if c in num_zero or c in num_rel]
+        extra["second_point"] = {"mu": mp.nstr(mu2, dps), "T": mp.nstr(T2, dps)}
     with mp.workdps(dps):
-        big = max([abs(v) for vals in results for v in vals.values()] + [mp.mpf(0)])
-        tol = big * mp.mpf(10) ** (-(dps - 5))
-        where = f"numerical at mu = {mp.nstr(mu_v, 15)}, T = {mp.nstr(T_v, 15)}"
-        kept = []
-        for c in reps:
-            vals = got[c]
-            if all(abs(v) <= tol for v in vals.values()):
-                zero[c] = f"{where} (all below 1e-{dps - 5} of the largest)"
-                continue
-            for r in kept:
-                s = next((s for s in (1, -1)
-                          if all(abs(vals[q] - s * got[r][q]) <= tol for q in NAMES)), None)
-                if s is not None:
-                    relations[c] = (r, s, where)
-                    break
-            else:
-                kept.append(c)
         values = {}
         for c in sym["components"]:
             if c in got:
@@ -302,11 +412,9 @@ def tensor(model, params=None, mu=0, T=0, dps=20, statistics="fermi", executor=N
             else:
                 (r, s, _why) = sym["relations"][c]
                 values[c] = {q: s * got[r][q] for q in NAMES}
-        params_out = {}
-        from .numeric.bands import parameter_values
-        for k, v in sorted(parameter_values(model, merged, dps).items()):
-            params_out[k] = mp.nstr(v, dps)
-    metadata = {"model": model.name, "parameters": params_out, "mu": mp.nstr(mu_v, dps),
-                "T": mp.nstr(T_v, dps), "dps": dps, "statistics": statistics,
-                "symgrav_version": __version__, "symmetries": sym["symmetries"]}
-    return TensorResult(metadata, values, zero, relations, sym["symmetries"])
+        metadata = {"model": model.name, "parameters": parameter_texts(model, merged, dps),
+                    "mu": mp.nstr(mu_v, dps), "T": mp.nstr(T_v, dps), "dps": dps,
+                    "statistics": statistics, "symgrav_version": __version__,
+                    "symmetries": sym["symmetries"],
+                    "numerical": ["".join(c) for c in numerical], **extra}
+    return TensorResult(metadata, values, zero, relations, sym["symmetries"], numerical)

@@ -13,6 +13,8 @@ from symgrav import Susceptibilities, SymgravError, load_model
 from symgrav.sweep import COLUMNS, SweepResult, linspace, parse_grid
 
 sweep_module = importlib.import_module("symgrav.sweep")  # symgrav.sweep is the function
+sweep_io = importlib.import_module("symgrav.sweep_io")
+sweep_grid = importlib.import_module("symgrav.sweep_grid")
 
 DPS = 15
 MUS = ["-0.2", "0.3"]
@@ -100,9 +102,36 @@ def test_metadata(serial):
     assert m["component"] == "xx" and (m["a"], m["i"]) == ("x", "x")
     assert m["dps"] == DPS and m["statistics"] == "fermi"
     assert m["symgrav_version"] == symgrav.__version__
-    assert {k: mp.mpf(v) for k, v in m["parameters"].items()} == \
-        {"alpha": 1, "b": mp.mpf("0.5"), "hbar": 1, "m": 1}
+    # exact values as used: ints stay ints, decimals as given (no "1.0")
+    assert m["parameters"] == {"alpha": "1", "b": "0.5", "hbar": "1", "m": "1"}
     assert set(m["columns"]) == set(COLUMNS)
+
+
+@pytest.mark.parametrize("value,text", [
+    (1, "1"), (-3, "-3"), ("0.5", "0.5"), (" 1.50 ", "1.50"), (Fraction(1, 5), "0.2"),
+    (Fraction(-1, 8), "-0.125"), (Fraction(1, 3), "1/3"), (0.1, "0.1"),
+    (mp.mpf("0.25"), "0.25"), ("pi/4", "pi/4")])
+def test_exact_parameter_text(value, text):
+    assert sweep_grid.exact_text(value, DPS) == text
+
+
+def test_exact_parameter_text_sympy():
+    import sympy as sp
+
+    assert sweep_grid.exact_text(sp.Integer(1), DPS) == "1"
+    assert sweep_grid.exact_text(sp.Rational(1, 2), DPS) == "0.5"
+    assert sweep_grid.exact_text(sp.Rational(1, 1000), DPS) == "0.001"
+    assert sweep_grid.exact_text(sp.Rational(2, 3), DPS) == "2/3"
+    assert sweep_grid.exact_text(sp.pi / 4, DPS) == "pi/4"
+
+
+def test_public_names_stay_in_symgrav_sweep():
+    for name in ("COLUMNS", "QUANTITIES", "DESCRIPTIONS", "UNITS", "SweepResult",
+                 "exact_number", "linspace", "parse_grid", "sweep"):
+        assert hasattr(sweep_module, name), name
+    assert sweep_module.SweepResult is sweep_io.SweepResult
+    assert sweep_module.parse_grid is sweep_grid.parse_grid
+    assert symgrav.sweep is sweep_module.sweep
 
 
 def test_parameter_override(rashba):
@@ -168,7 +197,7 @@ def test_interrupted_write_keeps_old_file(serial, tmp_path, monkeypatch, writer)
     getattr(serial, writer)(path)
     good = path.read_bytes()
     calls = {"n": 0}
-    real = sweep_module._fmt
+    real = sweep_io._fmt
 
     def failing(value, digits):
         calls["n"] += 1
@@ -176,7 +205,7 @@ def test_interrupted_write_keeps_old_file(serial, tmp_path, monkeypatch, writer)
             raise KeyboardInterrupt
         return real(value, digits)
 
-    monkeypatch.setattr(sweep_module, "_fmt", failing)
+    monkeypatch.setattr(sweep_io, "_fmt", failing)
     with pytest.raises(KeyboardInterrupt):
         getattr(serial, writer)(path)
     assert calls["n"] > 12

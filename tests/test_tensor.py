@@ -120,6 +120,9 @@ def test_rashba_tensor_values():
     assert abs(zx["alpha"]) < mp.mpf(10) ** (-DPS + 3) * abs(res.values[("x", "x")]["alpha"])
     text = str(res)
     assert "nonzero: xx, yy" in text and "related: xx = yy" in text
+    assert res.numerical == [] and "second_point" not in res.metadata  # all from symmetry
+    # parameter values recorded exactly as used (ints stay ints, no "1.0")
+    assert res.metadata["parameters"] == {"alpha": "1", "b": "0.5", "hbar": "1", "m": "1"}
 
 
 def test_dresselhaus_tensor_values():
@@ -140,3 +143,75 @@ def test_tensor_bad_input():
         symgrav.tensor("rashba", mu="0", T="-1", dps=DPS, workers=1)
     with pytest.raises(symgrav.SymgravError):
         symgrav.tensor("rashba", mu="0", T="0.1", dps=DPS, statistics="nope", workers=1)
+
+
+# -- zeros and pairs that no reflection or permutation explains ----------------
+
+q = sp.symbols("q", positive=True)
+# Rashba shifted in momentum, p_x -> p_x - q: band energies are no longer even in
+# p_x, so the reflection that makes z,y vanish in Rashba is gone from the search;
+# but the integrals over all p are translation invariant (velocities and spin
+# geometry, Eqs. 8b, 8c, depend on p - q only), so chi_z^y = 0 still, and every
+# component equals that of the unshifted Rashba model.
+SHIFTED = (((px - q)**2 + py**2) / (2 * m), (alpha * py, -alpha * (px - q), b), (px, py))
+
+
+def test_numerical_zero_confirmed_at_second_point():
+    model = _model(SHIFTED, "shifted_rashba", {"alpha": 1, "b": "0.5", "m": 1, "q": "0.3"})
+    sym = tensor_symmetries(model, dps=DPS)
+    assert sym["representatives"] == [("x", "x"), ("z", "y")]  # z,y: no symmetry found
+    res = symgrav.tensor(model, mu="0.3", T="0", dps=DPS, workers=1)
+    assert res.numerical == [("z", "y")]
+    assert res.zero[("z", "y")].startswith("numerical")
+    assert not res.zero[("z", "x")].startswith("numerical")  # odd under p_y -> -p_y
+    assert res.nonzero() == ["xx", "yy"]
+    second = res.metadata["second_point"]
+    assert mp.mpf(second["mu"]) != mp.mpf("0.3") and mp.mpf(second["T"]) == 0
+    d = res.to_dict()
+    assert d["numerical"] == ["zy"] and d["metadata"]["numerical"] == ["zy"]
+    assert "numerical, not from a symmetry" in str(res)
+    # the same value as the unshifted model (translation invariance)
+    ref = Susceptibilities(load_model("rashba"), load_model("rashba").defaults, "x", "x",
+                           dps=DPS).evaluate("0.3", "0")
+    assert mp.nstr(res.values[("x", "x")]["alpha"], DPS - 3) == mp.nstr(ref["alpha"], DPS - 3)
+
+
+def _vals(x, y=None):
+    """Five quantities; y (if given) for all but alpha, to make points differ."""
+    y = x if y is None else y
+    return {"alpha": mp.mpf(x), "T_beta_kubo": mp.mpf(y), "mqm": mp.mpf(y),
+            "mqm_aux": mp.mpf(y), "T_beta": mp.mpf(y) / 7}
+
+
+def test_decision_rule_needs_the_second_point():
+    """Stubbed values: only claims that hold at both points are reported."""
+    from symgrav.tensor import numerical_relations
+
+    A, B, C, D, E = [("x", "x"), ("x", "y"), ("y", "x"), ("y", "y"), ("z", "x")]
+    reps = [A, B, C, D, E]
+    first = {A: _vals(1), B: _vals(0), C: _vals(0), D: _vals(-1), E: _vals(1)}
+    # candidates at the first point: B, C zero; D = -A, E = A
+    zero, rel = numerical_relations(reps, first, None, DPS)
+    assert zero == [B, C] and rel == {D: (A, -1), E: (A, 1)}
+    # second point: C becomes nonzero (a coincidental zero of the first point),
+    # E no longer equals A, D = -A and B = 0 persist
+    second = {A: _vals(2, 3), B: _vals("1e-30"), C: _vals("0.5"), D: _vals(-2, -3),
+              E: _vals(2, 1)}
+    zero, rel = numerical_relations(reps, first, second, DPS)
+    assert zero == [B] and rel == {D: (A, -1)}
+    # a second point where everything vanishes confirms nothing
+    blank = {c: _vals(0) for c in reps}
+    assert numerical_relations(reps, first, blank, DPS) == ([], {})
+    # a relation to a component that vanishes at the second point is not confirmed
+    second = {A: _vals(0), B: _vals(0), C: _vals(1), D: _vals(0), E: _vals(0)}
+    assert numerical_relations(reps, first, second, DPS) == ([B], {})
+
+
+def test_second_point_inside_bands():
+    from symgrav.tensor import second_point
+
+    energies = [mp.mpf(x) for x in ("-1", "-0.4", "0.1", "0.35", "2")]
+    assert second_point(mp.mpf("0.3"), mp.mpf(0), energies, "fermi") == (mp.mpf("-0.4"), 0)
+    mu, T = second_point(mp.mpf(-3), mp.mpf("0.1"), energies, "bose")
+    assert mu == -3 and T > mp.mpf("0.1")
+

@@ -5,7 +5,9 @@ value 21) with a progress bar and prints a table, or writes it atomically to
 ``--out FILE.csv|.json`` (metadata in the file); ``--plot FILE.png`` draws
 the quantities versus mu, one line per temperature.  ``--component all``
 computes the full tensor at one (mu, T) with :func:`symgrav.tensor.tensor`
-and reports the components that vanish and the equal/opposite pairs.
+and reports the components that vanish and the equal/opposite pairs (those
+not explained by a symmetry are confirmed at a second point and marked
+"numerical").
 
 Columns: mu, T, alpha, T_beta_kubo, mqm, mqm_aux, T_beta, beta (= T_beta/T),
 mott (= (pi^2 T^2/3) d alpha/d mu at T = 0); natural units q = 1,
@@ -119,6 +121,8 @@ def _tensor_csv(result, digits):
         note = "zero: " + note if note else ""
         if comp in data["relations"]:
             note = "= " + data["relations"][comp]["equals"]
+        if comp in data["numerical"] and comp in data["relations"]:
+            note += " (numerical, confirmed at a second point)"
         w.writerow((comp,) + tuple(vals[q] for q in NAMES) + (note,))
     return buf.getvalue()
 

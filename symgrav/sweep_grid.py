@@ -1,0 +1,202 @@
+"""Exact inputs of a sweep: numbers, (mu, T) grids, the model and its parameter values.
+
+Turns what a user types (decimal strings such as ``"-0.2"``, grids such as
+``"-1:1:41"``, a model name or file, parameter overrides) into exact values
+before any integral of the paper (Eqs. 19a, 19b, 8a, B7a, 20, 21) is
+evaluated, and writes parameter values back as exact text for the metadata of
+:func:`symgrav.sweep.sweep` and :func:`symgrav.tensor.tensor`.  Plain
+bookkeeping; no equation of the paper is evaluated here.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from fractions import Fraction
+
+import mpmath as mp
+
+from .errors import SymgravError
+from .model import Model
+
+#: extra working digits above the requested dps
+GUARD = 10
+
+
+def exact_number(value, what="value"):
+    """A real number given as a decimal string, int, Fraction or mpf, kept exact.
+
+    Strings and ints become :class:`fractions.Fraction` (so ``"-0.2"`` is
+    exactly -1/5); an mpf or float is kept as the binary number it is.
+    """
+    if isinstance(value, (Fraction, int)) and not isinstance(value, bool):
+        return Fraction(value)
+    if isinstance(value, str):
+        try:
+            return Fraction(value.strip())
+        except (ValueError, ZeroDivisionError):
+            raise SymgravError(f"{what}: {value!r} is not a decimal number") from None
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise SymgravError(f"{what}: {value!r} is not finite")
+        return Fraction(value)
+    if isinstance(value, mp.mpf):
+        if not mp.isfinite(value):
+            raise SymgravError(f"{what}: {value!r} is not finite")
+        return value
+    raise SymgravError(f"{what}: {value!r} is not a real number")
+
+
+def to_mpf(value, dps):
+    """Fraction or mpf -> mpf correctly rounded at ``dps`` digits."""
+    with mp.workdps(dps):
+        if isinstance(value, Fraction):
+            return mp.mpf(value.numerator) / value.denominator
+        return +mp.mpf(value)
+
+
+_to_mpf = to_mpf  # former private name
+
+
+def linspace(start, stop, n):
+    """``n`` equally spaced values from ``start`` to ``stop`` inclusive, exactly.
+
+    Like :func:`numpy.linspace`, but in exact rational arithmetic from the
+    decimal strings, so that round values such as -0.2 stay exact.  Plain
+    bookkeeping; no equation of the paper.
+
+    Parameters
+    ----------
+    start, stop : str, int or Fraction
+    n : int
+        Number of points, >= 1 (``n = 1`` gives ``[start]``).
+
+    Returns
+    -------
+    list of Fraction
+    """
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise SymgravError(f"the number of points must be an integer >= 1; got {n!r}")
+    a, b = exact_number(start, "start"), exact_number(stop, "stop")
+    if n == 1:
+        return [a]
+    a, b = Fraction(a), Fraction(b)
+    return [a + (b - a) * k / (n - 1) for k in range(n)]
+
+
+def parse_grid(text, what="--mu"):
+    """``"START:STOP:N"`` (N points inclusive), ``"V1,V2,..."`` or ``"V"`` -> Fractions.
+
+    Used for the ``--mu`` and ``--T`` options of ``symgrav compute``.
+    """
+    text = str(text).strip()
+    if ":" in text:
+        parts = text.split(":")
+        if len(parts) != 3 or not all(p.strip() for p in parts):
+            raise SymgravError(f"{what} must look like START:STOP:N (e.g. -1:1:41); got {text!r}")
+        try:
+            n = int(parts[2])
+        except ValueError:
+            raise SymgravError(f"{what}: N = {parts[2]!r} is not an integer") from None
+        if n < 1:
+            raise SymgravError(f"{what}: N must be >= 1; got {n}")
+        return linspace(exact_number(parts[0], what), exact_number(parts[1], what), n)
+    items = [t for t in text.split(",")]
+    if not text or not all(t.strip() for t in items):
+        raise SymgravError(f"{what}: give a number, a comma-separated list or START:STOP:N; "
+                           f"got {text!r}")
+    return [exact_number(t, what) for t in items]
+
+
+def grid_values(values, what):
+    """One value, a grid string or a sequence of them -> flat list of exact numbers."""
+    if isinstance(values, (str, int, float, Fraction, mp.mpf)) and not isinstance(values, bool):
+        values = [values]
+    out = []
+    for v in values:
+        out.append(parse_grid(v, what) if isinstance(v, str) and (":" in v or "," in v)
+                   else [exact_number(v, what)])
+    flat = [x for group in out for x in group]
+    if not flat:
+        raise SymgravError(f"{what}: no values given")
+    return flat
+
+
+def model_of(model):
+    """A :class:`~symgrav.Model`, a built-in model name or a model file -> Model."""
+    if isinstance(model, Model):
+        return model
+    if isinstance(model, (str, os.PathLike)):
+        from .modelfile import load_model
+        return load_model(model)
+    raise SymgravError(f"model must be a symgrav.Model, a built-in name or a model file; "
+                       f"got {type(model).__name__}")
+
+
+def merged_parameters(model, params):
+    """The model's default parameter values updated with ``params`` (names as strings)."""
+    merged = dict(model.defaults)
+    for key, value in dict(params or {}).items():
+        merged[getattr(key, "name", str(key))] = value
+    return merged
+
+
+def _decimal(fraction):
+    """A Fraction as a terminating decimal string, or ``"p/q"`` when it does not terminate."""
+    num, den = fraction.numerator, fraction.denominator
+    twos = fives = 0
+    rest = den
+    while rest % 2 == 0:
+        rest, twos = rest // 2, twos + 1
+    while rest % 5 == 0:
+        rest, fives = rest // 5, fives + 1
+    if rest != 1:
+        return f"{num}/{den}"
+    if den == 1:
+        return str(num)
+    places = max(twos, fives)
+    digits = str(abs(num) * 10 ** places // den).rjust(places + 1, "0")
+    text = (digits[:-places] + "." + digits[-places:]).rstrip("0")
+    return ("-" if num < 0 else "") + text
+
+
+def exact_text(value, dps):
+    """A parameter value as the text of what was used, without float noise.
+
+    An int stays an int (``1`` -> ``"1"``), a decimal string stays as given
+    (``"0.5"``), an exact rational is written as a terminating decimal
+    (``1/5`` -> ``"0.2"``) or as ``"p/q"``, an exact symbolic number as its
+    expression (``"pi/4"``), a float by its shortest repr and an mpf (or an
+    inexact SymPy Float) with ``dps`` significant digits.  Used for the
+    ``parameters`` of the metadata; the integrals themselves use the values
+    at the working precision.
+    """
+    import sympy as sp
+
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Fraction):
+        return _decimal(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, sp.Basic):
+        if isinstance(value, sp.Rational):
+            return _decimal(Fraction(int(value.p), int(value.q)))
+        if isinstance(value, sp.Float):
+            value = mp.mpf(str(value))
+        else:
+            return str(value)
+    if isinstance(value, mp.mpf):
+        with mp.workdps(dps):
+            return mp.nstr(+value, dps)
+    return str(value)
+
+
+def parameter_texts(model, params, dps):
+    """``{name: exact text}`` of every model parameter, sorted by name (see :func:`exact_text`)."""
+    names = {s.name for s in model.parameters}
+    return {k: exact_text(v, dps) for k, v in sorted(params.items()) if k in names}

@@ -1,0 +1,228 @@
+"""The result of a sweep and its files: table, CSV and JSON with metadata, read back.
+
+:class:`SweepResult` holds the rows of :func:`symgrav.sweep.sweep` -- the
+susceptibilities of Eqs. (19a), (19b), (8a), (B7a), (20), beta = T_beta / T
+and the Mott value (21) at every (mu, T) -- as mpmath numbers, with their
+metadata (model, exact parameter values, component, dps, statistics, symgrav
+version).  Values become decimal strings with the requested digits only
+when written.  CSV carries the metadata in a ``#`` comment block; both CSV
+and JSON are written atomically, so an interrupted write never replaces a
+good file by a truncated one.  The plot is drawn by :mod:`symgrav.sweep_plot`.
+
+Columns, in natural units (q = 1, g mu_B / hbar = 1, k_B = 1; mu and T in the
+model's energy unit):
+
+=============  ==========================================================
+``mu``         chemical potential
+``T``          temperature (an energy)
+``alpha``      magnetoelectric susceptibility alpha_a^i, Eq. (19a)
+``T_beta_kubo`` Kubo gravito-ME susceptibility T beta~_a^i, Eq. (19b)
+``mqm``        spin magnetic quadrupole moment M_a^i, Eq. (8a)
+``mqm_aux``    auxiliary spin MQM M~_a^i, Eq. (B7a)
+``T_beta``     gravito-ME susceptibility T beta_a^i, Eq. (20) (= 19b - 8a, Eq. 18)
+``beta``       beta_a^i = T_beta / T (0 at T = 0)
+``mott``       Mott value of T_beta, (pi^2 T^2 / 3) d alpha/d mu at T = 0, Eq. (21);
+               NaN for Bose statistics (the Mott relation is for fermions)
+=============  ==========================================================
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+
+import mpmath as mp
+
+from .errors import SymgravError
+from .sweep_grid import GUARD
+
+#: computed quantities, in column order (after ``mu`` and ``T``)
+QUANTITIES = ("alpha", "T_beta_kubo", "mqm", "mqm_aux", "T_beta", "beta", "mott")
+COLUMNS = ("mu", "T") + QUANTITIES
+
+#: one-line description of every column (also stored in the files' metadata)
+DESCRIPTIONS = {
+    "mu": "chemical potential",
+    "T": "temperature (k_B = 1)",
+    "alpha": "magnetoelectric susceptibility alpha_a^i, Eq. (19a)",
+    "T_beta_kubo": "Kubo gravito-ME susceptibility T beta~_a^i, Eq. (19b)",
+    "mqm": "spin magnetic quadrupole moment M_a^i, Eq. (8a)",
+    "mqm_aux": "auxiliary spin MQM M~_a^i, Eq. (B7a)",
+    "T_beta": "gravito-ME susceptibility T beta_a^i, Eq. (20)",
+    "beta": "beta_a^i = T_beta / T (0 at T = 0), Eq. (20)",
+    "mott": "Mott value of T_beta, (pi^2 T^2/3) d alpha/d mu at T = 0, Eq. (21); "
+            "nan for Bose statistics",
+}
+UNITS = ("natural units of PHYSICS.md: q = 1, g mu_B / hbar = 1, k_B = 1; mu and T in "
+         "the model's energy unit")
+
+
+def _fmt(value, digits):
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if mp.isnan(value):
+        return "nan"
+    return mp.nstr(value, digits)
+
+
+class SweepResult:
+    """Rows of a :func:`sweep` with their metadata.
+
+    Attributes
+    ----------
+    metadata : dict
+        ``model``, ``parameters`` (name -> exact text of the value used, see
+        :func:`symgrav.sweep_grid.exact_text`), ``component``,
+        ``a``, ``i``, ``dps``, ``statistics``, ``symgrav_version``, ``units``,
+        ``columns`` (name -> description).
+    rows : list of dict
+        Column name -> mpf, one dict per (mu, T) point, ordered by T then mu.
+    """
+
+    def __init__(self, metadata, rows):
+        self.metadata = dict(metadata)
+        self.rows = list(rows)
+
+    columns = COLUMNS
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __repr__(self):
+        m = self.metadata
+        return (f"<SweepResult {m.get('model')} {m.get('component')} dps={m.get('dps')} "
+                f"{len(self.rows)} points>")
+
+    def column(self, name):
+        """All values of one column, in row order."""
+        if name not in COLUMNS:
+            raise SymgravError(f"unknown column {name!r}; columns are {list(COLUMNS)}")
+        return [r[name] for r in self.rows]
+
+    def temperatures(self):
+        """The distinct temperatures, in order of appearance."""
+        out = []
+        for r in self.rows:
+            if not any(r["T"] == t for t in out):
+                out.append(r["T"])
+        return out
+
+    def _digits(self, digits):
+        digits = self.metadata.get("dps", 15) if digits is None else digits
+        if not isinstance(digits, int) or isinstance(digits, bool) or digits < 1:
+            raise SymgravError(f"digits must be a positive integer; got {digits!r}")
+        return digits
+
+    def to_text(self, digits=None):
+        """Aligned plain-text table with a ``#`` metadata header (for a terminal)."""
+        digits = self._digits(digits)
+        table = [list(COLUMNS)] + [[_fmt(r[c], digits) for c in COLUMNS] for r in self.rows]
+        widths = [max(len(row[k]) for row in table) for k in range(len(COLUMNS))]
+        lines = self._header_lines(skip=("columns",))
+        lines += ["  ".join(x.rjust(w) for x, w in zip(row, widths)) for row in table]
+        return "\n".join(lines) + "\n"
+
+    def _header_lines(self, skip=()):
+        lines = ["# symgrav sweep"]
+        for key, value in self.metadata.items():
+            if key in skip:
+                continue
+            lines.append(f"# {key} = {json.dumps(value, ensure_ascii=True)}")
+        return lines
+
+    def to_csv(self, path, digits=None):
+        """Write the rows as CSV, atomically, with the metadata in ``#`` comment lines.
+
+        Values are decimal strings with ``digits`` significant digits
+        (default: the sweep's dps).  The file is written to a temporary
+        name and moved into place only when complete.
+        """
+        from .fileio import atomic_output
+
+        digits = self._digits(digits)
+        with atomic_output(path) as tmp:
+            with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                for line in self._header_lines():
+                    fh.write(line + "\n")
+                writer = csv.writer(fh, lineterminator="\n")
+                writer.writerow(COLUMNS)
+                for r in self.rows:
+                    writer.writerow([_fmt(r[c], digits) for c in COLUMNS])
+                fh.flush()
+                os.fsync(fh.fileno())
+
+    def to_json(self, path, digits=None):
+        """Write ``{"metadata", "columns", "rows"}`` as JSON, atomically; values as strings."""
+        from .fileio import atomic_output
+
+        digits = self._digits(digits)
+        with atomic_output(path) as tmp:
+            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write('{\n"format": "symgrav-sweep",\n"metadata": ')
+                fh.write(json.dumps(self.metadata, indent=1, ensure_ascii=True))
+                fh.write(',\n"columns": ' + json.dumps(list(COLUMNS)) + ',\n"rows": [')
+                for k, r in enumerate(self.rows):
+                    fh.write(("\n " if k == 0 else ",\n ")
+                             + json.dumps([_fmt(r[c], digits) for c in COLUMNS]))
+                fh.write("\n]\n}\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+
+    def save(self, path, digits=None):
+        """Write CSV or JSON by the extension of ``path`` (``.csv`` or ``.json``)."""
+        ext = os.path.splitext(os.fspath(path))[1].lower()
+        if ext == ".csv":
+            return self.to_csv(path, digits)
+        if ext == ".json":
+            return self.to_json(path, digits)
+        raise SymgravError(f"unknown output format {ext or '(none)'!r} for {os.fspath(path)!r}; "
+                           "use .csv or .json")
+
+    @staticmethod
+    def _parse_rows(metadata, columns, raw):
+        if list(columns) != list(COLUMNS):
+            raise SymgravError(f"unexpected columns {columns}; expected {list(COLUMNS)}")
+        with mp.workdps(int(metadata.get("dps", 15)) + GUARD):
+            return [{c: mp.mpf(x) for c, x in zip(columns, row)} for row in raw]
+
+    @classmethod
+    def read_csv(cls, path):
+        """Read a file written by :meth:`to_csv` (values as mpf at dps + 10 digits)."""
+        with open(path, encoding="utf-8", newline="") as fh:
+            text = fh.read()
+        metadata, body = {}, []
+        for line in text.splitlines(keepends=True):
+            if line.startswith("# "):
+                key, sep, value = line[2:].partition(" = ")
+                if sep:
+                    metadata[key.strip()] = json.loads(value)
+            else:
+                body.append(line)
+        table = list(csv.reader(io.StringIO("".join(body))))
+        return cls(metadata, cls._parse_rows(metadata, table[0], table[1:]))
+
+    @classmethod
+    def read_json(cls, path):
+        """Read a file written by :meth:`to_json`."""
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+        return cls(data["metadata"], cls._parse_rows(data["metadata"], data["columns"],
+                                                      data["rows"]))
+
+    def plot(self, path, quantities=("alpha", "T_beta_kubo", "mqm", "T_beta")):
+        """Draw the quantities versus mu, one line per temperature, and save a PNG atomically.
+
+        One panel per quantity (Eqs. 19a, 19b, 8a, B7a, 20); the ``T_beta``
+        panel also shows the Mott value, Eq. (21), dashed.  See
+        :func:`symgrav.sweep_plot.plot_sweep`.
+        """
+        from .sweep_plot import plot_sweep
+
+        plot_sweep(self, path, quantities)
