@@ -1,7 +1,8 @@
 """Benchmark: Susceptibilities.evaluate (30 digits) and sweep_double (double) vs plain baselines.
 
 (a) 20-point mu sweep, Rashba b = 0.5 (hbar = m = alpha = 1), T = 1e-3, 30 digits:
-    symgrav.Susceptibilities(...).evaluate against a PLAIN mpmath implementation
+    symgrav.Susceptibilities(...).evaluate (the route it took per mu is shown:
+    Fermi-window average or graded integration) against a PLAIN mpmath implementation
     (per mu: Fermi points of eps_+- = p^2/2 +- sqrt(p^2 + b^2) by a scan + mp.findroot,
     then four separate mp.quad calls -- tanh-sinh, mpmath defaults -- over
     [0, p_F..., p_max] of p * sum_n (integrand) with the closed forms
@@ -164,12 +165,14 @@ def part_a_b(n_mu):
     clk = Clock()
     S = symgrav.Susceptibilities(model, model.defaults, dps=DPS)
     w_setup, t_setup = clk.lap()
-    ours, t_ours_mu, w_ours = [], [], 0.0
+    ours, t_ours_mu, w_ours, routes = [], [], 0.0, []
     for mu in mus:
         ours.append(S.evaluate(mu, T_SWEEP))
         w, c = clk.lap()
         t_ours_mu.append(c)
         w_ours += w
+        # which route evaluate took: Fermi-window average or graded integration
+        routes.append(list(getattr(S, "_routes", {"": "?"}).values())[-1])
     t_ours = t_setup + sum(t_ours_mu)
     w_ours += w_setup
 
@@ -188,12 +191,12 @@ def part_a_b(n_mu):
     print("CPU seconds per chemical potential; deviation d = |plain - symgrav| / |symgrav|, or\n"
           "d = |plain - symgrav| / max_mu |symgrav| (marked *) where "
           "|symgrav| < 1e-20 max_mu |symgrav|")
-    print(f"{'mu':>6} | {'symgrav':>8} {'plain':>7} {'ratio':>6} | " +
+    print(f"{'mu':>6} | {'symgrav':>8} {'route':>6} {'plain':>7} {'ratio':>6} | " +
           " ".join(f"{q:>11}" for q in QUANTS))
     worst = {q: mp.mpf(0) for q in QUANTS}
     with mp.workdps(DPS + 10):
         scale = {q: max(abs(o[q]) for o in ours) for q in QUANTS}
-        for mu, o, p, to, tp in zip(mus, ours, plain, t_ours_mu, t_plain_mu):
+        for mu, o, p, to, tp, rt in zip(mus, ours, plain, t_ours_mu, t_plain_mu, routes):
             devs = []
             for q in QUANTS:
                 if abs(o[q]) < mp.mpf("1e-20") * scale[q]:
@@ -202,7 +205,10 @@ def part_a_b(n_mu):
                     dv, mark = rel_dev(p[q], o[q]), " "
                 worst[q] = max(worst[q], dv)
                 devs.append(f"{mp.nstr(dv, 2):>10}{mark}")
-            print(f"{mp.nstr(mu, 3):>6} | {to:8.3f} {tp:7.3f} {tp / to:6.1f} | " + " ".join(devs))
+            print(f"{mp.nstr(mu, 3):>6} | {to:8.3f} {rt:>6} {tp:7.3f} {tp / to:6.1f} | "
+                  + " ".join(devs))
+    print(f"routes: {routes.count('window')} Fermi-window, {routes.count('graded')} graded "
+          "(graded within ~87 T of a band extremum or band edge)")
     print(f"total CPU: symgrav {t_ours:.2f} s (incl. {t_setup:.2f} s setup: derivation + "
           f"lambdify), plain mpmath {t_plain:.2f} s")
     print(f"speed-up plain/symgrav = {t_plain / t_ours:.2f}x (evaluate only: "

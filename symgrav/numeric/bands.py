@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import warnings
 
+import gmpy2
 import mpmath as mp
 import numpy as np
 import sympy as sp
+from sympy.printing.pycode import MpmathPrinter
 
 from ..errors import SymgravError, SymgravWarning
 from ..geometry import _spin_geometry, _structure
@@ -103,7 +105,9 @@ class BandData:
             exprs = list(eps) + grads + list(om) + list(mm)
             self._mp = sp.lambdify(self._args, exprs, modules="mpmath", cse=True)
             self._np = sp.lambdify(self._args, exprs, modules="numpy", cse=True)
+            self._fr = _mpfr_lambdify(self._args, exprs)
         else:
+            self._fr = None
             H = model._H
             mats = [H] + [H.diff(p) for p in model._momenta] + [model._spin[axis_index(self.a)]]
             self._mats_mp = sp.lambdify(self._args, mats, modules="mpmath", cse=True)
@@ -137,6 +141,51 @@ class BandData:
             mm = vals[2 * N + N * d:]
             return eps, grads, om, mm
         return self._sum_over_states(k)
+
+    @property
+    def has_mpfr(self):
+        """True when :meth:`at_mpfr` is available (closed forms that run in gmpy2)."""
+        if self._fr is None:
+            return False
+        if not hasattr(self, "_fr_checked"):
+            self._fr_checked = self._check_mpfr()
+        return self._fr_checked
+
+    def _check_mpfr(self):
+        # the gmpy2 callable must give mpfr numbers equal to the mpmath ones
+        with mp.workdps(self.dps):
+            k = [mp.mpf(0.3 + 0.17 * j) for j in range(self.dim)]
+            try:
+                ref = self._mp(*k, *self._pvals)
+                with gmpy2.context(gmpy2.get_context(), precision=mp.mp.prec):
+                    from .window import to_mpfr, to_mpf
+                    got = self._fr(*[to_mpfr(x) for x in k], *[to_mpfr(v) for v in self._pvals])
+                    if not all(isinstance(g, gmpy2.mpfr) for g in got):
+                        return False
+                    got = [to_mpf(g) for g in got]
+            except Exception:  # noqa: BLE001 -- any failure means: no gmpy2 path
+                return False
+            tol = mp.mpf(2) ** (-mp.mp.prec + 16)
+            return all(abs(g - r) <= tol * (1 + abs(r)) for g, r in zip(got, ref))
+
+    def at_mpfr(self, k):
+        """Band data at momentum ``k`` (sequence of gmpy2 mpfr) as one flat list of mpfr.
+
+        Layout: N energies, N*dim gradient components (band-major), N values of
+        Omega (8b), N of m (8c).  Runs at the precision of the current gmpy2
+        context; only when :attr:`has_mpfr`.  Non-finite values mean a
+        singular point (see :meth:`at`).
+        """
+        return self._fr(*k, *self._pvals_fr())
+
+    def _pvals_fr(self):
+        prec = gmpy2.get_context().precision
+        cache = getattr(self, "_pfr_cache", None)
+        if cache is None or cache[0] != prec:
+            from .window import to_mpfr
+            cache = (prec, [to_mpfr(v) for v in self._pvals])
+            self._pfr_cache = cache
+        return cache[1]
 
     def _sum_over_states(self, k):
         mats = self._mats_mp(*k, *self._pvals)
@@ -196,6 +245,49 @@ class BandData:
                 dH = np.array(mats[1 + j], dtype=complex)
                 grads[:, j, q] = np.real(np.einsum("in,ij,jn->n", U.conj(), dH, U))
         return eps, grads
+
+
+_GMPY2_NAMES = {
+    "mpf": gmpy2.mpfr, "sqrt": gmpy2.sqrt, "exp": gmpy2.exp, "log": gmpy2.log,
+    "cos": gmpy2.cos, "sin": gmpy2.sin, "tan": gmpy2.tan, "cosh": gmpy2.cosh,
+    "sinh": gmpy2.sinh, "tanh": gmpy2.tanh, "atan": gmpy2.atan, "asin": gmpy2.asin,
+    "acos": gmpy2.acos, "atan2": gmpy2.atan2, "fabs": abs, "Abs": abs,
+}
+
+
+def _mpfr_lambdify(args, exprs):
+    """Lambdify exprs for gmpy2 mpfr arguments (mpmath printer, gmpy2 names); None if impossible."""
+    try:
+        return sp.lambdify(args, exprs, modules=[_GMPY2_NAMES], printer=_MpfrPrinter, cse=True)
+    except Exception:  # noqa: BLE001 -- unsupported function: no gmpy2 path
+        return None
+
+
+class _MpfrPrinter(MpmathPrinter):
+    """MpmathPrinter without the 'mpmath.' prefix, so the names resolve to gmpy2."""
+
+    def _module_format(self, fqn, register=True):
+        return fqn.split(".")[-1]
+
+    def _print_Pi(self, expr):
+        return "const_pi()"
+
+    def _print_Float(self, e):
+        # the exact binary value, as MpmathPrinter: sign, mantissa, exponent
+        sign, man, exp, _ = e._mpf_
+        return f"mul_2exp(mpf({-int(man) if sign else int(man)}), {int(exp)})"
+
+    def _print_Pow(self, expr, rational=False):
+        # x**(p/2) as sqrt(x)**p: mpfr's general power goes through exp/log
+        e = expr.exp
+        if e.is_Rational and e.q == 2:
+            root = f"sqrt({self._print(expr.base)})"
+            return root if e.p == 1 else f"{root}**({int(e.p)})"
+        return super()._print_Pow(expr, rational=rational)
+
+
+_GMPY2_NAMES["const_pi"] = gmpy2.const_pi
+_GMPY2_NAMES["mul_2exp"] = gmpy2.mul_2exp
 
 
 def numeric_geometry(model, params, a="x", i="x", dps=30):

@@ -12,6 +12,7 @@ so that steps and peaks of width T are resolved at any T.
 
 from __future__ import annotations
 
+import gmpy2
 import mpmath as mp
 import numpy as np
 
@@ -92,9 +93,13 @@ def radial_extent(bd, line, mu, margin):
         "unbounded, so the Fermi-sea integrals diverge")
 
 
-def _newton_root(fun, a, b, fa, fb, tol):
-    """Root of fun in [a, b] with fa, fb of opposite sign; fun(t) -> (value, slope)."""
-    x = (a + b) / 2
+def _newton_root(fun, a, b, fa, fb, tol, x0=None):
+    """Root of fun in [a, b] with fa, fb of opposite sign; fun(t) -> (value, slope).
+
+    Safeguarded Newton from x0 (default: the midpoint), bisecting whenever a
+    step leaves the bracket.
+    """
+    x = x0 if x0 is not None and a < x0 < b else (a + b) / 2
     for _ in range(200):
         fx, dx = fun(x)
         if fx == 0:
@@ -103,11 +108,10 @@ def _newton_root(fun, a, b, fa, fb, tol):
             a, fa = x, fx
         else:
             b, fb = x, fx
-        step_ok = dx != 0
-        if step_ok:
-            nx = x - fx / dx
-            step_ok = a < nx < b
-        if not step_ok:
+        nx = x - fx / dx if dx != 0 else None
+        if nx is not None and abs(nx - x) <= tol * (1 + abs(nx)):
+            return nx  # converged (the step may round onto a bracket end)
+        if nx is None or not a < nx < b:
             nx = (a + b) / 2
         if abs(nx - x) <= tol * (1 + abs(nx)) or b - a <= tol * (1 + abs(x)):
             return nx
@@ -161,46 +165,77 @@ class LineFeatures:
             self.hi = radial_extent(bd, line, mu, margin)
         ts = _scan_points(line, float(self.hi))
         eps_np, slope_np = _np_bands(bd, line, ts)
-        ts_mp = [mp.mpf(float(t)) for t in ts]
-        if line.periodic:
-            ts_mp[0], ts_mp[-1] = -mp.pi, mp.pi
-        else:
-            ts_mp[-1] = self.hi
+
+        def t_mp(q):
+            if q == len(ts) - 1:
+                return mp.pi if line.periodic else self.hi
+            if q == 0 and line.periodic:
+                return -mp.pi
+            return mp.mpf(float(ts[q]))
 
         def energy(n, t):
             e, g, _, _ = bd.at(line.point(t))
             return e[n] - mu, _slope(g[n], line.direction)
 
+        # band extrema (and the energies at the piece ends) do not depend on
+        # mu: cached on the band data per line, range and precision
+        cache = bd.__dict__.setdefault("_extrema_cache", {})
+        key = (line.origin, line.direction, self.hi, mp.mp.prec)
+        if key not in cache:
+            if len(cache) > 50000:
+                cache.clear()
+            cache[key] = self._extrema(bd, line, ts, slope_np, t_mp, energy, tol)
+        per_band = cache[key]
         self.extrema, self.fermi = [], []
         emin = mp.inf
+        mu_f = float(mu)
+        for n, (ends, evals) in enumerate(per_band):
+            self.extrema += [(c, n, e) for c, (e, _) in zip(ends[1:-1], evals[1:-1])]
+            vals = [(e - mu, sl) for e, sl in evals]
+            emin = min([emin] + [e for e, _ in evals])
+            sg = eps_np[n] - mu_f
+            cross = np.nonzero(sg[:-1] * sg[1:] < 0)[0]
+            for (a, (fa, sa)), (b, (fb, _)) in zip(zip(ends, vals), zip(ends[1:], vals[1:])):
+                if fa == 0:
+                    self.fermi.append((a, n, sa))
+                if fa * fb < 0:
+                    x0 = None
+                    fa_f, fb_f = float(a), float(b)
+                    for q in cross:
+                        if fa_f <= ts[q] and ts[q + 1] <= fb_f:
+                            x0 = mp.mpf(float(ts[q] - sg[q] * (ts[q + 1] - ts[q]) / (sg[q + 1] - sg[q])))
+                            break
+                    r = _newton_root(lambda t: energy(n, t), a, b, fa, fb, tol, x0)
+                    self.fermi.append((r, n, energy(n, r)[1]))
+            if vals[-1][0] == 0 and not line.periodic:
+                self.fermi.append((ends[-1], n, vals[-1][1]))
+        self.emin = emin
+
+    @staticmethod
+    def _extrema(bd, line, ts, slope_np, t_mp, energy, tol):
+        """Per band: piece ends (line ends and interior extrema) and (energy, slope) there."""
+        out = []
         for n in range(bd.nbands):
-            # extrema: sign changes of the slope
-            ends = [ts_mp[0]]
+            ends = [t_mp(0)]
             s = slope_np[n]
             for q in range(len(ts) - 1):
                 if s[q] == 0 and 0 < q:
-                    ends.append(ts_mp[q])
+                    ends.append(t_mp(q))
                 elif s[q] * s[q + 1] < 0:
-                    a, b = ts_mp[q], ts_mp[q + 1]
+                    a, b = t_mp(q), t_mp(q + 1)
                     fa, fb = energy(n, a)[1], energy(n, b)[1]
                     if fa * fb < 0:
                         c = _illinois(lambda t: energy(n, t)[1], a, b, fa, fb, tol)
                     else:
                         c = a if abs(fa) < abs(fb) else b
                     ends.append(c)
-                    self.extrema.append((c, n, energy(n, c)[0] + mu))
-            ends.append(ts_mp[-1])
-            vals = [energy(n, t) for t in ends]
-            emin = min([emin] + [v[0] + mu for v in vals])
-            for (a, (fa, _)), (b, (fb, _)) in zip(zip(ends, vals), zip(ends[1:], vals[1:])):
-                if fa == 0:
-                    self.fermi.append((a, n, energy(n, a)[1]))
-                if fa * fb < 0:
-                    r = _newton_root(lambda t: energy(n, t), a, b, fa, fb, tol)
-                    self.fermi.append((r, n, energy(n, r)[1]))
-            if vals[-1][0] == 0 and not line.periodic:
-                self.fermi.append((ends[-1], n, vals[-1][1]))
-        self.emin = emin
+            ends.append(t_mp(len(ts) - 1))
+            evals = []
+            for t in ends:
+                e, g, _, _ = bd.at(line.point(t))
+                evals.append((e[n], _slope(g[n], line.direction)))  # absolute energy
+            out.append((ends, evals))
+        return out
 
     def breakpoints(self, T, mu, margin):
         """Split points for the line integral at temperature T.
@@ -228,11 +263,67 @@ class LineFeatures:
         return sorted(pts)
 
 
+def _fermi_steps_mpfr(xi, T):
+    """:func:`~symgrav.numeric.statistics.fermi_weights` at T = 0, in mpfr."""
+    zero = gmpy2.mpfr(0)
+    if xi < 0:
+        return gmpy2.mpfr(1), -xi, zero, zero
+    if xi > 0:
+        return zero, zero, zero, zero
+    return gmpy2.mpfr(0.5), zero, zero, zero
+
+
+def _mpfr_integrand(bd, line, mu, T, weights):
+    """The integrand of :func:`line_integral` on gmpy2 mpfr t (None when unavailable)."""
+    from .statistics import bose_weights, bose_weights_mpfr, fermi_weights, fermi_weights_mpfr
+    from .window import to_mpf, to_mpfr
+    if not bd.has_mpfr or (T == 0 and weights is not fermi_weights):
+        return None
+    if T == 0:
+        wfr = _fermi_steps_mpfr
+    elif weights is fermi_weights:
+        wfr = fermi_weights_mpfr
+    elif weights is bose_weights:
+        wfr = bose_weights_mpfr
+    else:
+        return None
+    prec = mp.mp.prec
+    with gmpy2.context(gmpy2.get_context(), precision=prec):
+        org = [to_mpfr(o) for o in line.origin]
+        drc = [to_mpfr(mp.mpf(d)) for d in line.direction]
+        mu_fr, T_fr = to_mpfr(mu), to_mpfr(T)
+    N, d, power = bd.nbands, bd.dim, line.power
+
+    def integrand(tf):
+        vals = bd.at_mpfr([o + tf * c for o, c in zip(org, drc)])
+        if not all(gmpy2.is_finite(v) for v in vals):
+            bd.at(line.point(to_mpf(tf)))  # raises the documented error
+        zero = gmpy2.mpfr(0)
+        a = k = mq = ma = tb = zero
+        for n in range(N):
+            xi = vals[n] - mu_fr
+            f, G, w, xfp = wfr(xi, T_fr)
+            o, m = vals[N + N * d + n], vals[2 * N + N * d + n]
+            of = o * f
+            a += of
+            k += of * xi + m * f
+            mq += m * f - o * G
+            ma += of * xi + m * (f + xfp)
+            tb += o * w
+        if power:
+            jac = tf ** power
+            return [a * jac, k * jac, mq * jac, ma * jac, tb * jac]
+        return [a, k, mq, ma, tb]
+    return integrand
+
+
 def line_integral(bd, feats, mu, T, weights, eps, margin):
     """The five Fermi-sea integrals along one line (times the line weight).
 
     Components: alpha (19a), T beta~ (19b), M (8a), M~ (B7a), T beta (20),
-    each summed over bands.
+    each summed over bands.  The integrand runs in gmpy2 ``mpfr`` when the
+    band data have a gmpy2 form (:attr:`BandData.has_mpfr`; Bose statistics
+    at T > 0 only).
     """
     line = feats.line
     power = line.power
@@ -254,14 +345,28 @@ def line_integral(bd, feats, mu, T, weights, eps, margin):
             out = [v * jac for v in out]
         return out
 
+    fast = _mpfr_integrand(bd, line, mu, T, weights)
     pts = feats.breakpoints(T, mu, margin)
-    if line.periodic and (len(pts) == 2 or (T > 0 and not feats.fermi)):
+    periodic = line.periodic and (len(pts) == 2 or (T > 0 and not feats.fermi))
+    if periodic:
         # no Fermi point: the integrand is smooth and periodic along the line
         from .quadrature import periodic_trapezoid
-        vals = periodic_trapezoid(integrand, NCOMP, eps)
+        if fast is not None:
+            from .window import to_mpf, to_mpfr
+            prec = mp.mp.prec
+
+            def on_mpf(t):  # the gmpy2 integrand, called with mpf
+                with gmpy2.context(gmpy2.get_context(), precision=prec):
+                    return [to_mpf(v) for v in fast(to_mpfr(t))]
+            vals = periodic_trapezoid(on_mpf, NCOMP, eps)
+        else:
+            vals = periodic_trapezoid(integrand, NCOMP, eps)
     else:
         from .quadrature import integrate_pieces
-        vals = integrate_pieces(integrand, pts, NCOMP, eps)
+        if fast is not None:
+            vals = integrate_pieces(fast, pts, NCOMP, eps, mpfr=True)
+        else:
+            vals = integrate_pieces(integrand, pts, NCOMP, eps)
     return [v * line.weight for v in vals]
 
 

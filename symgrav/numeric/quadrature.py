@@ -37,6 +37,31 @@ def _gl(fun, a, b, degree, ncomp):
     return [half * v for v in acc]
 
 
+@lru_cache(maxsize=32)
+def _gl_nodes_mpfr(degree, prec):
+    import gmpy2
+    from .window import to_mpfr
+    with gmpy2.context(gmpy2.get_context(), precision=prec):
+        return tuple((to_mpfr(x), to_mpfr(w)) for x, w in _gl_nodes(degree, prec))
+
+
+def _gl_mpfr(fun, a, b, degree, ncomp):
+    """:func:`_gl` for an integrand on gmpy2 mpfr (t and values mpfr); result in mpf."""
+    import gmpy2
+    from .window import to_mpf, to_mpfr
+    prec = mp.mp.prec
+    with gmpy2.context(gmpy2.get_context(), precision=prec):
+        a, b = to_mpfr(a), to_mpfr(b)
+        half = (b - a) / 2
+        mid = (b + a) / 2
+        acc = [gmpy2.mpfr(0)] * ncomp
+        for x, w in _gl_nodes_mpfr(degree, prec):
+            vals = fun(mid + half * x)
+            for k in range(ncomp):
+                acc[k] += w * vals[k]
+        return [to_mpf(half * v) for v in acc]
+
+
 def _error_estimate(value, diff):
     """Error of the finer Gauss-Legendre rule from the difference of two rules.
 
@@ -51,7 +76,7 @@ def _error_estimate(value, diff):
     return size * (diff / size) ** mp.mpf(1.8)
 
 
-def integrate_pieces(fun, breakpoints, ncomp, eps, degree=3, max_pieces=4000):
+def integrate_pieces(fun, breakpoints, ncomp, eps, degree=3, max_pieces=4000, mpfr=False):
     """Integrate a vector function over consecutive breakpoints, adaptively.
 
     Each piece is integrated with Gauss-Legendre rules of 3*2^(degree-1) and
@@ -71,6 +96,10 @@ def integrate_pieces(fun, breakpoints, ncomp, eps, degree=3, max_pieces=4000):
     ncomp : int
     eps : mpf
         Relative tolerance per component.
+    mpfr : bool
+        When True, ``fun`` takes and returns gmpy2 mpfr numbers and the
+        Gauss-Legendre sums run in mpfr at the current precision (the
+        adaptive bookkeeping stays in mpf).
 
     Returns
     -------
@@ -85,10 +114,11 @@ def integrate_pieces(fun, breakpoints, ncomp, eps, degree=3, max_pieces=4000):
     pts = sorted(set(breakpoints))
     todo = [(pts[k], pts[k + 1]) for k in range(len(pts) - 1) if pts[k + 1] > pts[k]]
     done = []  # (a, b, value, err)
+    rule = _gl_mpfr if mpfr else _gl
     while True:
         for a, b in todo:
-            lo = _gl(fun, a, b, degree, ncomp)
-            hi = _gl(fun, a, b, degree + 1, ncomp)
+            lo = rule(fun, a, b, degree, ncomp)
+            hi = rule(fun, a, b, degree + 1, ncomp)
             done.append((a, b, hi, [abs(h - l) for h, l in zip(hi, lo)]))
         scale = [sum(abs(p[2][k]) for p in done) for k in range(ncomp)]
         tiny = mp.mpf(2) ** (-2 * mp.mp.prec)
@@ -116,14 +146,31 @@ def integrate_pieces(fun, breakpoints, ncomp, eps, degree=3, max_pieces=4000):
     return [sum(p[2][k] for p in done) for k in range(ncomp)]
 
 
+def _trapezoid_converged(d, d0, size, eps, tiny):
+    """Stopping rule of :func:`periodic_trapezoid` for one component.
+
+    d = |T_2n - T_n| ~ err(n) and d0 = |T_n - T_n/2| ~ err(n/2).  The error
+    of the trapezoid rule falls like rho^-n, so err(2n) ~ err(n) rho^-n and
+    rho^-n/2 ~ d / d0: the measured rate predicts err(2n) ~ d (d/d0)^2.
+    Accept when that (times a safety factor 100, and only in the geometric
+    regime d <= d0/8) is below eps * size, or, as before, when
+    (d/size)^1.8 <= eps (err(2n) ~ err(n)^2, mpmath's tanh-sinh estimate).
+    """
+    if d <= max(size * eps ** (1 / mp.mpf(1.8)), tiny):
+        return True
+    if d0 is None or d0 == 0 or d > d0 / 8:
+        return False
+    return 100 * d * (d / d0) ** 2 <= eps * size
+
+
 def periodic_trapezoid(fun, ncomp, eps, n0=16, max_nodes=2 ** 14, period=None):
     """Integrate a smooth periodic vector function over one period [-pi, pi).
 
     The trapezoid rule converges exponentially for analytic periodic
-    integrands, so the error of the 2n-node rule is about the square of the
-    relative difference between the n- and 2n-node rules; nodes are doubled
-    (reusing the old ones) until that estimate is below ``eps`` relative to
-    the size (integral of the absolute value) of each component.
+    integrands.  Nodes are doubled (reusing the old ones) until the error of
+    the finest rule, predicted from the last two differences at the measured
+    rate of convergence (:func:`_trapezoid_converged`), is below ``eps``
+    relative to the size (integral of the absolute value) of each component.
 
     Raises
     ------
@@ -145,6 +192,7 @@ def periodic_trapezoid(fun, ncomp, eps, n0=16, max_nodes=2 ** 14, period=None):
     for j in range(n):
         add(start + period * j / n)
     prev = [s * period / n for s in sums]
+    last_diff = None
     tiny = mp.mpf(2) ** (-2 * mp.mp.prec)
     while n < max_nodes:
         for j in range(n):
@@ -152,13 +200,11 @@ def periodic_trapezoid(fun, ncomp, eps, n0=16, max_nodes=2 ** 14, period=None):
         n *= 2
         cur = [s * period / n for s in sums]
         size = [m * period / n for m in mags]
-        # exponential convergence: err(2n) ~ err(n)^2 / size, so the new estimate
-        # is accepted when (|cur - prev| / size)^1.8 <= eps (mpmath's tanh-sinh
-        # uses the same doubling-of-digits estimate)
-        if n >= 32 and all(abs(c - p) <= max(sz * (eps ** (1 / mp.mpf(1.8))), tiny)
-                           for c, p, sz in zip(cur, prev, size)):
+        diff = [abs(c - p) for c, p in zip(cur, prev)]
+        if n >= 32 and all(_trapezoid_converged(d, d0, sz, eps, tiny)
+                           for d, d0, sz in zip(diff, last_diff or [None] * ncomp, size)):
             return cur
-        prev = cur
+        prev, last_diff = cur, diff
     raise SymgravError(
         f"periodic trapezoid rule did not converge with {max_nodes} nodes; the "
         "integrand is not smooth (a Fermi surface on a lattice at low T?)")

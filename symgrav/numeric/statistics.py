@@ -14,6 +14,7 @@ step-function limit: f = theta(-xi), G = -xi theta(-xi), w = 0, xi f' = 0.
 
 from __future__ import annotations
 
+import gmpy2
 import mpmath as mp
 
 from ..errors import SymgravError
@@ -93,6 +94,44 @@ def bose_weights(xi, T):
     w = xi * f + G
     xfp = -x * (em + 1) / em ** 2
     return f, G, w, xfp
+
+
+def fermi_weights_mpfr(xi, T):
+    """:func:`fermi_weights` in gmpy2 ``mpfr`` arithmetic (T > 0), at the context precision.
+
+    The distribution factors of Eqs. (8a), (19a), (19b), (20), (B7a) for the
+    fast integrand; same formulas and cutoff as :func:`fermi_weights`.
+    """
+    x = xi / T
+    zero = gmpy2.mpfr(0)
+    if abs(x) > (gmpy2.get_context().precision + 64) * 0.6931471805599453:
+        if x > 0:
+            return zero, zero, zero, zero
+        return gmpy2.mpfr(1), -xi, zero, zero
+    e = gmpy2.exp(-abs(x))
+    inv = 1 / (1 + e)
+    lg = gmpy2.log1p(e)
+    if x >= 0:
+        f, one_minus_f = e * inv, inv
+        G = T * lg
+        w = T * (x * f + lg)
+    else:
+        f, one_minus_f = inv, e * inv
+        G = T * lg - xi
+        w = T * (lg - x * one_minus_f)
+    return f, G, w, -x * f * one_minus_f
+
+
+def bose_weights_mpfr(xi, T):
+    """:func:`bose_weights` in gmpy2 ``mpfr`` arithmetic (T > 0, xi > 0): Eqs. (8a), (B7a)."""
+    if xi <= 0:
+        from .window import to_mpf
+        return bose_weights(to_mpf(xi), mp.mpf(1))  # raises the documented error
+    x = xi / T
+    em = gmpy2.expm1(x)
+    f = 1 / em
+    G = -T * gmpy2.log(-gmpy2.expm1(-x))
+    return f, G, xi * f + G, -x * (em + 1) / em ** 2
 
 
 def weights_function(statistics):
