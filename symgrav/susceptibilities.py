@@ -40,6 +40,7 @@ from .model import Model
 from .numeric.bands import numeric_geometry
 from .numeric.lines import Line, LineFeatures, fermi_surface_sum, line_integral
 from .numeric.quadrature import integrate_pieces, periodic_trapezoid
+from .numeric.transverse import integrate_family
 from .numeric.statistics import check_statistics, weights_function
 from .numeric.branches import Branch, BranchError, zero_temperature
 from .numeric.window import RULES, fermi_window_rule, window_average
@@ -134,17 +135,23 @@ class Susceptibilities:
             return 1 / (2 * mp.pi) ** d
         return 1 / (2 * mp.pi * self.bands.hbar) ** d
 
-    def _over_lines(self, per_line, ncomp):
-        """Integrate per_line(Line) -> ncomp values over momentum space."""
+    def _over_lines(self, per_line, ncomp, mu, T):
+        """Integrate per_line(Line) -> ncomp values over momentum space.
+
+        In two dimensions the transverse integral (over k_y, or over the polar
+        angle of an anisotropic continuum model) is split where the lines
+        touch the Fermi surface at mu (:mod:`symgrav.numeric.transverse`).
+        """
         d, meas, eps = self.model.dim, self._measure(), mp.mpf(10) ** (-(self.dps + 3))
         zero = (mp.mpf(0),) * d
+        margin = self._margin(T)
         if self.model.lattice:
             def line_at(*transverse):
                 return Line((mp.mpf(0),) + transverse, (1,) + (0,) * (d - 1), meas, periodic=True)
             if d == 1:
                 return per_line(line_at())
             if d == 2:
-                return periodic_trapezoid(lambda ky: per_line(line_at(ky)), ncomp, eps)
+                return integrate_family(self.bands, line_at, per_line, mu, margin, ncomp, eps)
             return periodic_trapezoid(
                 lambda kz: periodic_trapezoid(lambda ky: per_line(line_at(ky, kz)), ncomp, eps),
                 ncomp, eps)
@@ -157,9 +164,9 @@ class Susceptibilities:
             direction = (1, 0) if d == 2 else (0, 0, 1)
             return per_line(Line(zero, direction, solid * meas, power=d - 1))
         if d == 2:
-            return periodic_trapezoid(
-                lambda th: per_line(Line(zero, (mp.cos(th), mp.sin(th)), meas, power=1)),
-                ncomp, eps)
+            return integrate_family(
+                self.bands, lambda th: Line(zero, (mp.cos(th), mp.sin(th)), meas, power=1),
+                per_line, mu, margin, ncomp, eps)
 
         def shell(u):
             s = mp.sqrt(1 - u * u)
@@ -177,8 +184,8 @@ class Susceptibilities:
         # memo for the current (mu, T): the window route and the graded
         # fallback look at the same lines
         key = (line.origin, line.direction, line.power, line.periodic, line.weight)
-        if self._fmemo[0] != (mu, T):
-            self._fmemo = ((mu, T), {})
+        if self._fmemo[0] != (mu, T, mp.mp.prec):
+            self._fmemo = ((mu, T, mp.mp.prec), {})
         if key in self._fmemo[1]:
             return self._fmemo[1][key]
         feats = LineFeatures(self.bands, line, mu, self._margin(T))
@@ -304,7 +311,7 @@ class Susceptibilities:
                     return line_integral(self.bands, feats, mu, T, self._weights, eps,
                                          self._margin(T))
 
-                vals = self._over_lines(per_line, 5)
+                vals = self._over_lines(per_line, 5, mu, T)
                 names = ("alpha", "T_beta_kubo", "mqm", "mqm_aux", "T_beta")
                 out = dict(zip(names, vals))
                 if T == 0:
@@ -344,17 +351,23 @@ class Susceptibilities:
             return +out
 
     def dalpha_dmu(self, mu):
-        """d alpha / d mu at T = 0 as a Fermi-surface integral, Eq. (E1)."""
-        with mp.workdps(self._wdps):
+        """d alpha / d mu at T = 0 as a Fermi-surface integral, Eq. (E1).
+
+        In two dimensions without isotropy the transverse integrand has
+        inverse-square-root singularities where the lines touch the Fermi
+        surface (:mod:`symgrav.numeric.transverse`); evaluating it within one
+        unit in the last place of such a point costs half the digits, so
+        this integral runs at twice the working precision there.
+        """
+        boost = self.model.dim == 2 and not self.isotropic
+        with mp.workdps(2 * self._wdps if boost else self._wdps):
             mu, _ = self._args(mu, 0)
-            eps = mp.mpf(10) ** (-(self.dps + 3))
-            del eps
 
             def per_line(line):
                 feats = self._features(line, mu, mp.mpf(0))
                 return [fermi_surface_sum(self.bands, feats)]
 
-            val = self._over_lines(per_line, 1)[0]
+            val = self._over_lines(per_line, 1, mu, mp.mpf(0))[0]
         with mp.workdps(self.dps):
             return +val
 

@@ -78,12 +78,23 @@ def radial_extent(bd, line, mu, margin):
         occupied band is unbounded (below, or never rises above mu).
     """
     mu_f, margin_f = float(mu), float(margin)
-    t = 1.0
-    for _ in range(64):
+
+    def beyond(t):
         ts = np.array([t, 2 * t, 4 * t, 8 * t])
         eps, slope = _np_bands(bd, line, ts)
         ok = np.all(eps - mu_f > margin_f + 1e-12 * abs(mu_f)) and np.all(slope > 0)
-        if ok and np.all(np.diff(eps, axis=1) > 0):
+        return bool(ok and np.all(np.diff(eps, axis=1) > 0)), eps
+
+    t = 1.0
+    for _ in range(64):
+        ok, eps = beyond(t)
+        if ok:
+            if t == 1.0:
+                t = _shrink(beyond)
+                if t < 2.0 ** -20:
+                    _check_momentum_scale(bd, line, mu_f, margin_f, t)
+            if t >= 2.0 ** 40:
+                raise SymgravError(_SCALE_MESSAGE.format(t=t))
             return mp.mpf(t)
         t *= 2
     low = int(np.argmin(eps[:, -1]))
@@ -91,6 +102,46 @@ def radial_extent(bd, line, mu, margin):
         f"band {low} does not rise above the chemical potential as |p| grows "
         f"(epsilon = {eps[low, -1]:.4g} at |p| = {t:.3g}): the occupied states are "
         "unbounded, so the Fermi-sea integrals diverge")
+
+
+_SCALE_MESSAGE = (
+    "the bands vary on the momentum scale |p| ~ {t:.3g}: the integration assumes "
+    "momenta of order 1 (scans and root tolerances are absolute there); express the "
+    "model in units where hbar, the Fermi momentum and the energies are O(1) (for "
+    "example hbar = m = alpha = 1) and convert the results with symgrav.units")
+
+
+def _shrink(beyond):
+    """Halve t = 1 while every band still lies above mu + margin beyond t/2.
+
+    Returns 1.0 when the bands lie above mu + margin all the way down to
+    2^-200 (nothing occupied on the ray).
+    """
+    t = 1.0
+    while t > 2.0 ** -200 and beyond(t / 2)[0]:
+        t /= 2
+    return 1.0 if t <= 2.0 ** -200 else t
+
+
+def _check_momentum_scale(bd, line, mu_f, margin_f, t_hi):
+    """Refuse models whose momentum scale is far from 1 (e.g. SI units).
+
+    A tiny occupied region is physical near a band bottom (mu just above
+    it); but when the bands already move by the model's energy scale
+    (|mu|, |epsilon_n(0)|, the thermal margin) within |p| < 2^-20, the model
+    is written in units where the absolute tolerances of the scans and root
+    searches are too coarse.
+    """
+    eps0, _ = _np_bands(bd, line, np.array([0.0]))
+    scale = max(abs(mu_f), float(np.max(np.abs(eps0))), margin_f)
+    if scale == 0:
+        return
+    ts = t_hi * 2.0 ** np.arange(0, 80)
+    ts = ts[ts <= 2.0 ** -20]
+    eps, _ = _np_bands(bd, line, ts)
+    moved = np.max(np.abs(eps - eps0), axis=0) >= scale
+    if np.any(moved):
+        raise SymgravError(_SCALE_MESSAGE.format(t=float(ts[np.argmax(moved)])))
 
 
 def _newton_root(fun, a, b, fa, fb, tol, x0=None):
@@ -347,7 +398,9 @@ def line_integral(bd, feats, mu, T, weights, eps, margin):
 
     fast = _mpfr_integrand(bd, line, mu, T, weights)
     pts = feats.breakpoints(T, mu, margin)
-    periodic = line.periodic and (len(pts) == 2 or (T > 0 and not feats.fermi))
+    # trapezoid only where no Fermi point and no band extremum within the thermal
+    # window: an extremum near mu gives a bump of width ~sqrt(T) along the line
+    periodic = line.periodic and len(pts) == 2
     if periodic:
         # no Fermi point: the integrand is smooth and periodic along the line
         from .quadrature import periodic_trapezoid

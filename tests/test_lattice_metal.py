@@ -1,0 +1,100 @@
+"""A 2D lattice metal at low temperature: the transverse integral split at Fermi-surface tangencies.
+
+The built-in ``lattice_insulator`` model with mu = -1.5 inside its lower band is
+a metal.  Its k_x lines touch the Fermi surface at k_y = +-c; there the line
+integrals are non-analytic in k_y (square-root branch points at T = 0) and
+the periodic trapezoid rule over k_y converges only algebraically.
+:mod:`symgrav.numeric.transverse` finds c and integrates the pieces by the
+tanh-sinh rule.  References, all independent of that code path:
+
+* T = 0.05: the double-precision numpy engine ``sweep_double`` (its own
+  lines, quadrature and band evaluation);
+* T = 0: d alpha/d mu as the Fermi-surface integral (E1) against a
+  fourth-order central difference of the Fermi-sea integral (19a), and the
+  value at 15 digits against the one at 30 digits;
+* T = 1e-3: the Mott relation (21), T beta / Mott - 1 = O(T^2), i.e. Eq. (20)
+  against Eq. (E1);
+* the tangency itself: on one side of c the line has no Fermi point, on the
+  other it has two (a direct count by the line scan).
+"""
+
+import mpmath as mp
+import pytest
+
+import symgrav
+from symgrav.numeric.double import sweep_double
+from symgrav.numeric.lines import Line, LineFeatures
+from symgrav.numeric.transverse import critical_parameters, tanh_sinh_vector
+
+MU = "-1.5"
+
+
+@pytest.fixture(scope="module")
+def model():
+    return symgrav.load_model("lattice_insulator")
+
+
+@pytest.fixture(scope="module")
+def sus15(model):
+    return symgrav.Susceptibilities(model, model.defaults, dps=15)
+
+
+def test_tangency_points(sus15):
+    S = sus15
+    with mp.workdps(S._wdps):
+        mu, margin = mp.mpf(MU), S._margin(mp.mpf(0))
+
+        def line_of(ky):
+            return Line((mp.mpf(0), ky), (1, 0), S._measure(), periodic=True)
+
+        crit = critical_parameters(S.bands, line_of, -mp.pi, mp.pi, mu, margin)
+        assert len(crit) == 2 and abs(crit[0] + crit[1]) < mp.mpf(10) ** -20  # k_y -> -k_y
+        c = crit[1]
+        for d, count in ((mp.mpf("1e-12"), 0), (mp.mpf("-1e-12"), 2)):
+            # |k_y| < c: no Fermi point on the line; |k_y| > c: two
+            feats = LineFeatures(S.bands, line_of(c - d), mu, margin)
+            assert len(feats.fermi) == count
+
+
+def test_tanh_sinh_vector_endpoint_singularities():
+    """The transverse rule on integrands with the square-root branch points of a tangency.
+
+    (An inverse square root sits at 0, where the nodes are exact: near a
+    nonzero endpoint the integrand cannot be evaluated closer than one ulp,
+    which is why dalpha_dmu doubles the precision in 2D.)
+    """
+    with mp.workdps(30):
+        vals = tanh_sinh_vector(lambda s: [mp.sqrt(1 - s), 1 / mp.sqrt(s), mp.exp(s)],
+                                mp.mpf(0), mp.mpf(1), 3, mp.mpf(10) ** -28)
+        exact = [mp.mpf(2) / 3, mp.mpf(2), mp.e - 1]
+        for v, e in zip(vals, exact):
+            assert abs(v - e) < mp.mpf(10) ** -26
+
+
+def test_finite_T_against_double_engine(model, sus15):
+    got = sus15.evaluate(MU, "0.05")
+    ref = sweep_double(model, model.defaults, [float(MU)], 0.05)
+    for name in ("alpha", "T_beta_kubo", "mqm", "mqm_aux", "T_beta"):
+        assert float(got[name]) == pytest.approx(float(ref[name][0]), rel=1e-9), name
+
+
+def test_zero_T_fermi_surface_integral(model, sus15):
+    """(E1) against a central difference of (19a), and at 15 against 30 digits."""
+    d15 = sus15.dalpha_dmu(MU)
+    d30 = symgrav.Susceptibilities(model, model.defaults, dps=30).dalpha_dmu(MU)
+    assert abs(d15 - d30) <= mp.mpf(10) ** -15 * abs(d30)
+    h = mp.mpf("1e-3")
+    a = [sus15.alpha(mp.mpf(MU) + k * h, 0) for k in (-2, -1, 1, 2)]
+    fd = (a[0] - 8 * a[1] + 8 * a[2] - a[3]) / (12 * h)
+    # truncation error h^4 alpha^(5) / 30 ~ 1e-13 here; rounding 1e-15 / h
+    assert abs(fd - d30) <= mp.mpf("1e-10") * abs(d30)
+
+
+def test_low_T_mott(sus15):
+    """Eq. (20) at T = 1e-3 follows the Mott relation (21) to O(T^2)."""
+    T = "0.001"
+    ev = sus15.evaluate(MU, T)
+    ratio = ev["T_beta"] / sus15.mott(MU, T)
+    assert abs(ratio - 1) < 1e-3
+    # Eq. (18) holds at the working precision
+    assert abs(ev["T_beta_kubo"] - ev["mqm"] - ev["T_beta"]) < mp.mpf(10) ** -14 * abs(ev["mqm"])
