@@ -406,8 +406,9 @@ def _transverse(ev, layout, mus, T, margin, t_hi):
                     raise SymgravError(
                         "the periodic trapezoid over the transverse momenta converges only "
                         f"algebraically at T = 0 ({n} points per dimension): a Fermi surface on "
-                        "a lattice at T = 0 is not supported (the mpmath engine's trapezoid "
-                        "has the same limitation); use T > 0, e.g. T >= 1e-2")
+                        "a lattice at T = 0 is not supported by this double-precision engine; "
+                        "use symgrav.Susceptibilities, which splits the transverse integral "
+                        "where the lines touch the Fermi surface, or T > 0, e.g. T >= 1e-2")
             prev_change = change[keep]
             active = active[keep]
             cur = cur[keep]
