@@ -54,15 +54,25 @@ def fermi_weights(xi, T):
         if xi > 0:
             return mp.mpf(0), mp.mpf(0), mp.mpf(0), mp.mpf(0)
         return mp.mpf(0.5), mp.mpf(0), mp.mpf(0), mp.mpf(0)
+    return _fermi(xi, T, _cutoff(), mp.exp, mp.log1p, mp.mpf(0), mp.mpf(1))
+
+
+def _fermi(xi, T, cutoff, exp, log1p, zero, one):
+    """(f, G, w, xi f') for Fermi statistics in the arithmetic of exp, log1p (T > 0).
+
+    Shared by the mpmath and gmpy2 forms: beyond |xi|/T > cutoff the weights
+    are exact steps; below it they are written in e^{-|x|} so that neither
+    sign of xi cancels.
+    """
     x = xi / T
-    if abs(x) > _cutoff():
+    if abs(x) > cutoff:
         # e^{-|x|} is below the working precision: exact step values
         if x > 0:
-            return mp.mpf(0), mp.mpf(0), mp.mpf(0), mp.mpf(0)
-        return mp.mpf(1), -xi, mp.mpf(0), mp.mpf(0)
-    e = mp.exp(-abs(x))
+            return zero, zero, zero, zero
+        return one, -xi, zero, zero
+    e = exp(-abs(x))
     inv = 1 / (1 + e)
-    lg = mp.log1p(e)
+    lg = log1p(e)
     if x >= 0:
         f, one_minus_f = e * inv, inv
         G = T * lg
@@ -71,8 +81,7 @@ def fermi_weights(xi, T):
         f, one_minus_f = inv, e * inv
         G = T * lg - xi
         w = T * (lg - x * one_minus_f)
-    xfp = -x * f * one_minus_f
-    return f, G, w, xfp
+    return f, G, w, -x * f * one_minus_f
 
 
 def bose_weights(xi, T):
@@ -102,24 +111,8 @@ def fermi_weights_mpfr(xi, T):
     The distribution factors of Eqs. (8a), (19a), (19b), (20), (B7a) for the
     fast integrand; same formulas and cutoff as :func:`fermi_weights`.
     """
-    x = xi / T
-    zero = gmpy2.mpfr(0)
-    if abs(x) > (gmpy2.get_context().precision + 64) * 0.6931471805599453:
-        if x > 0:
-            return zero, zero, zero, zero
-        return gmpy2.mpfr(1), -xi, zero, zero
-    e = gmpy2.exp(-abs(x))
-    inv = 1 / (1 + e)
-    lg = gmpy2.log1p(e)
-    if x >= 0:
-        f, one_minus_f = e * inv, inv
-        G = T * lg
-        w = T * (x * f + lg)
-    else:
-        f, one_minus_f = inv, e * inv
-        G = T * lg - xi
-        w = T * (lg - x * one_minus_f)
-    return f, G, w, -x * f * one_minus_f
+    cutoff = (gmpy2.get_context().precision + 64) * 0.6931471805599453
+    return _fermi(xi, T, cutoff, gmpy2.exp, gmpy2.log1p, gmpy2.mpfr(0), gmpy2.mpfr(1))
 
 
 def bose_weights_mpfr(xi, T):
