@@ -135,12 +135,14 @@ class Susceptibilities:
             return 1 / (2 * mp.pi) ** d
         return 1 / (2 * mp.pi * self.bands.hbar) ** d
 
-    def _over_lines(self, per_line, ncomp, mu, T):
+    def _over_lines(self, per_line, ncomp, mu, T, fine=True):
         """Integrate per_line(Line) -> ncomp values over momentum space.
 
         In two dimensions the transverse integral (over k_y, or over the polar
         angle of an anisotropic continuum model) is split where the lines
-        touch the Fermi surface at mu (:mod:`symgrav.numeric.transverse`).
+        touch the Fermi surface at mu (:mod:`symgrav.numeric.transverse`);
+        with ``fine`` at T = 0, lines within rounding distance of such a
+        point are evaluated at twice the precision.
         """
         d, meas, eps = self.model.dim, self._measure(), mp.mpf(10) ** (-(self.dps + 3))
         zero = (mp.mpf(0),) * d
@@ -151,7 +153,8 @@ class Susceptibilities:
             if d == 1:
                 return per_line(line_at())
             if d == 2:
-                return integrate_family(self.bands, line_at, per_line, mu, margin, ncomp, eps)
+                return integrate_family(self.bands, line_at, per_line, mu, margin, ncomp, eps,
+                                        steps=fine and T == 0)
             return periodic_trapezoid(
                 lambda kz: periodic_trapezoid(lambda ky: per_line(line_at(ky, kz)), ncomp, eps),
                 ncomp, eps)
@@ -166,7 +169,7 @@ class Susceptibilities:
         if d == 2:
             return integrate_family(
                 self.bands, lambda th: Line(zero, (mp.cos(th), mp.sin(th)), meas, power=1),
-                per_line, mu, margin, ncomp, eps)
+                per_line, mu, margin, ncomp, eps, steps=fine and T == 0)
 
         def shell(u):
             s = mp.sqrt(1 - u * u)
@@ -367,7 +370,7 @@ class Susceptibilities:
                 feats = self._features(line, mu, mp.mpf(0))
                 return [fermi_surface_sum(self.bands, feats)]
 
-            val = self._over_lines(per_line, 1, mu, mp.mpf(0))[0]
+            val = self._over_lines(per_line, 1, mu, mp.mpf(0), fine=False)[0]
         with mp.workdps(self.dps):
             return +val
 

@@ -80,12 +80,11 @@ def critical_parameters(bd, line_of, lo, hi, mu, margin, nscan=257):
     Returns
     -------
     list of mpf
-        Sorted tangency parameters, refined at twice the working precision
-        and rounded to it.
+        Sorted tangency parameters, refined and kept at twice the working
+        precision (arithmetic at the working precision rounds them).
     """
     with mp.workprec(2 * mp.mp.prec):
-        found = _critical_parameters(bd, line_of, mp.mpf(lo), mp.mpf(hi), mu, margin, nscan)
-    return [+c for c in found]
+        return _critical_parameters(bd, line_of, mp.mpf(lo), mp.mpf(hi), mu, margin, nscan)
 
 
 def _critical_parameters(bd, line_of, lo, hi, mu, margin, nscan):
@@ -134,10 +133,11 @@ def _bisect_counts(bd, line_of, a, b, mu, margin, band, c_left, tol):
 
 
 def _ts_level(a, b, h, first, tmax):
-    """Nodes and weights of the tanh-sinh rule on [a, b] with step h.
+    """Nodes of the tanh-sinh rule on [a, b] with step h: (dist, side, weight).
 
-    ``first``: all nodes k h (k integer) of the first level; otherwise only
-    the odd multiples (the new nodes when h is halved).
+    A node lies at ``b - dist`` (side +1), ``a + dist`` (side -1) or at the
+    midpoint (side 0).  ``first``: all nodes k h (k integer) of the first
+    level; otherwise only the odd multiples (the new nodes when h is halved).
     """
     half = (b - a) / 2
     out = []
@@ -150,19 +150,18 @@ def _ts_level(a, b, h, first, tmax):
             break
         u = pi2 * mp.sinh(t)
         # 1 - tanh(u) = 2 / (exp(2u) + 1), accurate near the endpoints
-        e2u = mp.exp(2 * u)
-        dist = 2 * half / (e2u + 1)  # distance from b (and, mirrored, from a)
+        dist = 2 * half / (mp.exp(2 * u) + 1)
         w = h * pi2 * mp.cosh(t) * half / mp.cosh(u) ** 2
         if t == 0:
-            out.append((a + half, w))
+            out.append((half, 0, w))
         else:
-            out.append((b - dist, w))
-            out.append((a + dist, w))
+            out.append((dist, 1, w))
+            out.append((dist, -1, w))
         k += step
     return out
 
 
-def tanh_sinh_vector(fun, a, b, ncomp, eps, max_level=12):
+def tanh_sinh_vector(fun, a, b, ncomp, eps, max_level=12, fine=False):
     """Integrate a vector function over [a, b] by the tanh-sinh rule with step halving.
 
     The error of the rule with step h/2 is about the square of the relative
@@ -170,20 +169,36 @@ def tanh_sinh_vector(fun, a, b, ncomp, eps, max_level=12):
     mpmath's ``quad``); halving stops once that estimate is below ``eps``
     relative to the size of each component.
 
+    With ``fine=True`` (zero temperature, where the occupations are steps)
+    the nodes within (b - a) 2^(-prec/4) of an end are evaluated at twice
+    the working precision: there two Fermi points of a line are so close
+    that rounding of the band energy blurs which side of mu a momentum is
+    on.  ``a`` and ``b`` should then carry twice the working precision (see
+    :func:`critical_parameters`).  Nodes within (b - a) 2^-prec of an end
+    are dropped (their weight is below the working precision).
+
     Raises
     ------
     SymgravError
         When ``max_level`` halvings do not reach the tolerance.
     """
-    tmax = mp.mpf(mp.log(4 * mp.mp.prec))  # weights beyond are below 2^-prec
+    prec = mp.mp.prec
+    tmax = mp.mpf(mp.log(4 * prec))  # weights beyond are below 2^-prec
     sums = [mp.mpf(0)] * ncomp
     mags = [mp.mpf(0)] * ncomp
+    length = b - a
+    skip = length * mp.mpf(2) ** (-prec)
+    near = length * mp.mpf(2) ** (-(prec // 4)) if fine else mp.mpf(0)
 
     def add(nodes):
-        for x, w in nodes:
-            if not a < x < b:
+        for dist, side, w in nodes:
+            if side and dist < skip:
                 continue
-            vals = fun(x)
+            if side and dist < near:
+                with mp.workprec(2 * prec):
+                    vals = fun(b - dist if side > 0 else a + dist)
+            else:
+                vals = fun(b - dist if side > 0 else a + dist)
             for k in range(ncomp):
                 sums[k] += w * vals[k]
                 mags[k] += w * abs(vals[k])
@@ -191,7 +206,7 @@ def tanh_sinh_vector(fun, a, b, ncomp, eps, max_level=12):
     h = mp.mpf(1) / 2
     add(_ts_level(a, b, h, True, tmax))
     prev = list(sums)
-    tiny = mp.mpf(2) ** (-2 * mp.mp.prec)
+    tiny = mp.mpf(2) ** (-2 * prec)
     for _ in range(max_level):
         # the rule with step h/2: the h rule's sum halved plus the new (odd) nodes
         for k in range(ncomp):
@@ -200,41 +215,44 @@ def tanh_sinh_vector(fun, a, b, ncomp, eps, max_level=12):
         h /= 2
         add(_ts_level(a, b, h, False, tmax))
         # floor: see periodic_trapezoid (noise of the occupation-factor tails)
-        floor = max(tiny, max(mags) * mp.mpf(2) ** (-(mp.mp.prec + 56)))
+        floor = max(tiny, max(mags) * mp.mpf(2) ** (-(prec + 56)))
         if all(abs(c - p) <= max(sz * eps ** (1 / mp.mpf(1.8)), floor)
                for c, p, sz in zip(sums, prev, mags)):
-            return list(sums)
+            return [+x for x in sums]
         prev = list(sums)
     raise SymgravError("tanh-sinh rule did not converge across a Fermi-surface tangency")
 
 
-def transverse_integral(fun, critical, ncomp, eps, period=None):
+def transverse_integral(fun, critical, ncomp, eps, period=None, fine=False):
     """Integral of a periodic vector function over one period, split at ``critical``.
 
     The period [-pi, pi) (or [-period/2, period/2)) is cut at the sorted
     tangency parameters of :func:`critical_parameters`, where the transverse
     integrand of the Fermi-sea integrals (19a), (19b), (8a), (B7a), (20) has
     its branch points; the pieces between consecutive ones, the last one
-    wrapping around the period, are integrated by :func:`tanh_sinh_vector`.
+    wrapping around the period, are integrated by :func:`tanh_sinh_vector`
+    (``fine``: see there).
     """
-    period = 2 * mp.pi if period is None else period
-    crit = sorted(critical)
-    if not crit:
-        raise SymgravError("transverse_integral needs at least one critical parameter")
-    ends = crit + [crit[0] + period]
+    with mp.workprec(2 * mp.mp.prec):
+        period = 2 * mp.pi if period is None else +period
+        crit = sorted(critical)
+        if not crit:
+            raise SymgravError("transverse_integral needs at least one critical parameter")
+        ends = crit + [crit[0] + period]
+
+    def wrapped(s):
+        return fun(s - period if s >= period / 2 else s)
+
     total = [mp.mpf(0)] * ncomp
     for a, b in zip(ends, ends[1:]):
         if b > a:
-
-            def wrapped(s):
-                return fun(s - period if s >= period / 2 else s)
-
-            vals = tanh_sinh_vector(wrapped, a, b, ncomp, eps)
+            vals = tanh_sinh_vector(wrapped, a, b, ncomp, eps, fine=fine)
             total = [x + y for x, y in zip(total, vals)]
     return total
 
 
-def integrate_family(bd, line_of, per_line, mu, margin, ncomp, eps, period=None):
+def integrate_family(bd, line_of, per_line, mu, margin, ncomp, eps, period=None,
+                     steps=False):
     """Integrate ``per_line(line_of(s))`` over one period of the transverse parameter s.
 
     Without Fermi-surface tangencies (insulators, or Fermi surfaces that every
@@ -259,6 +277,9 @@ def integrate_family(bd, line_of, per_line, mu, margin, ncomp, eps, period=None)
         Relative tolerance.
     period : mpf, optional
         2 pi by default.
+    steps : bool
+        The occupations are exact steps (T = 0): lines very close to a
+        tangency are evaluated at twice the precision (:func:`tanh_sinh_vector`).
 
     Returns
     -------
@@ -268,4 +289,5 @@ def integrate_family(bd, line_of, per_line, mu, margin, ncomp, eps, period=None)
     crit = critical_parameters(bd, line_of, -period / 2, period / 2, mu, margin)
     if not crit:
         return periodic_trapezoid(lambda s: per_line(line_of(s)), ncomp, eps, period=period)
-    return transverse_integral(lambda s: per_line(line_of(s)), crit, ncomp, eps, period=period)
+    return transverse_integral(lambda s: per_line(line_of(s)), crit, ncomp, eps, period=period,
+                               fine=steps)
