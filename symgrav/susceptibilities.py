@@ -155,9 +155,21 @@ class Susceptibilities:
             if d == 2:
                 return integrate_family(self.bands, line_at, per_line, mu, margin, ncomp, eps,
                                         steps=fine and T == 0)
-            return periodic_trapezoid(
-                lambda kz: periodic_trapezoid(lambda ky: per_line(line_at(ky, kz)), ncomp, eps),
-                ncomp, eps)
+            # 3D: nested trapezoids, exponentially convergent for insulators and
+            # for metals at T well above the line spacing; a Fermi surface at low T
+            # makes them algebraic, so give up after 2^9 nodes per dimension with
+            # a clear error rather than after hours
+            try:
+                return periodic_trapezoid(
+                    lambda kz: periodic_trapezoid(lambda ky: per_line(line_at(ky, kz)), ncomp,
+                                                  eps, max_nodes=2 ** 9),
+                    ncomp, eps, max_nodes=2 ** 9)
+            except SymgravError as exc:
+                raise SymgravError(
+                    f"{exc}. Three-dimensional lattice models are integrated by nested "
+                    "trapezoid rules, which resolve a Fermi surface only at temperatures "
+                    "well above the node spacing; raise T (or use a 2D model, whose "
+                    "transverse integral is split at the Fermi surface)") from None
         if d == 1:
             plus = per_line(Line(zero, (1,), meas))
             minus = per_line(Line(zero, (-1,), meas))

@@ -104,3 +104,17 @@ def test_low_T_mott(sus15):
     assert abs(ratio - 1) < 1e-3
     # Eq. (18) holds at the working precision
     assert abs(ev["T_beta_kubo"] - ev["mqm"] - ev["T_beta"]) < mp.mpf(10) ** -14 * abs(ev["mqm"])
+
+
+def test_3d_lattice_metal_at_T0_is_refused_clearly():
+    """3D lattices use nested trapezoids: a Fermi surface at T = 0 gives a clear error, fast."""
+    import sympy as sp
+    from symgrav import SymgravError
+    kx, ky, kz = sp.symbols("k_x k_y k_z", real=True)
+    sx, sy, sz = (sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]),
+                  sp.Matrix([[1, 0], [0, -1]]))
+    c = sp.cos(kx) + sp.cos(ky) + sp.cos(kz)
+    H = c / 5 * sp.eye(2) + sp.sin(ky) * sx - sp.sin(kx) * sy + (4 + c / 2 + sp.sin(kz) / 3) * sz
+    S = symgrav.Susceptibilities(symgrav.Model(H, [kx, ky, kz], lattice=True), {}, dps=15)
+    with pytest.raises(SymgravError, match="Three-dimensional lattice models"):
+        S.alpha("-4", 0)  # inside the lower band [-5.05, -2.95]

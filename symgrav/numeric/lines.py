@@ -398,9 +398,11 @@ def line_integral(bd, feats, mu, T, weights, eps, margin):
 
     fast = _mpfr_integrand(bd, line, mu, T, weights)
     pts = feats.breakpoints(T, mu, margin)
-    # trapezoid only where no Fermi point and no band extremum within the thermal
-    # window: an extremum near mu gives a bump of width ~sqrt(T) along the line
-    periodic = line.periodic and len(pts) == 2
+    # trapezoid where the line has no Fermi point and no band extremum within 20 T
+    # of mu: such an extremum gives a bump of width ~sqrt(T) along the line,
+    # farther ones leave the integrand analytic in a strip of width ~sqrt(20 T)
+    near = T > 0 and any(abs(e - mu) <= 20 * T for _, _, e in feats.extrema)
+    periodic = line.periodic and (len(pts) == 2 or (T > 0 and not feats.fermi and not near))
     if periodic:
         # no Fermi point: the integrand is smooth and periodic along the line
         from .quadrature import periodic_trapezoid
