@@ -31,3 +31,22 @@ def run_reporting_warnings(func, args):
             seen.add(msg)
             print(f"symgrav: warning: {msg}", file=sys.stderr)
     return status
+
+
+def check_dps(dps):
+    """Refuse a ``--dps`` below 15 (None, meaning the command's default, passes)."""
+    if dps is not None and dps < 15:
+        raise SymgravError(f"--dps must be an integer >= 15; got {dps}")
+
+
+def add_parallel_options(parser):
+    """Add ``--workers N`` and ``--no-progress`` (see :func:`symgrav.parallel.parallel_map`)."""
+    parser.add_argument("--workers", metavar="N", type=int,
+                        help="worker processes (default: the usable CPUs; 1: no pool)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def check_workers(workers):
+    """Refuse a ``--workers`` below 1 before any work starts."""
+    if workers is not None and workers < 1:
+        raise SymgravError(f"--workers must be a positive integer; got {workers}")

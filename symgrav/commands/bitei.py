@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import json
 
-from ..errors import SymgravError
-from . import run_reporting_warnings
+from . import check_dps, run_reporting_warnings
 
 NAME = "bitei"
 
@@ -43,8 +42,7 @@ def add_parser(subparsers):
 def _run(args):
     from ..bitei import bitei_estimate, format_table
 
-    if args.dps < 15:
-        raise SymgravError(f"--dps must be an integer >= 15; got {args.dps}")
+    check_dps(args.dps)
     est = bitei_estimate(dps=args.dps)
     if args.json:
         print(json.dumps(est.as_dict(), indent=2))

@@ -25,7 +25,7 @@ import re
 import sys
 
 from ..errors import SymgravError
-from . import run_reporting_warnings
+from . import add_parallel_options, check_dps, check_workers, run_reporting_warnings
 from .derive import _builtin_names, _load, parse_component
 from .verify import parse_params
 
@@ -69,9 +69,7 @@ def add_parser(subparsers):
                         help="write the results to FILE (atomically) instead of stdout")
     parser.add_argument("--plot", metavar="FILE.png",
                         help="plot the quantities versus mu, one line per T (atomically)")
-    parser.add_argument("--workers", metavar="N", type=int,
-                        help="worker processes (default: the usable CPUs; 1 = no pool)")
-    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    add_parallel_options(parser)
     parser.set_defaults(func=run)
     if hasattr(parser, "_negative_number_matcher"):
         # let "--mu -0.2:0.2:5" and "--mu -1,-0.5" through as values, not options
@@ -152,12 +150,10 @@ def _run_tensor(args, model, params, mus, Ts):
 def _run(args):
     from ..sweep import parse_grid, sweep
 
-    if args.dps < 15:
-        raise SymgravError(f"--dps must be an integer >= 15; got {args.dps}")
+    check_dps(args.dps)
     if args.digits is not None and args.digits < 1:
         raise SymgravError(f"--digits must be >= 1; got {args.digits}")
-    if args.workers is not None and args.workers < 1:
-        raise SymgravError(f"--workers must be >= 1; got {args.workers}")
+    check_workers(args.workers)
     mus = parse_grid(args.mu, "--mu")
     Ts = parse_grid(args.T, "--T")
     for t in Ts:

@@ -13,8 +13,7 @@ from __future__ import annotations
 import sys
 import time
 
-from ..errors import SymgravError
-from . import run_reporting_warnings
+from . import add_parallel_options, check_dps, check_workers, run_reporting_warnings
 
 NAME = "paper"
 
@@ -42,9 +41,7 @@ def add_parser(subparsers):
     parser.add_argument("--fast", action="store_true",
                         help="coarse grids (mu step 0.1/0.2, three T in panel c): seconds "
                              "instead of minutes, for tests and previews")
-    parser.add_argument("--workers", metavar="N", type=int,
-                        help="worker processes (default: the usable CPUs; 1: no pool)")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_parallel_options(parser)
     parser.set_defaults(func=run)
     return parser
 
@@ -52,10 +49,8 @@ def add_parser(subparsers):
 def _run(args):
     from ..paper import write_paper
 
-    if args.dps < 15:
-        raise SymgravError(f"--dps must be an integer >= 15; got {args.dps}")
-    if args.workers is not None and args.workers < 1:
-        raise SymgravError(f"--workers must be a positive integer; got {args.workers}")
+    check_dps(args.dps)
+    check_workers(args.workers)
     start = time.perf_counter()
     paths = write_paper(args.out, figures=args.figure or (1, 2), fast=args.fast,
                         dps=args.dps, workers=args.workers, progress=not args.no_progress)

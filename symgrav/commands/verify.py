@@ -12,7 +12,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..errors import SymgravError
-from . import run_reporting_warnings
+from . import check_dps, run_reporting_warnings
 from .derive import _builtin_names, _load, parse_component
 
 NAME = "verify"
@@ -82,8 +82,7 @@ def _run(args):
     from ..verify import verify
 
     a, i = parse_component(args.component)
-    if args.dps is not None and args.dps < 15:
-        raise SymgravError(f"--dps must be an integer >= 15; got {args.dps}")
+    check_dps(args.dps)
     model = _load(args.model)
     params = parse_params(args.param, model)
     mus = None
