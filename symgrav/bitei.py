@@ -39,7 +39,6 @@ magnitudes (no sign is stated there).  Constants are CODATA values from
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 
 import mpmath as mp
@@ -47,7 +46,7 @@ import mpmath as mp
 from .errors import SymgravError, SymgravWarning
 from .modelfile import load_model
 from .susceptibilities import Susceptibilities
-from .units import K_B, MaterialUnits, parse_quantity, zeeman_energy
+from .units import K_B, MaterialUnits, _finite, parse_quantity, zeeman_energy
 
 #: material constants and conditions of the paper (inputs, not results)
 INPUTS = {
@@ -280,12 +279,7 @@ def bitei_estimate(hbar_alpha=INPUTS["hbar_alpha"], mass=INPUTS["mass"], g=INPUT
         raise SymgravError(f"T must be positive; got {T!r}")
     if not Ly > 0:
         raise SymgravError(f"L_y must be positive; got {L_y!r}")
-    try:
-        mu = float(mu_over_m_alpha2)
-    except (TypeError, ValueError):
-        raise SymgravError(f"mu_over_m_alpha2 = {mu_over_m_alpha2!r} is not a number") from None
-    if not math.isfinite(mu):
-        raise SymgravError(f"mu_over_m_alpha2 = {mu_over_m_alpha2!r} is not finite")
+    mu = _finite(mu_over_m_alpha2, "mu_over_m_alpha2")
 
     b_nat = units.to_natural(b, "energy")
     T_nat = units.to_natural(T_J, "temperature")

@@ -180,26 +180,23 @@ def figure_spec(number, fast=False):
 
 
 # -- parallel evaluation ---------------------------------------------------
-_SUSC = {}  # one Susceptibilities per (b, dps) and process, reused by every task
+def _spec(b, dps):
+    """The per-process Susceptibilities key of one figure (see :mod:`symgrav.sweep`)."""
+    from .modelfile import load_model
+    from .sweep import _Spec
 
-
-def _susceptibilities(b, dps):
-    key = (b, dps)
-    if key not in _SUSC:
-        from .modelfile import load_model
-        from .susceptibilities import Susceptibilities
-
-        model = load_model("rashba")
-        params = dict(model.defaults)
-        params["b"] = b
-        _SUSC[key] = Susceptibilities(model, params, "x", "x", dps=dps)
-    return _SUSC[key]
+    model = load_model("rashba")
+    params = dict(model.defaults)
+    params["b"] = b
+    return _Spec(f"paper-b={b}-dps={dps}", model, params, "x", "x", dps, "fermi")
 
 
 def _task(task):
     """Worker: evaluate one chunk of grid points; natural units, mpf values."""
-    kind, b, dps, points = task
-    S = _susceptibilities(b, dps)
+    from .sweep import _susceptibilities
+
+    kind, spec, points = task
+    S = _susceptibilities(spec)
     out = []
     for mu, T in points:
         if kind == "mu":
@@ -211,8 +208,8 @@ def _task(task):
     return out
 
 
-def _chunks(kind, b, dps, points):
-    return [(kind, b, dps, tuple(points[k:k + CHUNK])) for k in range(0, len(points), CHUNK)]
+def _chunks(kind, spec, points):
+    return [(kind, spec, tuple(points[k:k + CHUNK])) for k in range(0, len(points), CHUNK)]
 
 
 def compute_figures(specs, dps=DEFAULT_DPS, workers=None, progress=True, executor=None):
@@ -249,8 +246,9 @@ def compute_figures(specs, dps=DEFAULT_DPS, workers=None, progress=True, executo
     tasks, slices = [], []
     for spec in specs:
         grid_c = [(mu, T) for mu in spec.mu_c for T in spec.T_c]
+        key = _spec(spec.b, dps)
         for kind, points in (("T", grid_c), ("mu", [(mu, spec.T) for mu in spec.mu])):
-            new = _chunks(kind, spec.b, dps, points)
+            new = _chunks(kind, key, points)
             slices.append((spec, kind, len(tasks), len(tasks) + len(new)))
             tasks.extend(new)
     desc = "Figs. " + ", ".join(str(s.number) for s in specs)

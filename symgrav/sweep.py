@@ -36,8 +36,6 @@ from .sweep_io import COLUMNS, DESCRIPTIONS, QUANTITIES, UNITS, SweepResult
 __all__ = ["COLUMNS", "DESCRIPTIONS", "GUARD", "QUANTITIES", "UNITS", "SweepResult",
            "exact_number", "linspace", "parse_grid", "sweep"]
 
-_model_of, _to_mpf, _values = model_of, to_mpf, grid_values  # former private names
-
 # -- the worker side -------------------------------------------------------------
 
 _Spec = namedtuple("_Spec", "token model params a i dps statistics")
