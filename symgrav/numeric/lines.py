@@ -79,16 +79,22 @@ def radial_extent(bd, line, mu, margin):
     """
     mu_f, margin_f = float(mu), float(margin)
 
-    def beyond(t):
-        ts = np.array([t, 2 * t, 4 * t, 8 * t])
-        eps, slope = _np_bands(bd, line, ts)
-        ok = np.all(eps - mu_f > margin_f + 1e-12 * abs(mu_f)) and np.all(slope > 0)
-        return bool(ok and np.all(np.diff(eps, axis=1) > 0)), eps
+    def beyond(ts):
+        """For each t: every band above mu + margin and rising on [t, 8t]."""
+        ts = np.asarray(ts, dtype=float)
+        grid = (ts[:, None] * np.array([1.0, 2.0, 4.0, 8.0])).ravel()
+        eps, slope = _np_bands(bd, line, grid)
+        eps = eps.reshape(eps.shape[0], len(ts), 4)
+        slope = slope.reshape(eps.shape)
+        ok = ((eps - mu_f > margin_f + 1e-12 * abs(mu_f)).all(axis=(0, 2))
+              & (slope > 0).all(axis=(0, 2)) & (np.diff(eps, axis=2) > 0).all(axis=(0, 2)))
+        return ok, eps
 
     t = 1.0
     for _ in range(64):
-        ok, eps = beyond(t)
-        if ok:
+        ok, eps = beyond([t])
+        eps = eps[:, 0, :]
+        if ok[0]:
             if t == 1.0:
                 t = _shrink(beyond)
                 if t < 2.0 ** -20:
@@ -112,15 +118,15 @@ _SCALE_MESSAGE = (
 
 
 def _shrink(beyond):
-    """Halve t = 1 while every band still lies above mu + margin beyond t/2.
+    """Smallest t = 2^-m (m <= 200) with every band above mu + margin beyond t, ..., 1.
 
-    Returns 1.0 when the bands lie above mu + margin all the way down to
-    2^-200 (nothing occupied on the ray).
+    Returns 1.0 when that holds all the way down to 2^-200 (nothing occupied
+    on the ray).  ``beyond`` is evaluated on all 200 candidates in one call.
     """
-    t = 1.0
-    while t > 2.0 ** -200 and beyond(t / 2)[0]:
-        t /= 2
-    return 1.0 if t <= 2.0 ** -200 else t
+    ok = beyond(2.0 ** -np.arange(1, 201))[0]
+    if ok.all():
+        return 1.0
+    return 2.0 ** -int(np.argmin(ok))  # the leading run of True has this length
 
 
 def _check_momentum_scale(bd, line, mu_f, margin_f, t_hi):
