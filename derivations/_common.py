@@ -6,7 +6,7 @@ temperature-gradient-induced magnetization"), asserts it, prints a short
 summary and writes a LaTeX fragment ``<script stem>.tex`` to an output
 directory (default ``derivations/out/``, ``--out DIR`` to override).
 
-LaTeX goes through ``symgrav.printing.latex`` and files are written with
+LaTeX goes through ``symgrav.symbolic.printing.latex`` and files are written with
 ``symgrav.fileio.write_text_atomic`` (the package is installed with
 ``pip install -e .``, see the README).
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 import sympy as sp
 
 from symgrav.fileio import write_text_atomic as _symgrav_write
-from symgrav.printing import latex as _symgrav_latex
+from symgrav.symbolic.printing import latex as _symgrav_latex
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "out"
@@ -111,7 +111,7 @@ class Derivation:
     def band_equation(self, lhs, result, comment=""):
         """A band-resolved toolkit result (a BandResult or a tuple of expressions).
 
-        symgrav.printing.latex labels BandResults itself (lhs unused then); a
+        symgrav.symbolic.printing.latex labels BandResults itself (lhs unused then); a
         plain tuple is printed as ``lhs = (value_-, value_+)``.
         """
         if hasattr(result, "quantity"):

@@ -17,7 +17,7 @@ Equivalent to ``symgrav bitei``.  Usage: ``python examples/bitei_estimate.py``
 
 from __future__ import annotations
 
-from symgrav.bitei import bitei_estimate, format_table
+from symgrav.paper.bitei import bitei_estimate, format_table
 from symgrav.units import MaterialUnits
 
 

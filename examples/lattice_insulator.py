@@ -36,7 +36,7 @@ import mpmath as mp
 
 import symgrav
 from symgrav.numeric.zeeman_route import mqm_zero_T_insulator
-from symgrav.verify import band_features
+from symgrav.workflows.verify import band_features
 
 
 def main(argv=None):

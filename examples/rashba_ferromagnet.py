@@ -13,7 +13,7 @@ m alpha^2).  This script
 2. prints them in LaTeX and writes the full derivation sheet
    ``rashba_derivation.tex``;
 3. reproduces Figs. 1 (b = 0.5) and 2 (b = 1.5) with
-   :func:`symgrav.paper.write_paper` (the library behind ``symgrav paper``):
+   :func:`symgrav.paper.figures.write_paper` (the library behind ``symgrav paper``):
    ``figure1.png``, ``figure2.png`` and one CSV per panel;
 4. prints the Mott relation (21) at mu = -0.2, the chemical potential of the
    paper's BiTeI estimate.
@@ -36,7 +36,7 @@ import sympy as sp
 
 import symgrav
 from symgrav.fileio import write_text_atomic
-from symgrav.paper import write_paper
+from symgrav.paper.figures import write_paper
 
 
 def closed_forms(model):

@@ -9,18 +9,18 @@ relation (21).
 """
 
 from .errors import SymgravError, SymgravWarning
-from .model import Model
-from .geometry import (bands, berry_curvature, magnetic_moment, spin_berry_curvature,
+from .symbolic.model import Model
+from .symbolic.geometry import (bands, berry_curvature, magnetic_moment, spin_berry_curvature,
                        spin_magnetic_moment)
-from .modelfile import builtin_models, load_model
+from .symbolic.modelfile import builtin_models, load_model
 from .numeric.bands import numeric_geometry
-from .printing import derivation_sheet, latex
-from .susceptibilities import Susceptibilities
-from .sweep import sweep
-from .tensor import tensor
-from .verify import verify
+from .symbolic.printing import derivation_sheet, latex
+from .numeric.susceptibilities import Susceptibilities
+from .workflows.sweep import sweep
+from .workflows.tensor import tensor
+from .workflows.verify import verify
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
     "Model", "Susceptibilities", "SymgravError", "SymgravWarning", "bands",

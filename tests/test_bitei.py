@@ -19,7 +19,7 @@ import pytest
 from scipy import constants as sc
 
 import symgrav
-from symgrav.bitei import PAPER, bitei_estimate, format_table
+from symgrav.paper.bitei import PAPER, bitei_estimate, format_table
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KEYS = ("m_alpha2_K", "b_K", "b_over_m_alpha2", "coefficient", "M_over_muB")

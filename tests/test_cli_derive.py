@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from symgrav.cli import main
-from symgrav.modelfile import builtin_models
+from symgrav.symbolic.modelfile import builtin_models
 
 #: lower band "-" carries +hbar^2 alpha b / 4 Delta^3, below Eq. (22) of the paper
 OMEGA_XX = ("  Omega^x_{x,-} = alpha*b*hbar**2/(4*Delta**3)\n"

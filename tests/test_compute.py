@@ -8,7 +8,7 @@ import pytest
 
 from symgrav import Susceptibilities, load_model
 from symgrav.cli import main
-from symgrav.sweep import SweepResult
+from symgrav.workflows.sweep import SweepResult
 
 BASE = ["compute", "rashba", "--dps", "15", "--workers", "1", "--no-progress"]
 

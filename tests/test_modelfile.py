@@ -1,4 +1,4 @@
-"""Tests of symgrav.modelfile: built-in models, the TOML format and its error paths."""
+"""Tests of symgrav.symbolic.modelfile: built-in models, the TOML format and its error paths."""
 
 import textwrap
 from pathlib import Path
@@ -9,7 +9,7 @@ import sympy as sp
 
 import symgrav
 from symgrav.errors import SymgravError
-from symgrav.modelfile import builtin_models, load_model, loads_model
+from symgrav.symbolic.modelfile import builtin_models, load_model, loads_model
 
 RASHBA_PAULI = """
 name = "r"

@@ -21,7 +21,7 @@ import mpmath as mp
 import pytest
 
 import symgrav
-import symgrav.paper as paper
+import symgrav.paper.figures as paper
 from symgrav.cli import main
 
 pytest.importorskip("matplotlib")
@@ -197,7 +197,7 @@ def tiny_tables():
 
 def test_interrupted_png_leaves_old_file(tmp_path, monkeypatch, tiny_tables):
     from matplotlib.figure import Figure
-    from symgrav.paper_plot import plot_figure
+    from symgrav.paper.plot import plot_figure
 
     target = tmp_path / "figure1.png"
     target.write_bytes(b"old")

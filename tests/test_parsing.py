@@ -1,4 +1,4 @@
-"""Tests of symgrav.parsing: the whitelist expression parser (data, never code)."""
+"""Tests of symgrav.symbolic.parsing: the whitelist expression parser (data, never code)."""
 
 import os
 import random
@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 
 from symgrav.errors import SymgravError
-from symgrav.parsing import FUNCTIONS, MAX_LENGTH, parse_expression
+from symgrav.symbolic.parsing import FUNCTIONS, MAX_LENGTH, parse_expression
 
 PX = sp.Symbol("p_x", real=True)
 SYMS = {"p_x": PX}

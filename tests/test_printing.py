@@ -1,4 +1,4 @@
-"""LaTeX output (symgrav.printing) and the atomic writer (symgrav.fileio).
+"""LaTeX output (symgrav.symbolic.printing) and the atomic writer (symgrav.fileio).
 
 The exact strings below were checked against the paper: below Eq. (22),
 Omega_{x+-}^x = -+ hbar^2 alpha b / 4 Delta^3 and m_{x+-}^x = hbar^2 alpha b / 4 Delta^2,
@@ -20,9 +20,9 @@ from sympy.printing.latex import LatexPrinter
 import symgrav
 from symgrav import fileio
 from symgrav.fileio import write_text_atomic
-from symgrav.model import AXES, PAULI
-from symgrav.printing import SymgravLatexPrinter, derivation_sheet, escape_text, latex
-from symgrav.results import BandResult
+from symgrav.symbolic.model import AXES, PAULI
+from symgrav.symbolic.printing import SymgravLatexPrinter, derivation_sheet, escape_text, latex
+from symgrav.symbolic.results import BandResult
 
 px, py = sp.symbols("p_x p_y", real=True)
 alpha, b, m, hbar = sp.symbols("alpha b m hbar", positive=True)

@@ -10,11 +10,11 @@ import pytest
 
 import symgrav
 from symgrav import Susceptibilities, SymgravError, load_model
-from symgrav.sweep import COLUMNS, SweepResult, linspace, parse_grid
+from symgrav.workflows.sweep import COLUMNS, SweepResult, linspace, parse_grid
 
-sweep_module = importlib.import_module("symgrav.sweep")  # symgrav.sweep is the function
-sweep_io = importlib.import_module("symgrav.sweep_io")
-sweep_grid = importlib.import_module("symgrav.sweep_grid")
+sweep_module = importlib.import_module("symgrav.workflows.sweep")  # symgrav.workflows.sweep is the function
+sweep_io = importlib.import_module("symgrav.workflows.sweep_io")
+sweep_grid = importlib.import_module("symgrav.workflows.grid")
 
 DPS = 15
 MUS = ["-0.2", "0.3"]

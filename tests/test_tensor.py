@@ -16,8 +16,8 @@ import sympy as sp
 
 import symgrav
 from symgrav import Model, Susceptibilities, load_model
-from symgrav.model import AXES
-from symgrav.tensor import tensor_symmetries
+from symgrav.symbolic.model import AXES
+from symgrav.workflows.tensor import tensor_symmetries
 
 DPS = 15
 px, py = sp.symbols("p_x p_y", real=True)
@@ -34,7 +34,7 @@ LATTICE = (t0 * (sp.cos(kx) + sp.cos(ky)),
 
 def _model(spec, name, params, lattice=False):
     e0, d, ks = spec
-    H = e0 * sp.eye(2) + sum((c * s for c, s in zip(d, symgrav.model.PAULI)), sp.zeros(2))
+    H = e0 * sp.eye(2) + sum((c * s for c, s in zip(d, symgrav.symbolic.model.PAULI)), sp.zeros(2))
     return Model(H, ks, lattice=lattice, name=name, parameters=params)
 
 
@@ -185,7 +185,7 @@ def _vals(x, y=None):
 
 def test_decision_rule_needs_the_second_point():
     """Stubbed values: only claims that hold at both points are reported."""
-    from symgrav.tensor import numerical_relations
+    from symgrav.workflows.tensor import numerical_relations
 
     A, B, C, D, E = [("x", "x"), ("x", "y"), ("y", "x"), ("y", "y"), ("z", "x")]
     reps = [A, B, C, D, E]
@@ -208,7 +208,7 @@ def test_decision_rule_needs_the_second_point():
 
 
 def test_second_point_inside_bands():
-    from symgrav.tensor import second_point
+    from symgrav.workflows.tensor import second_point
 
     energies = [mp.mpf(x) for x in ("-1", "-0.4", "0.1", "0.35", "2")]
     assert second_point(mp.mpf("0.3"), mp.mpf(0), energies, "fermi") == (mp.mpf("-0.4"), 0)

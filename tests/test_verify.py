@@ -22,7 +22,7 @@ from symgrav.cli import main
 from symgrav.errors import SymgravError
 from symgrav.numeric.zeeman_route import mqm_zero_T_insulator
 
-verify_module = importlib.import_module("symgrav.verify")
+verify_module = importlib.import_module("symgrav.workflows.verify")
 verify = verify_module.verify
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -19,8 +19,8 @@ import sympy as sp
 from sympy.printing.pycode import MpmathPrinter
 
 from ..errors import SymgravError, SymgravWarning
-from ..geometry import _spin_geometry, _structure
-from ..model import AXES, Model, axis_index
+from ..symbolic.geometry import _spin_geometry, _structure
+from ..symbolic.model import AXES, Model, axis_index
 
 
 def parameter_values(model, params, dps):

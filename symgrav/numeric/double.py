@@ -55,7 +55,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import SymgravError
-from ..model import Model, axis_index
+from ..symbolic.model import Model, axis_index
 from .bands import numeric_geometry
 from .double_lines import (  # noqa: F401 (NAMES, fermi_weights_np re-exported)
     NAMES, NCOMP, WINDOW, _MAX_LINES, _NOISE,

@@ -35,7 +35,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import SymgravError
-from ..model import Model, axis_index
+from ..symbolic.model import Model, axis_index
 from .bands import parameter_values
 from .quadrature import periodic_trapezoid
 

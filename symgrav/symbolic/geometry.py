@@ -25,7 +25,7 @@ from functools import lru_cache
 
 import sympy as sp
 
-from .errors import SymgravError, SymgravWarning
+from ..errors import SymgravError, SymgravWarning
 from .model import AXES, PAULI, Model, axis_index
 from .results import BandResult
 

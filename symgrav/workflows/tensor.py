@@ -34,9 +34,9 @@ import random
 
 import mpmath as mp
 
-from .errors import SymgravError
-from .model import AXES
-from .sweep_grid import exact_number, merged_parameters, model_of, parameter_texts, to_mpf
+from ..errors import SymgravError
+from ..symbolic.model import AXES
+from .grid import exact_number, merged_parameters, model_of, parameter_texts, to_mpf
 
 NAMES = ("alpha", "T_beta_kubo", "mqm", "mqm_aux", "T_beta")
 GUARD = 10
@@ -95,7 +95,7 @@ def tensor_symmetries(model, params=None, dps=20, samples=5, seed=11):
         ``"energies"``: the band energies at the sample momenta, sorted (used
         by :func:`tensor` to pick a second point inside the bands).
     """
-    from .numeric.bands import numeric_geometry
+    from ..numeric.bands import numeric_geometry
 
     model = model_of(model)
     if not isinstance(dps, int) or dps < 15:
@@ -251,7 +251,7 @@ def second_point(mu, T, energies, statistics):
 
 def _evaluate_component(task):
     """Worker: all five integrals of one component at one (mu, T)."""
-    from .susceptibilities import Susceptibilities
+    from ..numeric.susceptibilities import Susceptibilities
 
     model, params, a, i, dps, statistics, mu, T = task
     return Susceptibilities(model, params, a, i, dps, statistics).evaluate(mu, T)
@@ -360,9 +360,9 @@ def tensor(model, params=None, mu=0, T=0, dps=20, statistics="fermi", executor=N
     -------
     TensorResult
     """
-    from . import __version__
-    from .numeric.bands import parameter_values
-    from .numeric.statistics import check_statistics
+    from ..version import __version__
+    from ..numeric.bands import parameter_values
+    from ..numeric.statistics import check_statistics
     from .parallel import parallel_map
 
     model = model_of(model)

@@ -28,8 +28,8 @@ from collections import OrderedDict, namedtuple
 
 import mpmath as mp
 
-from .errors import SymgravError
-from .sweep_grid import (GUARD, exact_number, grid_values, linspace, merged_parameters,
+from ..errors import SymgravError
+from .grid import (GUARD, exact_number, grid_values, linspace, merged_parameters,
                          model_of, parameter_texts, parse_grid, to_mpf)
 from .sweep_io import COLUMNS, DESCRIPTIONS, QUANTITIES, UNITS, SweepResult
 
@@ -47,7 +47,7 @@ def _susceptibilities(spec):
     """The Susceptibilities of a sweep, built once per process and reused."""
     s = _CACHE.get(spec.token)
     if s is None:
-        from .susceptibilities import Susceptibilities
+        from ..numeric.susceptibilities import Susceptibilities
 
         s = Susceptibilities(spec.model, spec.params, spec.a, spec.i, spec.dps, spec.statistics)
         _CACHE[spec.token] = s
@@ -129,7 +129,7 @@ def sweep(model, params=None, mu=(0,), T=(0,), a="x", i="x", dps=20, statistics=
         Bad model, parameter, component, dps, statistics or grid value
         (including a negative temperature).
     """
-    from . import __version__
+    from ..version import __version__
     from .parallel import default_workers, parallel_map
 
     model = model_of(model)

@@ -35,8 +35,8 @@ import os
 
 import mpmath as mp
 
-from .errors import SymgravError
-from .sweep_grid import GUARD
+from ..errors import SymgravError
+from .grid import GUARD
 
 #: computed quantities, in column order (after ``mu`` and ``T``)
 QUANTITIES = ("alpha", "T_beta_kubo", "mqm", "mqm_aux", "T_beta", "beta", "mott")
@@ -144,7 +144,7 @@ class SweepResult:
         (default: the sweep's dps).  The file is written to a temporary
         name and moved into place only when complete.
         """
-        from .fileio import atomic_output
+        from ..fileio import atomic_output
 
         digits = self._digits(digits)
         with atomic_output(path) as tmp:
@@ -160,7 +160,7 @@ class SweepResult:
 
     def to_json(self, path, digits=None):
         """Write ``{"metadata", "columns", "rows"}`` as JSON, atomically; values as strings."""
-        from .fileio import atomic_output
+        from ..fileio import atomic_output
 
         digits = self._digits(digits)
         with atomic_output(path) as tmp:

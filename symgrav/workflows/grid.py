@@ -16,8 +16,8 @@ from fractions import Fraction
 
 import mpmath as mp
 
-from .errors import SymgravError
-from .model import Model
+from ..errors import SymgravError
+from ..symbolic.model import Model
 
 #: extra working digits above the requested dps
 GUARD = 10
@@ -127,7 +127,7 @@ def model_of(model):
     if isinstance(model, Model):
         return model
     if isinstance(model, (str, os.PathLike)):
-        from .modelfile import load_model
+        from ..symbolic.modelfile import load_model
         return load_model(model)
     raise SymgravError(f"model must be a symgrav.Model, a built-in name or a model file; "
                        f"got {type(model).__name__}")

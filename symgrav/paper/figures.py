@@ -31,9 +31,9 @@ from decimal import Decimal
 
 import mpmath as mp
 
-from .errors import SymgravError
-from .fileio import write_text_atomic
-from .parallel import parallel_map
+from ..errors import SymgravError
+from ..fileio import write_text_atomic
+from ..workflows.parallel import parallel_map
 
 #: b of each figure of the paper (energy unit m alpha^2 = 1)
 FIGURE_B = {1: "0.5", 2: "1.5"}
@@ -182,8 +182,8 @@ def figure_spec(number, fast=False):
 # -- parallel evaluation ---------------------------------------------------
 def _spec(b, dps):
     """The per-process Susceptibilities key of one figure (see :mod:`symgrav.sweep`)."""
-    from .modelfile import load_model
-    from .sweep import _Spec
+    from ..symbolic.modelfile import load_model
+    from ..workflows.sweep import _Spec
 
     model = load_model("rashba")
     params = dict(model.defaults)
@@ -193,7 +193,7 @@ def _spec(b, dps):
 
 def _task(task):
     """Worker: evaluate one chunk of grid points; natural units, mpf values."""
-    from .sweep import _susceptibilities
+    from ..workflows.sweep import _susceptibilities
 
     kind, spec, points = task
     S = _susceptibilities(spec)
@@ -297,7 +297,7 @@ def csv_header(spec, panel, dps):
         (Eq. 22) and its parameters, the equations of every column, dps, the
         symgrav version and the units.
     """
-    from . import __version__
+    from ..version import __version__
 
     what = {
         "a": f"panel (a) at T = {spec.T}: T_beta_kubo = T beta~_x^x (Eq. 19b), mqm = spin MQM "
@@ -391,7 +391,7 @@ def write_paper(out, figures=(1, 2), fast=False, dps=DEFAULT_DPS, workers=None,
         matplotlib is missing, bad arguments, or the output directory cannot
         be created.
     """
-    from .paper_plot import plot_figure, require_matplotlib
+    from .plot import plot_figure, require_matplotlib
 
     require_matplotlib()
     figures = sorted(set(int(n) for n in figures))

@@ -30,7 +30,7 @@ import unicodedata
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-from .errors import SymgravError
+from ..errors import SymgravError
 from .model import AXES, Model
 from .results import BandResult
 
@@ -328,7 +328,7 @@ def derivation_sheet(model):
     SymgravError
         ``model`` is not a :class:`~symgrav.Model`.
     """
-    from . import __version__
+    from ..version import __version__
     from .geometry import bands
 
     if not isinstance(model, Model):

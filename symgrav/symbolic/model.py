@@ -14,7 +14,7 @@ from functools import cached_property
 import mpmath
 import sympy as sp
 
-from .errors import SymgravError
+from ..errors import SymgravError
 
 AXES = ("x", "y", "z")
 

@@ -43,10 +43,10 @@ from dataclasses import asdict, dataclass, field
 
 import mpmath as mp
 
-from .errors import SymgravError, SymgravWarning
-from .modelfile import load_model
-from .susceptibilities import Susceptibilities
-from .units import K_B, MaterialUnits, _finite, parse_quantity, zeeman_energy
+from ..errors import SymgravError, SymgravWarning
+from ..symbolic.modelfile import load_model
+from ..numeric.susceptibilities import Susceptibilities
+from ..units import K_B, MaterialUnits, _finite, parse_quantity, zeeman_energy
 
 #: material constants and conditions of the paper (inputs, not results)
 INPUTS = {

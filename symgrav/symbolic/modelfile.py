@@ -52,7 +52,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from .errors import SymgravError
+from ..errors import SymgravError
 from .model import PAULI, Model
 from .parsing import CONSTANTS, FUNCTIONS, is_valid_name, parse_expression
 

@@ -35,15 +35,15 @@ import random
 
 import mpmath as mp
 
-from .errors import SymgravError
-from .model import Model
-from .numeric.bands import numeric_geometry
-from .numeric.lines import Line, LineFeatures, fermi_surface_sum, line_integral
-from .numeric.quadrature import integrate_pieces, periodic_trapezoid
-from .numeric.transverse import integrate_family
-from .numeric.statistics import check_statistics, weights_function
-from .numeric.branches import Branch, BranchError, zero_temperature
-from .numeric.window import RULES, fermi_window_rule, window_average
+from ..errors import SymgravError
+from ..symbolic.model import Model
+from .bands import numeric_geometry
+from .lines import Line, LineFeatures, fermi_surface_sum, line_integral
+from .quadrature import integrate_pieces, periodic_trapezoid
+from .transverse import integrate_family
+from .statistics import check_statistics, weights_function
+from .branches import Branch, BranchError, zero_temperature
+from .window import RULES, fermi_window_rule, window_average
 
 GUARD = 10  # extra working digits
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import os
 
-from .errors import SymgravError
+from ..errors import SymgravError
 
 
 def default_workers():

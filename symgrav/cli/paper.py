@@ -13,14 +13,14 @@ from __future__ import annotations
 import sys
 import time
 
-from . import add_parallel_options, check_dps, check_workers, run_reporting_warnings
+from .common import add_parallel_options, check_dps, check_workers, run_reporting_warnings
 
 NAME = "paper"
 
 
 def add_parser(subparsers):
     """Register ``paper`` on the ``symgrav`` subparsers (see :mod:`symgrav.cli`)."""
-    from ..paper import DEFAULT_DPS
+    from ..paper.figures import DEFAULT_DPS
 
     parser = subparsers.add_parser(
         NAME, help="reproduce Figs. 1 and 2 of the paper (PNG + CSV per panel)",
@@ -47,7 +47,7 @@ def add_parser(subparsers):
 
 
 def _run(args):
-    from ..paper import write_paper
+    from ..paper.figures import write_paper
 
     check_dps(args.dps)
     check_workers(args.workers)

@@ -46,7 +46,7 @@ import warnings
 
 import sympy as sp
 
-from .errors import SymgravError
+from ..errors import SymgravError
 
 #: longest accepted expression, in characters
 MAX_LENGTH = 10_000

@@ -1,6 +1,6 @@
 """Command-line interface: ``symgrav SUBCOMMAND ...`` (also ``python -m symgrav``).
 
-Each subcommand lives in its own module ``symgrav/commands/<name>.py`` with
+Each subcommand lives in its own module ``symgrav/cli/<name>.py`` with
 ``add_parser(subparsers)`` and ``run(args) -> int``.  Errors a user can fix
 (:class:`SymgravError`) are printed as one line and exit with status 2.
 """
@@ -11,8 +11,8 @@ import argparse
 import importlib
 import sys
 
-from . import __version__
-from .errors import SymgravError
+from ..version import __version__
+from ..errors import SymgravError
 
 #: subcommand modules under symgrav.commands, in the order shown by --help
 COMMANDS = ("derive", "compute", "verify", "paper", "bitei")
@@ -26,7 +26,7 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"symgrav {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        module = importlib.import_module(f"symgrav.commands.{name}")
+        module = importlib.import_module(f"symgrav.cli.{name}")
         module.add_parser(sub)
     return parser
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..errors import SymgravError
-from . import check_dps, run_reporting_warnings
+from .common import check_dps, run_reporting_warnings
 from .derive import _builtin_names, _load, parse_component
 
 NAME = "verify"
@@ -67,7 +67,7 @@ def parse_params(items, model):
 
 def _real(text, what):
     """A real number written as an expression ("0.5", "1/3", "pi/4") -> SymPy number."""
-    from ..parsing import parse_expression
+    from ..symbolic.parsing import parse_expression
 
     try:
         value = parse_expression(str(text), allow_new=False)
@@ -79,7 +79,7 @@ def _real(text, what):
 
 
 def _run(args):
-    from ..verify import verify
+    from ..workflows.verify import verify
 
     a, i = parse_component(args.component)
     check_dps(args.dps)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import math
 
-from .errors import SymgravError
-from .fileio import atomic_output
+from ..errors import SymgravError
+from ..fileio import atomic_output
 
 UNIT = r"(g\mu_B/\hbar)(b/8\pi\alpha)"
 UNIT_ALPHA = r"(q/m\alpha^2)" + UNIT
@@ -53,7 +53,7 @@ def _align_zero(ax, twin, lims, twin_lims):
 
 
 def _mark_features(ax, spec):
-    from .paper import band_features
+    from .figures import band_features
 
     lo, hi = float(spec.mu[0]), float(spec.mu[-1])
     for e, _ in band_features(spec.b):

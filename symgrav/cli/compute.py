@@ -25,7 +25,7 @@ import re
 import sys
 
 from ..errors import SymgravError
-from . import add_parallel_options, check_dps, check_workers, run_reporting_warnings
+from .common import add_parallel_options, check_dps, check_workers, run_reporting_warnings
 from .derive import _builtin_names, _load, parse_component
 from .verify import parse_params
 
@@ -106,7 +106,7 @@ def _write(func, path, what):
 
 
 def _tensor_csv(result, digits):
-    from ..tensor import NAMES
+    from ..workflows.tensor import NAMES
 
     buf = io.StringIO()
     for key, value in result.metadata.items():
@@ -127,7 +127,7 @@ def _tensor_csv(result, digits):
 
 def _run_tensor(args, model, params, mus, Ts):
     from ..fileio import write_text_atomic
-    from ..tensor import tensor
+    from ..workflows.tensor import tensor
 
     if len(mus) != 1 or len(Ts) != 1:
         raise SymgravError("--component all computes the tensor at one point: give a single "
@@ -148,7 +148,7 @@ def _run_tensor(args, model, params, mus, Ts):
 
 
 def _run(args):
-    from ..sweep import parse_grid, sweep
+    from ..workflows.sweep import parse_grid, sweep
 
     check_dps(args.dps)
     if args.digits is not None and args.digits < 1:

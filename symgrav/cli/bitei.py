@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 
-from . import check_dps, run_reporting_warnings
+from .common import check_dps, run_reporting_warnings
 
 NAME = "bitei"
 
@@ -40,7 +40,7 @@ def add_parser(subparsers):
 
 
 def _run(args):
-    from ..bitei import bitei_estimate, format_table
+    from ..paper.bitei import bitei_estimate, format_table
 
     check_dps(args.dps)
     est = bitei_estimate(dps=args.dps)

@@ -16,8 +16,8 @@ import sys
 import sympy as sp
 
 from ..errors import SymgravError
-from . import one_line, run_reporting_warnings
-from ..model import AXES
+from .common import one_line, run_reporting_warnings
+from ..symbolic.model import AXES
 
 NAME = "derive"
 
@@ -29,7 +29,7 @@ _one_line = one_line
 
 def _builtin_names():
     try:
-        from ..modelfile import builtin_models
+        from ..symbolic.modelfile import builtin_models
         return list(builtin_models())
     except Exception:  # the help text must never break the command line
         return []
@@ -67,7 +67,7 @@ def parse_component(text):
 
 def _load(spec):
     try:
-        from ..modelfile import load_model
+        from ..symbolic.modelfile import load_model
     except ImportError as exc:
         raise SymgravError(f"cannot load models: {exc}") from None
     try:
@@ -124,8 +124,8 @@ def summary(model, components=None, unicode=False):
     -------
     str
     """
-    from ..geometry import bands
-    from ..printing import geometry_components
+    from ..symbolic.geometry import bands
+    from ..symbolic.printing import geometry_components
 
     kind = "lattice" if model.lattice else "continuum"
     lines = [f"model: {_one_line(model.name)} ({model.N}x{model.N}, {kind}, d = {model.dim})",
@@ -157,7 +157,7 @@ def summary(model, components=None, unicode=False):
 
 def _run(args):
     from ..fileio import write_text_atomic
-    from ..printing import derivation_sheet
+    from ..symbolic.printing import derivation_sheet
 
     components = None
     if args.component:

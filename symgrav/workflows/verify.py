@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 import mpmath as mp
 import numpy as np
 
-from .errors import SymgravError
-from .model import Model
-from .modelfile import load_model
-from .numeric.lines import Line, LineFeatures
-from .susceptibilities import Susceptibilities, to_mpf as _num
+from ..errors import SymgravError
+from ..symbolic.model import Model
+from ..symbolic.modelfile import load_model
+from ..numeric.lines import Line, LineFeatures
+from ..numeric.susceptibilities import Susceptibilities, to_mpf as _num
 
 #: tolerance of the T^2 scaling ratios (T^4 Sommerfeld terms are ~ (T0/E)^2)
 TOL_SCALING = mp.mpf("1e-2")
@@ -305,7 +305,7 @@ class _Checker:
                      f"alpha={mp.nstr(alpha, 10)}", disc, f, (quot[0], quot[1], alpha),
                      f"one-sided, dmu = {mp.nstr(delta, 2)}")
         if "eq13" in self.checks:
-            from .numeric.zeeman_route import mqm_zero_T_insulator
+            from ..numeric.zeeman_route import mqm_zero_T_insulator
             mz = mqm_zero_T_insulator(self.model, self.params, mu, S.a, S.i, S.dps)
             self.add("Zeeman route = M", "(11c), (13), (8a)", mp.mpf(0),
                      f"(11c)={mp.nstr(mz, 12)}  (8a)={mp.nstr(M0, 12)}",

@@ -12,7 +12,7 @@ import math
 
 import mpmath as mp
 
-from .errors import SymgravError
+from ..errors import SymgravError
 from .sweep_io import QUANTITIES
 
 LABELS = {"alpha": r"$\alpha_{a}^{i}$  (19a)",
@@ -40,7 +40,7 @@ def plot_sweep(result, path, quantities=("alpha", "T_beta_kubo", "mqm", "T_beta"
     """
     from matplotlib.figure import Figure
 
-    from .fileio import atomic_output
+    from ..fileio import atomic_output
 
     for q in quantities:
         if q not in QUANTITIES:

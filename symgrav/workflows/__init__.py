@@ -1,0 +1,1 @@
+"""Workflows over the numeric engine: sweeps, full tensors, verification, parallel maps."""
