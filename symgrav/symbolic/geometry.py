@@ -96,7 +96,7 @@ class _Structure:
     """Band energies, block membership and projectors of a model (cached per model)."""
 
     def __init__(self, model: Model):
-        H = model._H
+        H = model.H_real
         self.model = model
         if model.N == 2:
             self.blocks = [_Block((0, 1), H)]
@@ -172,7 +172,7 @@ def _structure(model):
 
 
 def _delta_symbol(model):
-    names = {s.name for s in model._all_symbols}
+    names = {s.name for s in model.symbols_real}
     name = "Delta"
     while name in names:
         name += "_0"
@@ -254,12 +254,52 @@ def _spin_geometry(model, a, i):
     _check_model(model)
     ka = axis_index(a, "spin component a")
     p = model.momentum(i)
-    v = model._H.diff(p)
-    s = model._spin[ka]
-    hb = model._hbar
+    v = model.H_real.diff(p)
+    s = model.spin_real[ka]
+    hb = model.hbar_real
     # Eq. (8b): Omega = i hbar sum <n|v|m><m|s|n>/(e_n-e_m)^2 + c.c. = -2 hbar sum Im(..)/gap^2
     # Eq. (8c): m = -(i hbar/2) sum <n|v|m><m|s|n>/(e_n-e_m) + c.c. = hbar sum Im(..)/gap
     return _pair_terms(model, v, s, 2, 1, hb, hb)
+
+
+def closed_form_band_data(model, a, i):
+    """Closed-form band energies, Eq. (8b) and Eq. (8c) of every band, in internal symbols.
+
+    The symbolic input of the numeric layer: the same expressions as
+    :func:`bands`, :func:`spin_berry_curvature` and
+    :func:`spin_magnetic_moment`, but in the model's internal real symbols
+    (:attr:`Model.momenta_real`, :attr:`Model.H_real`, ...) and without the
+    compact forms.
+
+    Parameters
+    ----------
+    model : Model
+    a : {"x", "y", "z"} or {0, 1, 2}
+        Spin component.
+    i : {"x", "y", "z"} or {0, 1, 2}
+        Momentum (velocity) component; must exist in the model.
+
+    Returns
+    -------
+    energies, omega, moment : tuple of sympy.Expr
+        One entry per band in ascending energy (block by block, with a
+        :class:`~symgrav.errors.SymgravWarning`, when the order of bands of
+        different blocks cannot be established): the band energies
+        epsilon_n, the spin-velocity Berry curvature Omega_{an}^i of
+        Eq. (8b) and the spin magnetic moment m_{an}^i of Eq. (8c).
+
+    Raises
+    ------
+    SymgravError
+        No closed form (a coupled block of H larger than 2x2, or degenerate
+        bands coupled by the operators), or a bad component.
+    """
+    _check_model(model)
+    ka, ki = AXES[axis_index(a, "spin component a")], AXES[axis_index(i, "momentum axis i")]
+    omega, moment, _, _, _ = _spin_geometry(model, ka, ki)
+    st = _structure(model)
+    energies = tuple(st.energy(n) for n in range(len(st.bands)))
+    return energies, tuple(omega), tuple(moment)
 
 
 def _labels(model):
@@ -364,8 +404,8 @@ def _param_symbol(model, lam):
 def _param_geometry(model, l1, l2):
     _check_model(model)
     s1, s2 = _param_symbol(model, l1), _param_symbol(model, l2)
-    A, B = model._H.diff(s1), model._H.diff(s2)
-    hb2 = model._hbar ** 2
+    A, B = model.H_real.diff(s1), model.H_real.diff(s2)
+    hb2 = model.hbar_real ** 2
     # Eq. (24a): Omega = i hbar^2 <d1 u|d2 u> + c.c. = -2 hbar^2 sum Im(<n|A|m><m|B|n>)/gap^2
     # Eq. (24b): m = hbar^2 sum Im(<n|A|m><m|B|n>)/gap
     return _pair_terms(model, A, B, 2, 1, hb2, hb2), (s1, s2)

@@ -246,6 +246,32 @@ class Model:
             syms |= s.free_symbols
         return frozenset(syms)
 
+    # -- the internal real-symbol versions (read-only) ---------------------
+    @property
+    def H_real(self):
+        """H in the internal real symbols, as used by Eqs. (8b), (8c), (24a,b)."""
+        return self._H
+
+    @property
+    def momenta_real(self):
+        """Tuple of the internal real momentum symbols, axis x, y, z in that order."""
+        return self._momenta
+
+    @property
+    def spin_real(self):
+        """Tuple (s_x, s_y, s_z) of spin matrices in the internal real symbols."""
+        return self._spin
+
+    @property
+    def hbar_real(self):
+        """hbar in the internal real symbols (a positive number or a real symbol)."""
+        return self._hbar
+
+    @property
+    def symbols_real(self):
+        """Frozenset of every internal real symbol of H, momenta, hbar and spin."""
+        return self._all_symbols
+
     def momentum(self, axis):
         """Internal momentum symbol of axis ``"x"``, ``"y"`` or ``"z"``."""
         k = axis_index(axis, "momentum axis i")
