@@ -15,6 +15,7 @@ import mpmath
 import sympy as sp
 
 from ..errors import SymgravError
+from .latex_printer import SymgravLatexPrinter
 
 AXES = ("x", "y", "z")
 
@@ -282,8 +283,7 @@ class Model:
         return self._momenta[k]
 
     def _repr_latex_(self):
-        from .printing import latex
-        return "$\\displaystyle " + latex(self) + "$"
+        return "$\\displaystyle " + SymgravLatexPrinter().doprint(self) + "$"
 
     def __repr__(self):
         return (f"Model(name={self.name!r}, N={self.N}, momenta={[p.name for p in self.momenta]}, "

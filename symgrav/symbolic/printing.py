@@ -1,158 +1,32 @@
 r"""LaTeX output of symgrav results, following SymPy's ``physics/vector/printing.py``.
 
-:class:`SymgravLatexPrinter` is a :class:`sympy.printing.latex.LatexPrinter`
-that also knows :class:`~symgrav.results.BandResult` and
-:class:`~symgrav.model.Model`; :func:`latex` is the thin wrapper around it and
-:func:`derivation_sheet` writes a whole standalone LaTeX document for a model.
-
-Format of a :class:`BandResult`: one ``head = value`` per band (ascending
-energy, labels ``-``, ``+`` for two bands, else ``0, 1, ...``) joined by
-``,\quad ``, with heads ``\Omega^{i}_{a,n}`` (Eq. 8b), ``m^{i}_{a,n}`` (Eq. 8c),
-``\epsilon_{n}`` (bands), ``\Omega_{n;l1 l2}`` (Eq. 24a), ``m_{n;l1 l2}``
-(Eq. 24b); superscript ``i`` is the momentum and subscript ``a`` the spin
-component, as in the paper's :math:`\Omega_{an}^i`.  ``compact=True`` prints
-the values with the result's abbreviations and appends each one that occurs,
-sorted by name, as ``,\quad \Delta \equiv \sqrt{...}``; ``compact=False``
-prints the explicit values only.  Rashba ``spin_berry_curvature(model, "x",
-"x")`` gives (on one line)::
-
-    \Omega^{x}_{x,-} = \frac{\alpha b \hbar^{2}}{4 \Delta^{3}},\quad
-    \Omega^{x}_{x,+} = - \frac{\alpha b \hbar^{2}}{4 \Delta^{3}},\quad
-    \Delta \equiv \sqrt{\alpha^{2} p_{x}^{2} + \alpha^{2} p_{y}^{2} + b^{2}}
+:func:`latex` is the thin wrapper around
+:class:`~symgrav.symbolic.latex_printer.SymgravLatexPrinter` (a
+:class:`sympy.printing.latex.LatexPrinter` that also knows
+:class:`~symgrav.symbolic.results.BandResult` and
+:class:`~symgrav.symbolic.model.Model`; its module docstring gives the
+format), :func:`geometry_components` collects every component of Eqs. (8b)
+and (8c) and :func:`derivation_sheet` writes a whole standalone LaTeX
+document for a model.
 """
 
 from __future__ import annotations
 
 import random
-import re
-import unicodedata
 
 import sympy as sp
-from sympy.printing.latex import LatexPrinter
 
 from ..errors import SymgravError
+from ..version import __version__
+from .geometry import bands, spin_berry_curvature, spin_magnetic_moment
+from .latex_printer import SymgravLatexPrinter, escape_text
 from .model import AXES, Model
-from .results import BandResult
 
 __all__ = ["SymgravLatexPrinter", "latex", "derivation_sheet", "geometry_components",
            "escape_text"]
 
 PAPER = ("A.~Shitade, A.~Daido and Y.~Yanase, ``Theory of spin magnetic quadrupole "
          "moment and temperature-gradient-induced magnetization''")
-
-#: separator between the entries of one printed BandResult
-SEPARATOR = r",\quad "
-
-_HEADS = {"Omega": r"\Omega^{{{i}}}_{{{a},{n}}}", "m": "m^{{{i}}}_{{{a},{n}}}",
-          "energy": r"\epsilon_{{{n}}}", "Omega_param": r"\Omega_{{{n};{lam}}}",
-          "m_param": "m_{{{n};{lam}}}"}
-
-_TEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
-                "#": r"\#", "%": r"\%", "_": r"\_", "~": r"\textasciitilde{}",
-                "^": r"\textasciicircum{}"}
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9_^' ]*$")
-
-
-_CAPITAL_GREEK = {"Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi",
-                  "Psi", "Omega"}
-
-
-def _greek(ch):
-    """LaTeX command name of a Greek letter (``"alpha"``, ``"Gamma"``), else None."""
-    found = re.fullmatch(r"GREEK (SMALL|CAPITAL) LETTER (?:FINAL )?([A-Z]+)",
-                         unicodedata.name(ch, ""))
-    if not found:
-        return None
-    word = found.group(2).lower().replace("lamda", "lambda")
-    if found.group(1) == "CAPITAL":
-        word = word.capitalize()
-    return word if word in _CAPITAL_GREEK or (word.islower() and word != "omicron") else None
-
-
-def _tex_char(ch):
-    if ch in _TEX_SPECIAL:
-        return _TEX_SPECIAL[ch]
-    if not ch.isprintable():
-        return ""
-    if ord(ch) < 128:
-        return ch
-    cmd = _greek(ch)
-    return rf"\ensuremath{{\{cmd}}}" if cmd else f"[U+{ord(ch):04X}]"
-
-
-def escape_text(text):
-    r"""Escape arbitrary text (model names, error messages) for LaTeX text mode.
-
-    Parameters
-    ----------
-    text : str
-
-    Returns
-    -------
-    str
-        ``\ { } $ & # % _ ~ ^`` escaped, whitespace runs as one space, control
-        characters dropped, Greek letters as ``\ensuremath{\alpha}``, other
-        non-ASCII as ``[U+XXXX]``: ASCII that cannot inject LaTeX commands.
-    """
-    return "".join(_tex_char(ch) for ch in " ".join(str(text).split()))
-
-
-class SymgravLatexPrinter(LatexPrinter):
-    r"""LaTeX printer for symgrav results (SymPy's custom-printer pattern).
-
-    Adds to :class:`~sympy.printing.latex.LatexPrinter`
-
-    * ``_print_BandResult``: the band-resolved quantities of Eqs. (8b),
-      (8c), (24a), (24b) and the band energies, in the format of the module
-      docstring;
-    * ``_print_Model``: :math:`\mathcal{H}(p_x, p_y) = (\dots)`, Eq. (22)
-      for the Rashba model;
-    * symbol names outside ``[A-Za-z0-9_^']`` printed as escaped
-      ``\mathrm{...}`` so that a model file cannot inject LaTeX.
-
-    Settings beyond SymPy's: ``compact`` (default True) and ``definitions``
-    (default True), see :func:`latex`.  Matrices use round brackets.
-    """
-
-    _default_settings = {**LatexPrinter._default_settings, "mat_delim": "(",
-                         "compact": True, "definitions": True}
-
-    def _print_Symbol(self, expr, style="plain"):
-        if _SAFE_NAME.match(expr.name) or expr in self._settings["symbol_names"]:
-            return super()._print_Symbol(expr, style=style)
-        ascii_name = "".join(ch if ord(ch) < 128 else _greek(ch) or "{" for ch in expr.name)
-        if _SAFE_NAME.match(ascii_name):  # Greek letters: "α_R" prints as \alpha_{R}
-            return super()._print_Symbol(sp.Symbol(ascii_name), style=style)
-        return r"\mathrm{%s}" % escape_text(expr.name)
-
-    def _band_entries(self, result, compact):
-        """(head, value) LaTeX pairs of a BandResult, one per band."""
-        q = escape_text(result.quantity).replace("{", "{{").replace("}", "}}")
-        head = _HEADS.get(result.quantity, r"\mathrm{{%s}}_{{{n}}}" % q)
-        values = result.compact if compact else tuple(result)
-        lam = " ".join(self._print(sp.sympify(x)) for x in result.lambdas or ())
-        return [(head.format(i=result.i, a=result.a, n=band, lam=lam), self._print(value))
-                for band, value in zip(result.labels, values)]
-
-    def _used_definitions(self, result):
-        """Abbreviations that occur in the compact values, sorted by name."""
-        used = set()
-        for value in result.compact:
-            used |= sp.sympify(value).free_symbols
-        return [(s, result.definitions[s])
-                for s in sorted(result.definitions, key=lambda s: s.name) if s in used]
-
-    def _print_BandResult(self, result):
-        compact = self._settings["compact"]
-        parts = [f"{h} = {v}" for h, v in self._band_entries(result, compact)]
-        if compact and self._settings["definitions"]:
-            parts += [rf"{self._print(s)} \equiv {self._print(v)}"
-                      for s, v in self._used_definitions(result)]
-        return SEPARATOR.join(parts)
-
-    def _print_Model(self, model):
-        args = ", ".join(self._print(p) for p in model.momenta)
-        return rf"\mathcal{{H}}({args}) = " + self._print(model.H)
 
 
 def latex(obj, compact=True, *, definitions=True, **settings):
@@ -178,8 +52,8 @@ def latex(obj, compact=True, *, definitions=True, **settings):
     Returns
     -------
     str
-        Math-mode LaTeX without delimiters, in the format of the module
-        docstring (``\Omega^{x}_{x,-} = \frac{\alpha b \hbar^{2}}{4 \Delta^{3}},...``).
+        Math-mode LaTeX without delimiters, in the format of
+        :mod:`symgrav.symbolic.latex_printer` (``\Omega^{x}_{x,-} = \frac{\alpha b \hbar^{2}}{4 \Delta^{3}},...``).
     """
     return SymgravLatexPrinter(dict(settings, compact=compact,
                                     definitions=definitions)).doprint(obj)
@@ -206,8 +80,6 @@ def geometry_components(model, components=None):
     SymgravError
         No closed form (a coupled block larger than 2x2), or no such component.
     """
-    from .geometry import spin_berry_curvature, spin_magnetic_moment
-
     if components is None:
         components = [(a, i) for a in AXES for i in AXES[:model.dim]]
     out = {"Omega": [], "m": []}
@@ -285,7 +157,7 @@ def _geometry_section(printer, title, equation, definition, entries, dim):
                      "one line per band in ascending energy:")
         rows = []
         for _a, _i, res, _z in nonzero:
-            rows += [f"{h} &= {v}" for h, v in printer._band_entries(res, True)]
+            rows += [f"{h} &= {v}" for h, v in printer.band_entries(res, True)]
         lines.append(_align(rows))
     if not zero:
         lines.append("No component vanishes identically.")
@@ -328,13 +200,10 @@ def derivation_sheet(model):
     SymgravError
         ``model`` is not a :class:`~symgrav.Model`.
     """
-    from ..version import __version__
-    from .geometry import bands
-
     if not isinstance(model, Model):
         raise SymgravError(f"expected a symgrav.Model; got {type(model).__name__}")
     pr = SymgravLatexPrinter({"compact": True, "definitions": False})
-    P = pr._print
+    P = pr.doprint
     definitions = {}
 
     try:
@@ -382,7 +251,7 @@ def derivation_sheet(model):
         out.append(_no_closed_form(band_res))
     else:
         out += ["Band energies in ascending order (for the Rashba model as below Eq.~(22)):",
-                _align([f"{h} &= {v}" for h, v in pr._band_entries(band_res, True)])]
+                _align([f"{h} &= {v}" for h, v in pr.band_entries(band_res, True)])]
         if model.N > 2 and not _provably_ascending(list(band_res)):
             out.append("The energy order of these bands could not be established "
                        "symbolically (bands of different blocks may cross); they are listed "

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .latex_printer import SymgravLatexPrinter
+
 
 class BandResult(tuple):
     """Tuple of SymPy expressions, one per band, with metadata for printing.
@@ -55,8 +57,7 @@ class BandResult(tuple):
                                      equation=self.equation))
 
     def _repr_latex_(self):
-        from .printing import latex
-        return "$\\displaystyle " + latex(self) + "$"
+        return "$\\displaystyle " + SymgravLatexPrinter().doprint(self) + "$"
 
     @property
     def is_zero(self):
