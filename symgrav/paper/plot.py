@@ -15,6 +15,7 @@ import math
 
 from ..errors import SymgravError
 from ..fileio import atomic_output
+from .grids import band_features
 
 UNIT = r"(g\mu_B/\hbar)(b/8\pi\alpha)"
 UNIT_ALPHA = r"(q/m\alpha^2)" + UNIT
@@ -53,8 +54,6 @@ def _align_zero(ax, twin, lims, twin_lims):
 
 
 def _mark_features(ax, spec):
-    from .figures import band_features
-
     lo, hi = float(spec.mu[0]), float(spec.mu[-1])
     for e, _ in band_features(spec.b):
         if lo <= float(e) <= hi:
@@ -145,11 +144,11 @@ def plot_figure(spec, tables, path, dpi=150):
     Panels as in the captions of Figs. 1 and 2: (a) Eqs. (19b), (8a), (20)
     versus mu; (b) Eq. (19a), the Mott prediction (21) and beta/T versus mu;
     (c) beta (20) versus T.  Thin dotted vertical lines mark the band
-    features of :func:`symgrav.paper.band_features`.
+    features of :func:`symgrav.paper.grids.band_features`.
 
     Parameters
     ----------
-    spec : symgrav.paper.FigureSpec
+    spec : symgrav.paper.grids.FigureSpec
     tables : dict
         ``{"a": rows, "b": rows, "c": rows}`` from
         :func:`symgrav.paper.compute_figures`.

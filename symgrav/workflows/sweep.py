@@ -34,7 +34,8 @@ from .grid import (GUARD, exact_number, grid_values, linspace, merged_parameters
 from .sweep_io import COLUMNS, DESCRIPTIONS, QUANTITIES, UNITS, SweepResult
 
 __all__ = ["COLUMNS", "DESCRIPTIONS", "GUARD", "QUANTITIES", "UNITS", "SweepResult",
-           "exact_number", "linspace", "parse_grid", "sweep"]
+           "SweepSpec", "exact_number", "linspace", "parse_grid", "susceptibilities_for",
+           "sweep"]
 
 # -- the worker side -------------------------------------------------------------
 
@@ -56,6 +57,29 @@ def _susceptibilities(spec):
     else:
         _CACHE.move_to_end(spec.token)
     return s
+
+
+#: public name of the per-process key of :func:`susceptibilities_for`
+SweepSpec = _Spec
+
+
+def susceptibilities_for(spec):
+    """The Susceptibilities of a :data:`SweepSpec`, built once per process and reused.
+
+    Plain bookkeeping (a per-process cache keyed by ``spec.token``); the
+    object returned evaluates Eqs. (8a), (19a), (19b), (20) and (B7a).
+
+    Parameters
+    ----------
+    spec : SweepSpec
+        ``(token, model, params, a, i, dps, statistics)``; one token must
+        always come with the same other fields.
+
+    Returns
+    -------
+    symgrav.Susceptibilities
+    """
+    return _susceptibilities(spec)
 
 
 def _point(s, mu, T):
