@@ -202,11 +202,30 @@ def zeeman_energy(g, field):
     g : float
     field : float (tesla), str or (number, unit), see :func:`parse_quantity`
     """
-    g = _finite(g, "g")
+    g = finite_number(g, "g")
     return g * MU_B * parse_quantity(field, "field", "field") / 2
 
 
-def _finite(x, what):
+def finite_number(x, what):
+    """A finite real number as float, else a SymgravError naming ``what``.
+
+    Plain input checking; implements no equation of the paper.
+
+    Parameters
+    ----------
+    x : int, float, str or anything ``float()`` accepts (not bool)
+    what : str
+        Name of the quantity in the error message.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    SymgravError
+        ``x`` is not a number, or it is infinite or nan.
+    """
     if isinstance(x, bool):
         raise SymgravError(f"{what} = {x!r} is not a number")
     try:
@@ -275,11 +294,11 @@ class MaterialUnits:
         if isinstance(dim, bool) or dim not in (1, 2, 3):
             raise SymgravError(f"dim must be 1, 2 or 3; got {dim!r}")
         self.dim = int(dim)
-        self.g = _finite(g, "g")
-        self.hbar_value = _finite(hbar_value, "hbar_value")
+        self.g = finite_number(g, "g")
+        self.hbar_value = finite_number(hbar_value, "hbar_value")
         if not self.hbar_value > 0:
             raise SymgravError(f"hbar_value must be positive; got {hbar_value!r}")
-        self.charge = _finite(charge, "charge")
+        self.charge = finite_number(charge, "charge")
 
     # -- constructors -------------------------------------------------------
     @classmethod

@@ -46,7 +46,7 @@ import mpmath as mp
 from ..errors import SymgravError, SymgravWarning
 from ..symbolic.modelfile import load_model
 from ..numeric.susceptibilities import Susceptibilities
-from ..units import K_B, MaterialUnits, _finite, parse_quantity, zeeman_energy
+from ..units import K_B, MaterialUnits, finite_number, parse_quantity, zeeman_energy
 
 #: material constants and conditions of the paper (inputs, not results)
 INPUTS = {
@@ -279,7 +279,7 @@ def bitei_estimate(hbar_alpha=INPUTS["hbar_alpha"], mass=INPUTS["mass"], g=INPUT
         raise SymgravError(f"T must be positive; got {T!r}")
     if not Ly > 0:
         raise SymgravError(f"L_y must be positive; got {L_y!r}")
-    mu = _finite(mu_over_m_alpha2, "mu_over_m_alpha2")
+    mu = finite_number(mu_over_m_alpha2, "mu_over_m_alpha2")
 
     b_nat = units.to_natural(b, "energy")
     T_nat = units.to_natural(T_J, "temperature")
