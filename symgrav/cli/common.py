@@ -50,3 +50,60 @@ def check_workers(workers):
     """Refuse a ``--workers`` below 1 before any work starts."""
     if workers is not None and workers < 1:
         raise SymgravError(f"--workers must be a positive integer; got {workers}")
+
+
+def _builtin_names():
+    try:
+        from ..symbolic.modelfile import builtin_models
+        return list(builtin_models())
+    except Exception:  # the help text must never break the command line
+        return []
+
+
+def add_model_argument(parser):
+    """Add the positional ``MODEL`` argument, listing the built-in models in its help.
+
+    Plain command-line bookkeeping; implements no equation of the paper.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+    """
+    names = _builtin_names()
+    builtin = f" (built-in: {', '.join(names)})" if names else ""
+    parser.add_argument("model", metavar="MODEL",
+                        help="built-in model name or path to a .toml model file" + builtin)
+
+
+def load_model_arg(spec):
+    """The model named by a ``MODEL`` argument: a built-in name or a .toml file.
+
+    Plain bookkeeping around :func:`symgrav.load_model`; implements no
+    equation of the paper.
+
+    Parameters
+    ----------
+    spec : str
+        Built-in model name or path to a model file.
+
+    Returns
+    -------
+    Model
+
+    Raises
+    ------
+    SymgravError
+        For every problem, also the ones :func:`symgrav.load_model` does
+        not anticipate (a hostile file never causes a traceback).
+    """
+    try:
+        from ..symbolic.modelfile import load_model
+    except ImportError as exc:
+        raise SymgravError(f"cannot load models: {exc}") from None
+    try:
+        return load_model(spec)
+    except SymgravError:
+        raise
+    except (OSError, ValueError, TypeError, KeyError, RecursionError) as exc:
+        # load_model promises SymgravError; never let a hostile file cause a traceback
+        raise SymgravError(f"cannot load model {spec!r}: {type(exc).__name__}: {exc}") from None

@@ -25,8 +25,9 @@ import re
 import sys
 
 from ..errors import SymgravError
-from .common import add_parallel_options, check_dps, check_workers, run_reporting_warnings
-from .derive import _builtin_names, _load, parse_component
+from .common import (add_model_argument, add_parallel_options, check_dps, check_workers,
+                     load_model_arg, run_reporting_warnings)
+from .derive import parse_component
 from .verify import parse_params
 
 NAME = "compute"
@@ -36,8 +37,6 @@ _NEGATIVE_VALUE = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?([:,].*)?$")
 
 def add_parser(subparsers):
     """Register ``compute`` on the ``symgrav`` subparsers (see :mod:`symgrav.cli`)."""
-    names = _builtin_names()
-    builtin = f" (built-in: {', '.join(names)})" if names else ""
     parser = subparsers.add_parser(
         NAME, help="alpha, M, T beta~, T beta on a (mu, T) grid, or the full tensor",
         description="Compute the ME susceptibility alpha (19a), the Kubo gravito-ME "
@@ -47,8 +46,7 @@ def add_parser(subparsers):
                     "mqm_aux, T_beta, beta, mott.  Natural units: q = 1, g mu_B/hbar = 1, "
                     "k_B = 1.  With --component all: every component a, i at one (mu, T), "
                     "with the vanishing components and equal/opposite pairs identified.")
-    parser.add_argument("model", metavar="MODEL",
-                        help="built-in model name or path to a .toml model file" + builtin)
+    add_model_argument(parser)
     parser.add_argument("--mu", metavar="START:STOP:N", required=True,
                         help="chemical potentials: N points from START to STOP inclusive "
                              "(exact decimals), a comma-separated list, or one value")
@@ -159,7 +157,7 @@ def _run(args):
     for t in Ts:
         if t < 0:
             raise SymgravError(f"--T: temperatures must be >= 0; got {float(t):g}")
-    model = _load(args.model)
+    model = load_model_arg(args.model)
     params = parse_params(args.param, model)
     if args.component.strip().lower() == "all":
         return _run_tensor(args, model, params, mus, Ts)

@@ -16,7 +16,7 @@ import sys
 import sympy as sp
 
 from ..errors import SymgravError
-from .common import one_line, run_reporting_warnings
+from .common import add_model_argument, load_model_arg, one_line, run_reporting_warnings
 from ..symbolic.model import AXES
 
 NAME = "derive"
@@ -27,25 +27,14 @@ _COMPONENT = re.compile(r"^\s*([xyz])\s*,?\s*([xyz])\s*$")
 _one_line = one_line
 
 
-def _builtin_names():
-    try:
-        from ..symbolic.modelfile import builtin_models
-        return list(builtin_models())
-    except Exception:  # the help text must never break the command line
-        return []
-
-
 def add_parser(subparsers):
     """Register ``derive`` on the ``symgrav`` subparsers (see :mod:`symgrav.cli`)."""
-    names = _builtin_names()
-    builtin = f" (built-in: {', '.join(names)})" if names else ""
     parser = subparsers.add_parser(
         NAME, help="closed-form Omega (Eq. 8b) and m (Eq. 8c) of a model",
         description="Derive the bands, the spin-velocity Berry curvature Omega^i_{a n} "
                     "(Eq. 8b) and the spin magnetic moment m^i_{a n} (Eq. 8c) of a model "
                     "in closed form (Shitade, Daido, Yanase).")
-    parser.add_argument("model", metavar="MODEL",
-                        help="built-in model name or path to a .toml model file" + builtin)
+    add_model_argument(parser)
     parser.add_argument("--latex", metavar="OUT.tex",
                         help="write the full LaTeX derivation sheet to OUT.tex (atomically)")
     parser.add_argument("--component", metavar="AI", action="append",
@@ -63,20 +52,6 @@ def parse_component(text):
             f"--component must be two letters from x, y, z (spin component a, then "
             f"momentum axis i), e.g. 'xx'; got {text!r}")
     return match.group(1), match.group(2)
-
-
-def _load(spec):
-    try:
-        from ..symbolic.modelfile import load_model
-    except ImportError as exc:
-        raise SymgravError(f"cannot load models: {exc}") from None
-    try:
-        return load_model(spec)
-    except SymgravError:
-        raise
-    except (OSError, ValueError, TypeError, KeyError, RecursionError) as exc:
-        # load_model promises SymgravError; never let a hostile file cause a traceback
-        raise SymgravError(f"cannot load model {spec!r}: {type(exc).__name__}: {exc}") from None
 
 
 def _unicode_ok(stream):
@@ -162,7 +137,7 @@ def _run(args):
     components = None
     if args.component:
         components = [parse_component(c) for c in args.component]
-    model = _load(args.model)
+    model = load_model_arg(args.model)
     text = summary(model, components, unicode=_unicode_ok(sys.stdout))
     if args.latex:
         sheet = derivation_sheet(model)

@@ -12,16 +12,14 @@ from __future__ import annotations
 import sympy as sp
 
 from ..errors import SymgravError
-from .common import check_dps, run_reporting_warnings
-from .derive import _builtin_names, _load, parse_component
+from .common import add_model_argument, check_dps, load_model_arg, run_reporting_warnings
+from .derive import parse_component
 
 NAME = "verify"
 
 
 def add_parser(subparsers):
     """Register ``verify`` on the ``symgrav`` subparsers (see :mod:`symgrav.cli`)."""
-    names = _builtin_names()
-    builtin = f" (built-in: {', '.join(names)})" if names else ""
     parser = subparsers.add_parser(
         NAME, help="check Eqs. (4), (6), (13), (18), (20), (21) numerically",
         description="Check a model against the exact statements of the paper: T beta -> 0 "
@@ -29,8 +27,7 @@ def add_parser(subparsers):
                     "M~ = d(beta M)/d beta, and for mu in a band gap of a lattice model the "
                     "ME relation (4) and Eq. (13) = Eq. (8a) through the Zeeman-field route "
                     "(11c).  Prints a PASS/FAIL table; exit status 1 if a check fails.")
-    parser.add_argument("model", metavar="MODEL",
-                        help="built-in model name or path to a .toml model file" + builtin)
+    add_model_argument(parser)
     parser.add_argument("--mu", metavar="V", action="append",
                         help="a chemical potential to check, repeatable (default: the "
                              "centre of every band gap of a lattice model; midpoints between "
@@ -83,7 +80,7 @@ def _run(args):
 
     a, i = parse_component(args.component)
     check_dps(args.dps)
-    model = _load(args.model)
+    model = load_model_arg(args.model)
     params = parse_params(args.param, model)
     mus = None
     if args.mu:
