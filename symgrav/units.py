@@ -131,6 +131,8 @@ def _unit(text):
 def parse_quantity(value, kind, what=None):
     """A physical input -> its SI value (float).
 
+    Plain unit bookkeeping; implements no equation of the paper.
+
     Parameters
     ----------
     value : float, int, str or (number, str)
@@ -201,6 +203,11 @@ def zeeman_energy(g, field):
     ----------
     g : float
     field : float (tesla), str or (number, unit), see :func:`parse_quantity`
+
+    Returns
+    -------
+    float
+        ``b`` in joules.
     """
     g = finite_number(g, "g")
     return g * MU_B * parse_quantity(field, "field", "field") / 2
@@ -308,7 +315,8 @@ class MaterialUnits:
 
         Energy unit ``m v^2``, momentum unit ``m v``, length unit
         ``hbar / (m v)``: the units of Figs. 1, 2 of the paper, where the
-        energy unit is ``m alpha^2``.
+        energy unit is ``m alpha^2``.  Plain unit bookkeeping; implements no
+        equation of the paper.
 
         Parameters
         ----------
@@ -319,6 +327,10 @@ class MaterialUnits:
             ``hbar v`` instead of ``v`` (exactly one of the two).
         dim, g, charge
             As for :class:`MaterialUnits`.
+
+        Returns
+        -------
+        MaterialUnits
         """
         m = _positive(mass, "mass", "mass")
         if (velocity is None) == (hbar_velocity is None):
@@ -337,22 +349,46 @@ class MaterialUnits:
 
         The model's energies are in units of ``energy`` (e.g. a hopping
         ``"1 eV"``); hbar = 1 as in every lattice model of the toolkit.
+        Plain unit bookkeeping; implements no equation of the paper.
+
+        Parameters
+        ----------
+        lattice_constant : float (m), str or (number, unit)
+        energy : float (J), str or (number, unit)
+        dim, g, charge
+            As for :class:`MaterialUnits`.
+
+        Returns
+        -------
+        MaterialUnits
         """
         return cls(energy, lattice_constant, dim, g=g, hbar_value=1.0, charge=charge)
 
     # -- conversions -------------------------------------------------------
     @property
     def temperature(self):
-        """The temperature unit ``E_u / k_B`` (K)."""
+        """The temperature unit ``E_u / k_B`` (K); plain unit bookkeeping."""
         return self.energy / K_B
 
     @property
     def momentum(self):
-        """The momentum unit ``hbar_SI / (hbar_value L_u)`` (kg m/s)."""
+        """The momentum unit ``hbar_SI / (hbar_value L_u)`` (kg m/s); plain unit bookkeeping."""
         return HBAR / (self.hbar_value * self.length)
 
     def to_natural(self, value, kind="energy"):
-        """A physical energy/temperature (``"20 K"``, ``"1 meV"``, J) or length -> model number."""
+        """A physical energy/temperature (``"20 K"``, ``"1 meV"``, J) or length -> model number.
+
+        Plain unit bookkeeping; implements no equation of the paper.
+
+        Parameters
+        ----------
+        value : float (SI), str or (number, unit), see :func:`parse_quantity`
+        kind : {"energy", "temperature", "length"}
+
+        Returns
+        -------
+        float
+        """
         if kind in ("energy", "temperature"):
             return parse_quantity(value, kind) / self.energy
         if kind == "length":
@@ -361,15 +397,34 @@ class MaterialUnits:
                            f"got {kind!r}")
 
     def to_kelvin(self, x):
-        """A model energy (e.g. ``T``) -> kelvin."""
+        """A model energy (e.g. ``T``) -> kelvin (float); plain unit bookkeeping."""
         return float(x) * self.temperature
 
     def to_joule(self, x):
-        """A model energy -> joule."""
+        """A model energy -> joule (float); plain unit bookkeeping."""
         return float(x) * self.energy
 
     def factor(self, quantity, moment="J/T"):
-        """SI value of a natural-unit result 1 of ``quantity`` (see :meth:`to_si`)."""
+        """SI value of a natural-unit result 1 of ``quantity`` (see :meth:`to_si`).
+
+        The prefactors ``g mu_B / hbar`` and ``q`` of Eqs. (8a), (19a),
+        (19b), (20), (21), (B7a), (E1) restored (module docstring).
+
+        Parameters
+        ----------
+        quantity : str
+            As for :meth:`to_si`.
+        moment : {"J/T", "muB"}
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        SymgravError
+            Unknown quantity or moment unit.
+        """
         if quantity not in _QUANTITIES:
             raise SymgravError(f"unknown quantity {quantity!r}; known: "
                                f"{', '.join(_QUANTITIES)}")
@@ -385,7 +440,22 @@ class MaterialUnits:
         return f
 
     def unit(self, quantity, moment="J/T"):
-        """The SI unit (string) of :meth:`to_si` for ``quantity``."""
+        """The SI unit (string) of :meth:`to_si` for ``quantity``.
+
+        Plain unit bookkeeping for the quantities of Eqs. (8a), (19a),
+        (19b), (20), (21), (B7a), (E1).
+
+        Parameters
+        ----------
+        quantity : str
+            As for :meth:`to_si`.
+        moment : {"J/T", "muB"}
+
+        Returns
+        -------
+        str
+            E.g. ``"J T^-1 m^-1"`` or ``"mu_B m^-1"``.
+        """
         self.factor(quantity, moment)
         text = _QUANTITIES[quantity][3].replace("{e}", str(1 - self.dim))
         text = text.replace(" m^0", "")

@@ -7,7 +7,20 @@ from ..errors import SymgravError
 
 
 def one_line(text):
-    """Collapse whitespace and escape control characters (no terminal tricks)."""
+    """Collapse whitespace and escape control characters (no terminal tricks).
+
+    Plain text bookkeeping; implements no equation of the paper.
+
+    Parameters
+    ----------
+    text : object
+        Converted with ``str``.
+
+    Returns
+    -------
+    str
+        One printable line (``"unknown error"`` when empty).
+    """
     text = " ".join(str(text).split()) or "unknown error"
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
@@ -15,8 +28,20 @@ def one_line(text):
 def run_reporting_warnings(func, args):
     """Run ``func(args)``; print collected warnings once each after success.
 
-    A SymgravError is re-raised with its message on one line, and no
-    warnings are printed then (only the error line).
+    Plain command-line bookkeeping; implements no equation of the paper.  A
+    SymgravError is re-raised with its message on one line, and no warnings
+    are printed then (only the error line).
+
+    Parameters
+    ----------
+    func : callable
+        A subcommand's ``_run(args) -> int``.
+    args : argparse.Namespace
+
+    Returns
+    -------
+    int
+        What ``func`` returns.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -34,20 +59,52 @@ def run_reporting_warnings(func, args):
 
 
 def check_dps(dps):
-    """Refuse a ``--dps`` below 15 (None, meaning the command's default, passes)."""
+    """Refuse a ``--dps`` below 15 (None, meaning the command's default, passes).
+
+    Plain input checking; implements no equation of the paper.
+
+    Parameters
+    ----------
+    dps : int or None
+
+    Raises
+    ------
+    SymgravError
+        ``dps < 15``.
+    """
     if dps is not None and dps < 15:
         raise SymgravError(f"--dps must be an integer >= 15; got {dps}")
 
 
 def add_parallel_options(parser):
-    """Add ``--workers N`` and ``--no-progress`` (see :func:`symgrav.parallel.parallel_map`)."""
+    """Add ``--workers N`` and ``--no-progress`` (see :func:`symgrav.parallel.parallel_map`).
+
+    Plain command-line bookkeeping; implements no equation of the paper.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+    """
     parser.add_argument("--workers", metavar="N", type=int,
                         help="worker processes (default: the usable CPUs; 1: no pool)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def check_workers(workers):
-    """Refuse a ``--workers`` below 1 before any work starts."""
+    """Refuse a ``--workers`` below 1 before any work starts.
+
+    Plain input checking; implements no equation of the paper.
+
+    Parameters
+    ----------
+    workers : int or None
+        None means the default (the usable CPUs).
+
+    Raises
+    ------
+    SymgravError
+        ``workers < 1``.
+    """
     if workers is not None and workers < 1:
         raise SymgravError(f"--workers must be a positive integer; got {workers}")
 

@@ -36,7 +36,21 @@ _NEGATIVE_VALUE = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?([:,].*)?$")
 
 
 def add_parser(subparsers):
-    """Register ``compute`` on the ``symgrav`` subparsers (see :mod:`symgrav.cli`)."""
+    """Register ``compute`` on the ``symgrav`` subparsers (see :mod:`symgrav.cli`).
+
+    Plain command-line bookkeeping; the subcommand computes Eqs. (19a), (19b), (8a), (B7a),
+    (20), (21).
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The ``add_subparsers()`` object of :func:`symgrav.cli.main.build_parser`.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The new subcommand parser.
+    """
     parser = subparsers.add_parser(
         NAME, help="alpha, M, T beta~, T beta on a (mu, T) grid, or the full tensor",
         description="Compute the ME susceptibility alpha (19a), the Kubo gravito-ME "
@@ -76,7 +90,30 @@ def add_parser(subparsers):
 
 
 def check_output(path, extensions, what):
-    """Fail early (before computing) on an unknown extension or an unwritable place."""
+    """Fail early (before computing) on an unknown extension or an unwritable place.
+
+    Plain file-system bookkeeping; implements no equation of the paper.
+
+    Parameters
+    ----------
+    path : str or None
+        The file named on the command line (None: nothing to check).
+    extensions : tuple of str
+        Accepted lower-case extensions, e.g. ``(".csv", ".json")``.
+    what : str
+        The option, for the error message (``"--out"``).
+
+    Returns
+    -------
+    str or None
+        The lower-case extension of ``path`` (None when ``path`` is None).
+
+    Raises
+    ------
+    SymgravError
+        Unknown extension, a directory, a missing or unwritable directory,
+        an unwritable existing file.
+    """
     if path is None:
         return None
     ext = os.path.splitext(path)[1].lower()
@@ -178,5 +215,19 @@ def _run(args):
 
 
 def run(args):
-    """Execute ``symgrav compute``; returns the exit status (0 on success)."""
+    """Execute ``symgrav compute``; returns the exit status (0 on success).
+
+    Plain command-line bookkeeping around :func:`symgrav.sweep` and :func:`symgrav.tensor`
+    (Eqs. 19a, 19b, 8a, B7a, 20, 21).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        Exit status 0 (input errors raise SymgravError: status 2).
+    """
     return run_reporting_warnings(_run, args)

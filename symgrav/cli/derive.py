@@ -28,7 +28,20 @@ _one_line = one_line
 
 
 def add_parser(subparsers):
-    """Register ``derive`` on the ``symgrav`` subparsers (see :mod:`symgrav.cli`)."""
+    """Register ``derive`` on the ``symgrav`` subparsers (see :mod:`symgrav.cli`).
+
+    Plain command-line bookkeeping; the subcommand computes Eqs. (8b) and (8c) in closed form.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The ``add_subparsers()`` object of :func:`symgrav.cli.main.build_parser`.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The new subcommand parser.
+    """
     parser = subparsers.add_parser(
         NAME, help="closed-form Omega (Eq. 8b) and m (Eq. 8c) of a model",
         description="Derive the bands, the spin-velocity Berry curvature Omega^i_{a n} "
@@ -45,7 +58,25 @@ def add_parser(subparsers):
 
 
 def parse_component(text):
-    """``"xy"`` or ``"x,y"`` -> ``("x", "y")``: spin component a, momentum axis i."""
+    """``"xy"`` or ``"x,y"`` -> ``("x", "y")``: spin component a, momentum axis i.
+
+    Plain parsing of the indices a, i of Eqs. (8a)-(8c), (19a), (19b), (20).
+
+    Parameters
+    ----------
+    text : str
+        Two letters from x, y, z, optionally separated by a comma.
+
+    Returns
+    -------
+    tuple of str
+        ``(a, i)``.
+
+    Raises
+    ------
+    SymgravError
+        Anything else.
+    """
     match = _COMPONENT.match(str(text))
     if not match:
         raise SymgravError(
@@ -155,7 +186,19 @@ def _run(args):
 def run(args):
     """Execute ``symgrav derive``; returns the exit status (0 on success).
 
-    Warnings raised on the way are printed as one line each after a
-    successful run; on failure only the error line is printed.
+    Plain command-line bookkeeping around :func:`summary` and
+    :func:`symgrav.derivation_sheet` (Eqs. 8b, 8c).  Warnings raised on the
+    way are printed as one line each after a successful run; on failure only
+    the error line is printed.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        Exit status 0 (input errors raise SymgravError: status 2).
     """
     return run_reporting_warnings(_run, args)

@@ -19,7 +19,15 @@ COMMANDS = ("derive", "compute", "verify", "paper", "bitei")
 
 
 def build_parser():
-    """The argparse parser of the ``symgrav`` command with every subcommand."""
+    """The argparse parser of the ``symgrav`` command with every subcommand.
+
+    Plain command-line bookkeeping; implements no equation of the paper.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        With the subcommands of :data:`COMMANDS`, in that order.
+    """
     parser = argparse.ArgumentParser(
         prog="symgrav",
         description="Band geometry of spin responses (spin MQM, gravito-ME effect).")
@@ -32,7 +40,23 @@ def build_parser():
 
 
 def main(argv=None):
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    Plain command-line bookkeeping; the subcommands name the equations they
+    compute.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments without the program name (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success, 1 when ``verify`` finds a failing check, 2 for a
+        :class:`SymgravError` (printed as one line) or a missing subcommand,
+        130 when interrupted.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):

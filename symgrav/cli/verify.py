@@ -19,7 +19,21 @@ NAME = "verify"
 
 
 def add_parser(subparsers):
-    """Register ``verify`` on the ``symgrav`` subparsers (see :mod:`symgrav.cli`)."""
+    """Register ``verify`` on the ``symgrav`` subparsers (see :mod:`symgrav.cli`).
+
+    Plain command-line bookkeeping; the subcommand computes the checks of Eqs. (4), (6), (13),
+    (18), (20), (21).
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The ``add_subparsers()`` object of :func:`symgrav.cli.main.build_parser`.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The new subcommand parser.
+    """
     parser = subparsers.add_parser(
         NAME, help="check Eqs. (4), (6), (13), (18), (20), (21) numerically",
         description="Check a model against the exact statements of the paper: T beta -> 0 "
@@ -46,7 +60,27 @@ def add_parser(subparsers):
 
 
 def parse_params(items, model):
-    """``["b=1.5", ...]`` -> model.defaults updated with the given values."""
+    """``["b=1.5", ...]`` -> model.defaults updated with the given values.
+
+    Plain parsing of ``--param``; implements no equation of the paper.
+
+    Parameters
+    ----------
+    items : list of str
+        ``NAME=VALUE`` texts; a value is a real number written as an
+        expression (``"0.5"``, ``"1/3"``, ``"pi/4"``).
+    model : Model
+
+    Returns
+    -------
+    dict
+        Parameter name -> value (the model's defaults, then the items).
+
+    Raises
+    ------
+    SymgravError
+        Malformed item, unknown parameter, a value that is not a real number.
+    """
     params = dict(model.defaults)
     known = {s.name for s in model.parameters}
     for item in items:
@@ -92,5 +126,18 @@ def _run(args):
 
 
 def run(args):
-    """Execute ``symgrav verify``; returns 0 (all PASS) or 1 (a FAIL)."""
+    """Execute ``symgrav verify``; returns 0 (all PASS) or 1 (a FAIL).
+
+    Plain command-line bookkeeping around :func:`symgrav.verify` (Eqs. 4, 6, 13, 18, 20, 21).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        0 when every check passes, 1 when one fails (input errors raise SymgravError: status 2).
+    """
     return run_reporting_warnings(_run, args)

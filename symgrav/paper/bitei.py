@@ -39,13 +39,14 @@ magnitudes (no sign is stated there).  Constants are CODATA values from
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict, dataclass, field
 
 import mpmath as mp
 
 from ..errors import SymgravError, SymgravWarning
 from ..symbolic.modelfile import load_model
-from ..numeric.susceptibilities import Susceptibilities
+from ..numeric.engine import Susceptibilities
 from ..units import K_B, MaterialUnits, finite_number, parse_quantity, zeeman_energy
 
 #: material constants and conditions of the paper (inputs, not results)
@@ -144,17 +145,45 @@ class BiTeIEstimate:
     paper: dict = field(default_factory=lambda: dict(PAPER))
 
     def as_dict(self):
-        """Plain dict (JSON-ready): every field, ``inputs`` and ``paper`` nested."""
+        """Plain dict (JSON-ready): every field, ``inputs`` and ``paper`` nested.
+
+        Plain bookkeeping; implements no equation of the paper.
+
+        Returns
+        -------
+        dict
+        """
         return asdict(self)
 
     def table(self):
-        """Rows ``(description, value, paper value or None)`` for display."""
+        """Rows ``(description, value, paper value or None)`` for display.
+
+        Plain bookkeeping; implements no equation of the paper.
+
+        Returns
+        -------
+        list of (str, float, float or None)
+            In the order of :data:`DESCRIPTIONS`.
+        """
         d = self.as_dict()
         return [(desc, d[key], PAPER.get(key)) for key, desc in DESCRIPTIONS.items()]
 
 
 def format_table(est):
-    """Human-readable table of a :class:`BiTeIEstimate`."""
+    """Human-readable table of a :class:`BiTeIEstimate`.
+
+    Plain formatting; implements no equation of the paper.
+
+    Parameters
+    ----------
+    est : BiTeIEstimate
+
+    Returns
+    -------
+    str
+        Quantity, symgrav's value and the paper's value per line, then the
+        inputs and the sign conventions.
+    """
     rows = est.table()
     width = max(len(r[0]) for r in rows)
     lines = [f"{'quantity':<{width}}  {'symgrav':>12}  {'paper':>8}",
@@ -175,7 +204,25 @@ def format_table(est):
 
 
 def mott_ratio(sus, mu, T, dalpha_dmu=None):
-    """``T beta / (Mott value)`` of Eq. (20) over Eq. (21) at ``(mu, T)`` (mpf)."""
+    """``T beta / (Mott value)`` of Eq. (20) over Eq. (21) at ``(mu, T)`` (mpf).
+
+    Parameters
+    ----------
+    sus : Susceptibilities
+    mu, T : number or str
+        Chemical potential and temperature (model units, ``T > 0``).
+    dalpha_dmu : number, optional
+        ``d alpha / d mu`` at ``mu`` and T = 0 (Eq. E1); computed when None.
+
+    Returns
+    -------
+    mpf
+
+    Raises
+    ------
+    SymgravError
+        The Mott value vanishes.
+    """
     if dalpha_dmu is None:
         dalpha_dmu = sus.dalpha_dmu(mu)
     with mp.workdps(sus.dps + 5):
@@ -196,12 +243,22 @@ def mott_departure_temperature(sus, mu, tolerance=0.01, guess=0.01, max_iter=30)
     issued if the deviation already exceeds ``tolerance`` at half the
     returned temperature (the root found would then not be the lowest).
 
+    Parameters
+    ----------
+    sus : Susceptibilities
+    mu : number or str
+        Chemical potential (model units).
+    tolerance : float
+        Relative departure from the Mott relation (21), in (0, 1).
+    guess : float
+        Starting temperature (model units).
+    max_iter : int
+        Secant steps before giving up.
+
     Returns
     -------
     mpf
     """
-    import warnings
-
     if not 0 < tolerance < 1:
         raise SymgravError(f"tolerance must lie in (0, 1); got {tolerance!r}")
     da = sus.dalpha_dmu(mu)
@@ -240,6 +297,10 @@ def bitei_estimate(hbar_alpha=INPUTS["hbar_alpha"], mass=INPUTS["mass"], g=INPUT
                    T=INPUTS["T"], delta_T=INPUTS["delta_T"], L_y=INPUTS["L_y"],
                    tolerance=0.01, dps=20):
     """Recompute the paper's BiTeI estimate from the material constants.
+
+    The magnetization M_x = T beta (-d_x T / T) L_x L_y from the Mott
+    relation (21) with d alpha / d mu of Eq. (E1), and from the full Eq. (20)
+    at ``T``, converted to SI with :class:`~symgrav.units.MaterialUnits`.
 
     Parameters
     ----------

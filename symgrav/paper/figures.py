@@ -197,6 +197,9 @@ def csv_header(spec, panel, dps):
 def csv_text(spec, panel, rows, dps):
     """Full CSV text of one panel of Fig. 1 or 2: :func:`csv_header` and the table.
 
+    Plain formatting of the values of Eqs. (8a), (19a), (19b), (20), (21)
+    computed by :func:`compute_figures`.
+
     Parameters
     ----------
     spec : FigureSpec
@@ -229,6 +232,9 @@ def csv_text(spec, panel, rows, dps):
 def write_paper(out, figures=(1, 2), fast=False, dps=DEFAULT_DPS, workers=None,
                 progress=True, executor=None):
     """Reproduce Figs. 1 and 2 of the paper: PNG figures and one CSV per panel.
+
+    The Rashba ferromagnet (22): Eqs. (19b), (8a), (20) in panel (a),
+    (19a), (21) in panel (b), (20) in panel (c).
 
     Computes :func:`compute_figures` for the grids of :func:`figure_spec`,
     then writes, each file atomically, ``figureN.png`` and ``figureNa.csv``

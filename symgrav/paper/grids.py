@@ -76,6 +76,8 @@ def band_features(b):
 def mu_grid(lo, hi, step, refine=(), refine_step=None, refine_width=None):
     """A grid of round chemical potentials, Figs. 1 and 2 (a), (b).
 
+    Plain bookkeeping; implements no equation of the paper.
+
     Parameters
     ----------
     lo, hi : str
@@ -111,6 +113,8 @@ def mu_grid(lo, hi, step, refine=(), refine_step=None, refine_width=None):
 
 def figure_spec(number, fast=False):
     """Grids of Fig. 1 (b = 0.5) or Fig. 2 (b = 1.5) of the paper.
+
+    Plain bookkeeping around the band features of Eq. (22).
 
     Full grids: mu from -1 to 1 (Fig. 1) or -2 to 2 (Fig. 2) with step 0.005,
     refined to 0.001 within 0.02 of every band feature of

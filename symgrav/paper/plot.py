@@ -11,6 +11,7 @@ writes the PNG atomically.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 
 from ..errors import SymgravError
@@ -22,9 +23,15 @@ UNIT_ALPHA = r"(q/m\alpha^2)" + UNIT
 
 
 def require_matplotlib():
-    """Raise a one-line SymgravError when matplotlib (the ``plot`` extra) is missing."""
-    import importlib.util
+    """Raise a one-line SymgravError when matplotlib (the ``plot`` extra) is missing.
 
+    Plain bookkeeping; implements no equation of the paper.
+
+    Raises
+    ------
+    SymgravError
+        matplotlib cannot be imported.
+    """
     if importlib.util.find_spec("matplotlib") is None:
         raise SymgravError("symgrav paper needs matplotlib: pip install 'symgrav[plot]'")
 

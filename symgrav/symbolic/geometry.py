@@ -31,7 +31,22 @@ from .results import BandResult
 
 
 def pauli_vector(mat):
-    """Coefficients (c0, (cx, cy, cz)) of a 2x2 matrix in 1 and sigma."""
+    """Coefficients (c0, (cx, cy, cz)) of a 2x2 matrix in 1 and sigma.
+
+    The decomposition H = d0 + d.sigma behind the closed forms of
+    Eqs. (8b), (8c), (24a), (24b) (module docstring).
+
+    Parameters
+    ----------
+    mat : sympy.Matrix
+        A 2x2 matrix.
+
+    Returns
+    -------
+    c0 : sympy.Expr
+    c : tuple of sympy.Expr
+        ``(cx, cy, cz)``, expanded.
+    """
     c0 = sp.expand((mat[0, 0] + mat[1, 1]) / 2)
     cs = tuple(sp.expand((mat * s).trace() / 2) for s in PAULI)
     return c0, cs

@@ -76,6 +76,8 @@ def _tex_char(ch):
 def escape_text(text):
     r"""Escape arbitrary text (model names, error messages) for LaTeX text mode.
 
+    Plain text bookkeeping; implements no equation of the paper.
+
     Parameters
     ----------
     text : str

@@ -77,7 +77,25 @@ def _is_zero_matrix(mat, symbols):
 
 
 def axis_index(name, what="axis"):
-    """Index 0, 1, 2 of an axis given as ``"x"``, ``"y"``, ``"z"`` (or 0, 1, 2)."""
+    """Index 0, 1, 2 of an axis given as ``"x"``, ``"y"``, ``"z"`` (or 0, 1, 2).
+
+    Plain bookkeeping of the components a, i of Eqs. (8a)-(8c), (19), (20).
+
+    Parameters
+    ----------
+    name : {"x", "y", "z", 0, 1, 2}
+    what : str, optional
+        Name of the index in the error message.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    SymgravError
+        Anything else.
+    """
     if isinstance(name, int) and not isinstance(name, bool) and 0 <= name < 3:
         return name
     if isinstance(name, str) and name in AXES:
@@ -216,15 +234,54 @@ class Model:
 
     # -- symbol bookkeeping -------------------------------------------------
     def to_user(self, expr):
-        """Map an expression in internal real symbols back to the user's symbols."""
+        """Map an expression in internal real symbols back to the user's symbols.
+
+        Plain symbol bookkeeping; implements no equation of the paper.
+
+        Parameters
+        ----------
+        expr : sympy.Expr or anything :func:`sympy.sympify` accepts
+
+        Returns
+        -------
+        sympy.Expr
+        """
         return sp.sympify(expr).xreplace(self._to_user)
 
     def to_internal(self, expr):
-        """Map an expression in the user's symbols to the internal real symbols."""
+        """Map an expression in the user's symbols to the internal real symbols.
+
+        Plain symbol bookkeeping; implements no equation of the paper.
+
+        Parameters
+        ----------
+        expr : sympy.Expr or anything :func:`sympy.sympify` accepts
+
+        Returns
+        -------
+        sympy.Expr
+        """
         return sp.sympify(expr).xreplace(self._to_real)
 
     def symbol(self, name_or_symbol):
-        """The model's internal (real) symbol for a name or a user symbol."""
+        """The model's internal (real) symbol for a name or a user symbol.
+
+        Plain symbol bookkeeping; implements no equation of the paper.
+
+        Parameters
+        ----------
+        name_or_symbol : str or sympy.Symbol
+
+        Returns
+        -------
+        sympy.Symbol
+            An element of :attr:`symbols_real`.
+
+        Raises
+        ------
+        SymgravError
+            The model has no such symbol.
+        """
         if isinstance(name_or_symbol, sp.Symbol):
             sym = self._to_real.get(name_or_symbol, name_or_symbol)
             if sym in self._all_symbols:
@@ -250,31 +307,49 @@ class Model:
     # -- the internal real-symbol versions (read-only) ---------------------
     @property
     def H_real(self):
-        """H in the internal real symbols, as used by Eqs. (8b), (8c), (24a,b)."""
+        """H in the internal real symbols (sympy.Matrix), as Eqs. (8b), (8c), (24a,b) use it."""
         return self._H
 
     @property
     def momenta_real(self):
-        """Tuple of the internal real momentum symbols, axis x, y, z in that order."""
+        """Tuple of the internal real momentum symbols, axis x, y, z (plain bookkeeping)."""
         return self._momenta
 
     @property
     def spin_real(self):
-        """Tuple (s_x, s_y, s_z) of spin matrices in the internal real symbols."""
+        """Tuple (s_x, s_y, s_z) of the spin matrices of Eqs. (8b), (8c) in internal symbols."""
         return self._spin
 
     @property
     def hbar_real(self):
-        """hbar in the internal real symbols (a positive number or a real symbol)."""
+        """hbar of Eqs. (8b), (8c), (24a,b) in internal symbols (a number or a real symbol)."""
         return self._hbar
 
     @property
     def symbols_real(self):
-        """Frozenset of every internal real symbol of H, momenta, hbar and spin."""
+        """Frozenset of the internal real symbols of H, momenta, hbar, spin (plain bookkeeping)."""
         return self._all_symbols
 
     def momentum(self, axis):
-        """Internal momentum symbol of axis ``"x"``, ``"y"`` or ``"z"``."""
+        """Internal momentum symbol of axis ``"x"``, ``"y"`` or ``"z"``.
+
+        Plain symbol bookkeeping: the p_i of the velocity v^i = dH/dp_i in
+        Eqs. (8b), (8c).
+
+        Parameters
+        ----------
+        axis : {"x", "y", "z", 0, 1, 2}
+
+        Returns
+        -------
+        sympy.Symbol
+            An element of :attr:`momenta_real`.
+
+        Raises
+        ------
+        SymgravError
+            The axis does not exist in the model.
+        """
         k = axis_index(axis, "momentum axis i")
         if k >= self.dim:
             raise SymgravError(

@@ -72,6 +72,9 @@ MAX_FILE_CHARS = 1_000_000
 def builtin_models():
     """Names of the model files shipped with symgrav (``symgrav/models/*.toml``).
 
+    Plain bookkeeping; implements no equation of the paper (the Rashba
+    models are Eq. 22).
+
     Returns
     -------
     list of str
@@ -156,6 +159,9 @@ def load_model(spec):
 
 def loads_model(text, *, name=None, source="<string>"):
     """Build a :class:`~symgrav.model.Model` from the text of a TOML model file.
+
+    Plain parsing; implements no equation of the paper (the built-in Rashba
+    models are Eq. 22).
 
     Parameters
     ----------

@@ -100,7 +100,16 @@ def is_valid_name(name):
     not a Python keyword (soft keywords such as ``match`` are ordinary names,
     as in Python itself).  Constants (``I``, ``pi``, ``E``) and
     function names are valid names here; callers that declare symbols decide
-    whether to allow them to shadow those.
+    whether to allow them to shadow those.  Plain bookkeeping; implements no
+    equation of the paper.
+
+    Parameters
+    ----------
+    name : object
+
+    Returns
+    -------
+    bool
     """
     return (isinstance(name, str) and name.isidentifier() and not name.startswith("_")
             and not keyword.iskeyword(name))

@@ -61,5 +61,5 @@ class BandResult(tuple):
 
     @property
     def is_zero(self):
-        """True when every band value simplifies to zero."""
+        """True when every band value simplifies to zero (e.g. a vanishing component of Eq. 8b)."""
         return all(sp.simplify(v) == 0 for v in self)
