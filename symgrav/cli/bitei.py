@@ -22,18 +22,8 @@ NAME = "bitei"
 def add_parser(subparsers):
     """Register ``bitei`` on the ``symgrav`` subparsers (see :mod:`symgrav.cli`).
 
-    Plain command-line bookkeeping; the subcommand computes the paper's BiTeI estimate (Eqs.
-    20, 21, E1).
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        The ``add_subparsers()`` object of :func:`symgrav.cli.main.build_parser`.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The new subcommand parser.
+    Plain command-line bookkeeping ({add_parser, run} protocol of :mod:`symgrav.cli.main`);
+    the subcommand computes the paper's BiTeI estimate (Eqs. 20, 21, E1).
     """
     parser = subparsers.add_parser(
         NAME, help="the paper's BiTeI estimate of the gravito-ME magnetization",
@@ -68,17 +58,7 @@ def _run(args):
 def run(args):
     """Execute ``symgrav bitei``; returns 0.
 
-    Plain command-line bookkeeping around :func:`symgrav.paper.bitei.bitei_estimate` (Eqs. 20,
-    21, E1).
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed command line.
-
-    Returns
-    -------
-    int
-        Exit status 0 (input errors raise SymgravError: status 2).
+    Plain command-line bookkeeping around
+    :func:`symgrav.paper.bitei.bitei_estimate` (Eqs. 20, 21, E1).
     """
     return run_reporting_warnings(_run, args)

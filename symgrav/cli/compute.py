@@ -38,18 +38,8 @@ _NEGATIVE_VALUE = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?([:,].*)?$")
 def add_parser(subparsers):
     """Register ``compute`` on the ``symgrav`` subparsers (see :mod:`symgrav.cli`).
 
-    Plain command-line bookkeeping; the subcommand computes Eqs. (19a), (19b), (8a), (B7a),
-    (20), (21).
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        The ``add_subparsers()`` object of :func:`symgrav.cli.main.build_parser`.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The new subcommand parser.
+    Plain command-line bookkeeping ({add_parser, run} protocol of :mod:`symgrav.cli.main`);
+    the subcommand computes Eqs. (19a), (19b), (8a), (B7a), (20), (21).
     """
     parser = subparsers.add_parser(
         NAME, help="alpha, M, T beta~, T beta on a (mu, T) grid, or the full tensor",
@@ -219,15 +209,5 @@ def run(args):
 
     Plain command-line bookkeeping around :func:`symgrav.sweep` and :func:`symgrav.tensor`
     (Eqs. 19a, 19b, 8a, B7a, 20, 21).
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed command line.
-
-    Returns
-    -------
-    int
-        Exit status 0 (input errors raise SymgravError: status 2).
     """
     return run_reporting_warnings(_run, args)

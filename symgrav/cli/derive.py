@@ -30,17 +30,8 @@ _one_line = one_line
 def add_parser(subparsers):
     """Register ``derive`` on the ``symgrav`` subparsers (see :mod:`symgrav.cli`).
 
-    Plain command-line bookkeeping; the subcommand computes Eqs. (8b) and (8c) in closed form.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        The ``add_subparsers()`` object of :func:`symgrav.cli.main.build_parser`.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The new subcommand parser.
+    Plain command-line bookkeeping ({add_parser, run} protocol of :mod:`symgrav.cli.main`);
+    the subcommand computes Eqs. (8b) and (8c) in closed form.
     """
     parser = subparsers.add_parser(
         NAME, help="closed-form Omega (Eq. 8b) and m (Eq. 8c) of a model",
@@ -187,18 +178,7 @@ def run(args):
     """Execute ``symgrav derive``; returns the exit status (0 on success).
 
     Plain command-line bookkeeping around :func:`summary` and
-    :func:`symgrav.derivation_sheet` (Eqs. 8b, 8c).  Warnings raised on the
-    way are printed as one line each after a successful run; on failure only
-    the error line is printed.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed command line.
-
-    Returns
-    -------
-    int
-        Exit status 0 (input errors raise SymgravError: status 2).
+    :func:`symgrav.derivation_sheet` (Eqs. 8b, 8c). Warnings raised on the way are printed
+    as one line each after a successful run; on failure only the error line is printed.
     """
     return run_reporting_warnings(_run, args)

@@ -21,18 +21,8 @@ NAME = "paper"
 def add_parser(subparsers):
     """Register ``paper`` on the ``symgrav`` subparsers (see :mod:`symgrav.cli`).
 
-    Plain command-line bookkeeping; the subcommand computes Figs. 1 and 2 (Eqs. 8a, 19a, 19b,
-    20, 21).
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        The ``add_subparsers()`` object of :func:`symgrav.cli.main.build_parser`.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The new subcommand parser.
+    Plain command-line bookkeeping ({add_parser, run} protocol of :mod:`symgrav.cli.main`);
+    the subcommand computes Figs. 1 and 2 (Eqs. 8a, 19a, 19b, 20, 21).
     """
     from ..paper.figures import DEFAULT_DPS
 
@@ -78,17 +68,7 @@ def _run(args):
 def run(args):
     """Execute ``symgrav paper``; returns 0 on success.
 
-    Plain command-line bookkeeping around :func:`symgrav.paper.figures.write_paper` (Eqs. 8a,
-    19a, 19b, 20, 21).
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed command line.
-
-    Returns
-    -------
-    int
-        Exit status 0 (input errors raise SymgravError: status 2).
+    Plain command-line bookkeeping around
+    :func:`symgrav.paper.figures.write_paper` (Eqs. 8a, 19a, 19b, 20, 21).
     """
     return run_reporting_warnings(_run, args)

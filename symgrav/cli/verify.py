@@ -21,18 +21,8 @@ NAME = "verify"
 def add_parser(subparsers):
     """Register ``verify`` on the ``symgrav`` subparsers (see :mod:`symgrav.cli`).
 
-    Plain command-line bookkeeping; the subcommand computes the checks of Eqs. (4), (6), (13),
-    (18), (20), (21).
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        The ``add_subparsers()`` object of :func:`symgrav.cli.main.build_parser`.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The new subcommand parser.
+    Plain command-line bookkeeping ({add_parser, run} protocol of :mod:`symgrav.cli.main`);
+    the subcommand computes the checks of Eqs. (4), (6), (13), (18), (20), (21).
     """
     parser = subparsers.add_parser(
         NAME, help="check Eqs. (4), (6), (13), (18), (20), (21) numerically",
@@ -128,16 +118,7 @@ def _run(args):
 def run(args):
     """Execute ``symgrav verify``; returns 0 (all PASS) or 1 (a FAIL).
 
-    Plain command-line bookkeeping around :func:`symgrav.verify` (Eqs. 4, 6, 13, 18, 20, 21).
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed command line.
-
-    Returns
-    -------
-    int
-        0 when every check passes, 1 when one fails (input errors raise SymgravError: status 2).
+    Plain command-line bookkeeping around :func:`symgrav.verify`
+    (Eqs. 4, 6, 13, 18, 20, 21).
     """
     return run_reporting_warnings(_run, args)
