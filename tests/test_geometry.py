@@ -28,6 +28,7 @@ import sympy as sp
 import symgrav
 from symgrav import (Model, SymgravError, SymgravWarning, bands, spin_berry_curvature,
                      spin_magnetic_moment)
+from symgrav.symbolic.geometry import closed_form_band_data
 
 AX = ("x", "y", "z")
 SIGMA = (sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]),
@@ -669,3 +670,32 @@ def test_results_are_band_tuples_with_metadata():
     assert (om.quantity, om.a, om.i) == ("Omega", "z", "y")
     assert (mm.quantity, mm.a, mm.i) == ("m", "z", "y")
     assert symgrav.spin_berry_curvature is spin_berry_curvature
+
+
+@pytest.mark.parametrize("assumptions", [True, False])
+def test_closed_form_band_data_in_internal_symbols(assumptions):
+    """closed_form_band_data: bands, Eq. (8b) and Eq. (8c) in the model's internal symbols."""
+    px, py, alpha, b, m, hbar = rashba_symbols(assumptions)
+    model = Model(rashba_H(px, py, alpha, b, m), [px, py], hbar=hbar)
+    energies, omega, moment = closed_form_band_data(model, "x", "y")
+    assert all(isinstance(t, tuple) and len(t) == 2 for t in (energies, omega, moment))
+    used = set().union(*(sp.sympify(e).free_symbols for e in energies + omega + moment))
+    assert used <= model.symbols_real and all(s.is_real for s in used)
+    assert tuple(map(model.to_user, energies)) == tuple(bands(model))
+    assert tuple(map(model.to_user, omega)) == tuple(spin_berry_curvature(model, "x", "y"))
+    assert tuple(map(model.to_user, moment)) == tuple(spin_magnetic_moment(model, 0, 1))
+    assert model.H_real == model.to_internal(model.H)
+    assert model.momenta_real == tuple(model.momentum(k) for k in "xy")
+    assert model.hbar_real == model.to_internal(hbar)
+    assert model.spin_real == tuple(model.to_internal(s) for s in model.spin)
+
+
+def test_closed_form_band_data_without_closed_form():
+    px = sp.Symbol("p_x", real=True)
+    model = Model(sp.Matrix([[px, 1, 0], [1, 0, px], [0, px, -px]]), [px],
+                  spin=[sp.eye(3)] * 3)
+    with pytest.raises(SymgravError) as direct:
+        spin_berry_curvature(model, "z", "x")
+    with pytest.raises(SymgravError) as public:
+        closed_form_band_data(model, "z", "x")
+    assert str(public.value) == str(direct.value)
