@@ -1,6 +1,6 @@
 """Conversion of the toolkit's natural-unit results to SI for a given material.
 
-:class:`~symgrav.susceptibilities.Susceptibilities` returns the bare band
+:class:`~symgrav.Susceptibilities` returns the bare band
 integrals of the paper in natural units (PHYSICS.md): the prefactor
 ``g mu_B / hbar`` of Eqs. (8a), (19a), (19b), (20) is set to 1, ``q = 1``
 in Eq. (19a), the temperature is an energy (``k_B = 1``) and the numbers of
@@ -20,24 +20,22 @@ A system of units for a model is fixed by three numbers (:class:`MaterialUnits`)
   model's ``hbar`` parameter is set to something else; 1 for lattice
   models).  The action unit is then ``hbar_SI / hbar_value``.
 
-Dimensions of the natural-unit results (spin ``s = (hbar/2) sigma`` carries
-one hbar, so the spin-velocity Berry curvature (8b) has the dimension
-``hbar L / E`` and the spin magnetic moment (8c) ``hbar L``), with ``d`` the
-space dimension::
+Dimensions.  Spin ``s = (hbar/2) sigma`` carries one hbar, so the
+spin-velocity Berry curvature (8b) has the dimension ``hbar L / E`` and the
+spin magnetic moment (8c) ``hbar L``; with the measure ``L^-d`` a quantity
+of :mod:`symgrav.symbolic.quantities` whose weights have the energy
+dimension n + 1 on Omega and n on m has the natural unit ``hbar L^(1-d) E^n``
+(its ``energy_power``).  Its SI value is
 
-    quantity                      natural value X      SI value
-    alpha      (19a)              hbar L^(1-d) / E     q g mu_B L_u^(1-d) X / (hbar_value E_u)
-    T beta~ (19b), M (8a), M~ (B7a), T beta (20), Mott value of T beta (21)
-                                  hbar L^(1-d)         g mu_B L_u^(1-d) X / hbar_value
-    beta = T beta / T             hbar L^(1-d) / E     g mu_B L_u^(1-d) X k_B / (hbar_value E_u)
-    d alpha / d mu  (E1)          hbar L^(1-d) / E^2   q g mu_B L_u^(1-d) X / (hbar_value E_u^2)
+    g mu_B L_u^(1-d) E_u^n X / hbar_value   (x q with the charge, x k_B per kelvin):
 
-``alpha`` comes out in J T^-1 m^(1-d) per V m^-1 (magnetic moment per
-``m^d`` per electric field), the moments in J T^-1 m^(1-d) (a spin MQM is a
-magnetic moment per ``m^(d-1)``; so is ``T beta``, whose product with
-``-d_i T / T`` is a magnetization, moment per ``m^d``), ``beta`` in
-J T^-1 m^(1-d) K^-1.  ``moment="muB"`` expresses the moment in Bohr
-magnetons instead of J/T.
+alpha (19a) n = -1 with q, in J T^-1 m^(1-d) V^-1 (moment per ``m^d`` per
+electric field); T beta~ (19b), M (8a), M~ (B7a), T beta (20) and the Mott
+value (21) n = 0, in J T^-1 m^(1-d) (a spin MQM is a moment per
+``m^(d-1)``; so is T beta, whose product with ``-d_i T / T`` is a
+magnetization); beta = T beta / T n = -1 per kelvin, in J T^-1 m^(1-d) K^-1;
+d alpha / d mu (E1) n = -2 with q.  ``moment="muB"`` expresses the moment in
+Bohr magnetons instead of J/T.
 
 Sign convention: the toolkit's coupling is ``q = g mu_B / hbar`` with the
 sign of ``g`` as given, i.e. the magnetization is ``+(g mu_B / hbar) s``
@@ -56,6 +54,7 @@ import re
 from scipy import constants as _sc
 
 from .errors import SymgravError
+from .symbolic.derived import lookup
 
 #: CODATA constants (SI) used by this module, from scipy.constants.
 HBAR = _sc.hbar
@@ -251,17 +250,32 @@ def _positive(value, kind, what):
     return x
 
 
-# quantity -> (power of E_u in the denominator, carries the charge q, per kelvin, SI unit)
-_QUANTITIES = {
-    "alpha": (1, True, False, "J T^-1 m^{e} V^-1"),
-    "dalpha_dmu": (2, True, False, "J T^-1 m^{e} V^-1 J^-1"),
-    "T_beta": (0, False, False, "J T^-1 m^{e}"),
-    "T_beta_kubo": (0, False, False, "J T^-1 m^{e}"),
-    "mqm": (0, False, False, "J T^-1 m^{e}"),
-    "mqm_aux": (0, False, False, "J T^-1 m^{e}"),
-    "mott": (0, False, False, "J T^-1 m^{e}"),
-    "beta": (1, False, True, "J T^-1 m^{e} K^-1"),
-}
+def _dimension(quantity, quantities=()):
+    """(n, charge, per kelvin) of a quantity (see :func:`symgrav.symbolic.derived.lookup`)."""
+    quantity = lookup(quantity, quantities)
+    if quantity.energy_power is None:
+        raise SymgravError(f"quantity {quantity.name!r} has no SI unit: its weights have mixed "
+                           "energy dimensions")
+    return (int(quantity.energy_power), bool(quantity.charge),
+            bool(getattr(quantity, "per_kelvin", False)))
+
+
+def _si_unit(power, charge, per_kelvin):
+    """The SI unit of hbar L^(1-d) E^n, moment in J T^-1 (``{e}`` stands for 1 - d).
+
+    One 1/E of a temperature becomes K^-1 (k_B), one 1/E of the charge q
+    becomes V^-1 (q / E = C / J); the rest of E^n is J^k.
+    """
+    parts = ["J T^-1 m^{e}"]
+    if per_kelvin:
+        parts.append("K^-1")
+        power += 1
+    if charge:
+        parts.append("V^-1" if power < 0 else "C")
+        power += 1 if power < 0 else 0
+    if power:
+        parts.append("J" if power == 1 else f"J^{power}")
+    return " ".join(parts)
 
 
 class MaterialUnits:
@@ -404,15 +418,17 @@ class MaterialUnits:
         """A model energy -> joule (float); plain unit bookkeeping."""
         return float(x) * self.energy
 
-    def factor(self, quantity, moment="J/T"):
+    def factor(self, quantity, moment="J/T", quantities=()):
         """SI value of a natural-unit result 1 of ``quantity`` (see :meth:`to_si`).
 
-        The prefactors ``g mu_B / hbar`` and ``q`` of Eqs. (8a), (19a),
-        (19b), (20), (21), (B7a), (E1) restored (module docstring).
+        The prefactors ``g mu_B / hbar`` and ``q`` of Eqs. (8a), (19a), (19b),
+        (20), (21), (B7a), (E1) restored: ``g mu_B L_u^(1-d) E_u^n /
+        hbar_value`` for the natural unit ``hbar L^(1-d) E^n`` (n the
+        ``energy_power``), times ``q`` with the charge, ``k_B`` per kelvin.
 
         Parameters
         ----------
-        quantity : str
+        quantity, quantities
             As for :meth:`to_si`.
         moment : {"J/T", "muB"}
 
@@ -423,63 +439,56 @@ class MaterialUnits:
         Raises
         ------
         SymgravError
-            Unknown quantity or moment unit.
+            Unknown quantity or moment unit, weights of mixed energy dimension.
         """
-        if quantity not in _QUANTITIES:
-            raise SymgravError(f"unknown quantity {quantity!r}; known: "
-                               f"{', '.join(_QUANTITIES)}")
+        power, charged, per_kelvin = _dimension(quantity, quantities)
         if moment not in ("J/T", "muB"):
             raise SymgravError(f"moment must be 'J/T' or 'muB'; got {moment!r}")
-        epow, charged, per_kelvin, _ = _QUANTITIES[quantity]
         f = self.g * (MU_B if moment == "J/T" else 1.0)
-        f *= self.length ** (1 - self.dim) / self.hbar_value / self.energy ** epow
+        f *= self.length ** (1 - self.dim) / self.hbar_value / self.energy ** (-power)
         if charged:
             f *= self.charge
         if per_kelvin:
             f *= K_B
         return f
 
-    def unit(self, quantity, moment="J/T"):
-        """The SI unit (string) of :meth:`to_si` for ``quantity``.
+    def unit(self, quantity, moment="J/T", quantities=()):
+        """The SI unit (string) of :meth:`to_si`, e.g. ``"J T^-1 m^-1"`` or ``"mu_B m^-1"``.
 
-        Plain unit bookkeeping for the quantities of Eqs. (8a), (19a),
-        (19b), (20), (21), (B7a), (E1).
-
-        Parameters
-        ----------
-        quantity : str
-            As for :meth:`to_si`.
-        moment : {"J/T", "muB"}
-
-        Returns
-        -------
-        str
-            E.g. ``"J T^-1 m^-1"`` or ``"mu_B m^-1"``.
+        Plain unit bookkeeping for Eqs. (8a), (19a), (19b), (20), (21), (B7a),
+        (E1) and user quantities: ``J T^-1 m^(1-d)`` times ``V^-1`` with the
+        charge, ``K^-1`` per kelvin, ``J^k`` for the rest of ``E^n``.
+        Parameters as for :meth:`to_si`; returns a str.
         """
-        self.factor(quantity, moment)
-        text = _QUANTITIES[quantity][3].replace("{e}", str(1 - self.dim))
+        self.factor(quantity, moment, quantities)
+        text = _si_unit(*_dimension(quantity, quantities)).replace("{e}", str(1 - self.dim))
         text = text.replace(" m^0", "")
         return text.replace("J T^-1", "mu_B") if moment == "muB" else text
 
-    def to_si(self, quantity, value, moment="J/T"):
+    def to_si(self, quantity, value, moment="J/T", quantities=()):
         """A natural-unit result of :class:`~symgrav.Susceptibilities` -> SI.
 
         Parameters
         ----------
-        quantity : str
+        quantity : str, Quantity or DerivedColumn
+            A :class:`~symgrav.Quantity` (built-in or the user's), or a name:
             ``"alpha"`` (19a), ``"T_beta_kubo"`` (19b), ``"mqm"`` (8a),
             ``"mqm_aux"`` (B7a), ``"T_beta"`` (20), ``"mott"`` (21),
-            ``"beta"`` (T_beta / T), ``"dalpha_dmu"`` (E1).
+            ``"beta"`` (T_beta / T), ``"dalpha_dmu"`` (E1), or the name of one
+            of ``quantities``.
         value : number (float, mpf, str)
         moment : {"J/T", "muB"}
             Unit of magnetic moment in the result.
+        quantities : sequence of Quantity, optional
+            User quantities that ``quantity`` may name (e.g. those of a
+            sweep, ``SweepResult.quantities``).
 
         Returns
         -------
         float
             In the unit :meth:`unit` names.
         """
-        return float(value) * self.factor(quantity, moment)
+        return float(value) * self.factor(quantity, moment, quantities)
 
     def __repr__(self):
         return (f"MaterialUnits(energy={self.energy:.6g} J = {self.temperature:.6g} K, "

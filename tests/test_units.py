@@ -157,3 +157,58 @@ def test_to_natural_round_trip():
     assert u.to_joule(x) == pytest.approx(20 * sc.k, rel=1e-14)
     assert u.to_natural("1 um", "length") * u.length == pytest.approx(1e-6, rel=1e-14)
     assert math.isclose(u.momentum * u.length, sc.hbar, rel_tol=1e-14)
+
+
+# -- user quantities (issue 8): the SI factor from Quantity.energy_power and .charge ---------
+
+USER = (symgrav.Quantity("xi2f", "xi**2*f", 0),        # E^2 on Omega (hbar L/E): n = 1
+        symgrav.Quantity("mxif", 0, "xi*f"),            # E on m (hbar L): n = 1
+        symgrav.Quantity("xidf", "xi*df", 0, charge=True),   # E^0 on Omega: n = -1, with q
+        symgrav.Quantity("Tf2", 0, "T**2*f"))           # E^2 on m: n = 2
+
+
+def test_user_quantity_factor_by_hand():
+    """(xi^2 f, 0): Omega ~ hbar L / E, xi^2 ~ E^2, measure L^-d -> hbar L^(1-d) E^1, so the SI
+    factor is g mu_B L_u^(1-d) E_u / hbar_value (the g mu_B / hbar of Eq. 19 restored)."""
+    g, E, L, hv = 2.5, 3e-21, 2e-9, 1.3
+    xi2f, mxif, xidf, tf2 = USER
+    assert [q.energy_power for q in USER] == [1, 1, -1, 2]
+    for dim in (1, 2, 3):
+        u = MaterialUnits(energy=E, length=L, dim=dim, g=g, hbar_value=hv)
+        by_hand = g * MU_B * L ** (1 - dim) * E / hv
+        assert u.factor(xi2f) == pytest.approx(by_hand, rel=1e-14)
+        assert u.factor(mxif) == pytest.approx(by_hand, rel=1e-14)
+        assert u.factor(xidf) == pytest.approx(-sc.e * by_hand / E ** 2, rel=1e-14)
+        assert u.factor(tf2) == pytest.approx(by_hand * E, rel=1e-14)
+        assert u.to_si(xi2f, "0.5") == pytest.approx(0.5 * by_hand, rel=1e-14)
+        m = "" if dim == 1 else f" m^{1 - dim}"
+        assert u.unit(xi2f) == f"J T^-1{m} J"
+        assert u.unit(xidf) == f"J T^-1{m} V^-1"           # like alpha (19a)
+        assert u.unit(tf2, moment="muB") == f"mu_B{m} J^2"
+    u = MaterialUnits("1 eV", "1 nm", 2)
+    # by name, when the quantity is passed along (e.g. SweepResult.quantities)
+    assert u.to_si("xi2f", 2, quantities=USER) == u.to_si(xi2f, 2)
+    with pytest.raises(SymgravError, match="unknown quantity"):
+        u.to_si("xi2f", 2)
+    with pytest.raises(SymgravError, match="no SI unit"):
+        u.factor(symgrav.Quantity("mixed", "f + xi*f", 0))
+    # built-ins as objects give what their names give
+    for q in symgrav.QUANTITIES:
+        assert u.factor(q) == u.factor(q.name) and u.unit(q) == u.unit(q.name)
+
+
+def test_scaling_law_user_quantities(rashba):
+    """The second route for user quantities: the same Rashba system in two unit systems
+    (as test_scaling_law_non_unit_parameters) agrees in SI for every energy power."""
+    hbar, m, alpha, b, mu, T = 1.3, 0.7, 2.1, 0.9, -0.6, 0.25
+    E, L = m * alpha ** 2, hbar / (m * alpha)
+    direct = symgrav.Susceptibilities(rashba, {"hbar": hbar, "m": m, "alpha": alpha, "b": b},
+                                      dps=20, quantities=USER)
+    natural = symgrav.Susceptibilities(rashba, {"hbar": 1, "m": 1, "alpha": 1,
+                                                "b": mp.mpf(b) / E}, dps=20, quantities=USER)
+    r2, r1 = direct.evaluate(mu, T), natural.evaluate(mp.mpf(mu) / E, mp.mpf(T) / E)
+    u1 = MaterialUnits(energy=E, length=L, dim=2, g=2.0)
+    u2 = MaterialUnits(energy=1, length=1, dim=2, g=2.0, hbar_value=hbar)
+    for q in USER:
+        a, c = u1.to_si(q, r1[q.name]), u2.to_si(q, r2[q.name])
+        assert a == pytest.approx(c, rel=1e-12, abs=0) and a != 0, q.name
