@@ -219,3 +219,131 @@ def test_plot(serial, tmp_path):
     serial.plot(path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert os.listdir(tmp_path) == ["s.png"]
+
+
+# -- user quantities and double precision (issue 8) ---------------------------------------
+# References, independent of symgrav: tests/rashba_reference.py (hand-derived closed forms
+# of alpha, M, T beta~, T beta of Eq. 22 as Fermi-window averages) and
+# tests/references/rashba_radial.py (a radial mpmath integral of any weights).
+
+from rashba_reference import alpha0, reference  # noqa: E402
+from references import rashba_radial  # noqa: E402
+
+XI2F = symgrav.Quantity("xi2f", "xi**2*f", 0, equation="test", label=r"\xi^2 f",
+                        description="sum_n int Omega_n xi^2 f (a quantity symgrav does not ship)")
+
+
+def _xi2f_reference(mu, T, b="0.5"):
+    with mp.workdps(30):
+        return rashba_radial.fermi_sea(mp.mpf(mu), mp.mpf(T), mp.mpf(b),
+                                       lambda xi, T, f, G, df: xi ** 2 * f, None)
+
+
+@pytest.fixture(scope="module")
+def with_user(rashba):
+    return symgrav.sweep(rashba, mu=["-0.3", "0.2"], T=["0", "0.02"], dps=DPS, workers=1,
+                         progress=False, quantities=[XI2F])
+
+
+def test_user_quantity_is_a_column(with_user):
+    assert with_user.columns == COLUMNS + ("xi2f",)
+    assert with_user.quantities == (XI2F,)
+    m = with_user.metadata
+    assert list(m["columns"]) == list(COLUMNS) + ["xi2f"]
+    assert m["columns"]["xi2f"] == XI2F.description
+    assert m["quantities"]["xi2f"]["omega"] == "f*xi**2"
+    assert m["quantities"]["xi2f"]["moment"] == "0"
+    # 15 digits asked; the radial reference at 30 digits
+    for row in with_user.rows:
+        want = _xi2f_reference(row["mu"], row["T"])
+        assert abs(row["xi2f"] - want) <= mp.mpf("1e-13") * abs(want), (row["mu"], row["T"])
+
+
+@pytest.mark.parametrize("ext", ["csv", "json"])
+def test_round_trip_with_user_quantity(with_user, tmp_path, ext):
+    path = tmp_path / f"u.{ext}"
+    with_user.save(path)
+    text = path.read_text()
+    assert "xi2f" in text and "f*xi**2" in text   # column and its weights in the header
+    back = getattr(SweepResult, f"read_{ext}")(path)
+    assert back.metadata == with_user.metadata
+    assert back.columns == with_user.columns
+    assert back.quantities == (XI2F,) and back.quantities[0].label == XI2F.label
+    assert [[mp.nstr(r[c], DPS) for c in back.columns] for r in back.rows] == \
+        [[mp.nstr(r[c], DPS) for c in with_user.columns] for r in with_user.rows]
+
+
+def test_file_with_hostile_weights_is_refused(with_user, tmp_path):
+    """Weights in a file header are data: a header with code is refused, nothing runs."""
+    path, flag = tmp_path / "u.csv", tmp_path / "ran"
+    with_user.to_csv(path)
+    text = path.read_text().replace('"omega": "f*xi**2"', '"omega": "__import__(\'os\')'
+                                    f'.system(\'touch {flag}\')"')
+    path.write_text(text)
+    with pytest.raises(SymgravError, match="not allowed"):
+        SweepResult.read_csv(path)
+    assert not flag.exists()
+
+
+def test_columns_of_a_file_must_match_its_quantities(with_user, tmp_path):
+    path = tmp_path / "u.json"
+    with_user.to_json(path)
+    path.write_text(path.read_text().replace('"xi2f"]', '"other"]'))
+    with pytest.raises(SymgravError, match="unexpected columns"):
+        SweepResult.read_json(path)
+
+
+def test_plot_draws_user_quantity(with_user, tmp_path):
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "u.png"
+    with_user.plot(png)                       # default: alpha, T beta~, M, T beta, xi2f
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    with_user.plot(png, quantities=("xi2f", "beta"))
+    with pytest.raises(SymgravError, match="cannot plot"):
+        with_user.plot(png, quantities=("nope",))
+
+
+def test_bad_user_quantities(rashba):
+    args = dict(mu="0", T="0.1", dps=DPS, workers=1, progress=False)
+    with pytest.raises(SymgravError, match="Quantity"):
+        symgrav.sweep(rashba, quantities=["xi**2*f"], **args)
+    with pytest.raises(SymgravError, match="repeated"):
+        symgrav.sweep(rashba, quantities=[XI2F, XI2F], **args)
+
+
+@pytest.mark.parametrize("b", ["0.5", "1.5"])
+def test_double_sweep_against_closed_forms(rashba, b):
+    """dps="double" against the closed forms (promise ~1e-12; RTOL 1e-10, ATOL 1e-15 of band
+    terms ~0.03, as in test_double_mode.py); beta = T_beta/T; Mott = (pi^2 T^2/3) alpha0'."""
+    mus, Ts = ["-0.55", "0.1", "0.9"], ["0", "0.005", "0.05"]
+    res = symgrav.sweep(rashba, {"b": b}, mu=mus, T=Ts, dps="double", workers=1,
+                        progress=False, quantities=[XI2F])
+    assert res.metadata["dps"] == "double"
+    k = 0
+    for T in Ts:
+        for mu in mus:
+            row = res.rows[k]
+            k += 1
+            with mp.workdps(30):
+                ref = reference(mu, T, b)
+                ref["beta"] = ref["T_beta"] / mp.mpf(T) if T != "0" else mp.mpf(0)
+                slope = mp.diff(lambda e: alpha0(e, mp.mpf(b)), mp.mpf(mu))
+                ref["mott"] = mp.pi ** 2 * mp.mpf(T) ** 2 / 3 * slope
+                ref["xi2f"] = _xi2f_reference(mu, T, b)
+            for name, want in ref.items():
+                got = float(row[name])
+                scale = 1 / float(T) if name == "beta" and T != "0" else 1
+                assert got == pytest.approx(float(want), rel=1e-10, abs=1e-15 * scale), \
+                    (b, mu, T, name)
+
+
+def test_double_sweep_writes_15_digits(rashba, tmp_path):
+    res = symgrav.sweep(rashba, mu="0.1", T="0.01", dps="double", workers=1, progress=False)
+    path = tmp_path / "d.csv"
+    res.to_csv(path)
+    body = [ln for ln in path.read_text().splitlines() if not ln.startswith("#")]
+    alpha = body[1].split(",")[2]
+    assert 14 <= len(alpha.replace("0.", "", 1).lstrip("0").replace(".", "")) <= 15, alpha
+    back = SweepResult.read_csv(path)
+    assert back.metadata["dps"] == "double"
+    assert mp.nstr(back.rows[0]["alpha"], 15) == alpha

@@ -8,16 +8,22 @@ any :class:`concurrent.futures.Executor`.  Each worker process builds one
 receives.  Values stay mpmath numbers end to end (mpf pickles exactly); they
 are turned into decimal strings with the requested digits only when written.
 
-The sweep is split over three helpers, whose public names are importable
-from here as well:
+User quantities (:class:`~symgrav.Quantity`) are computed alongside, by the
+same routes, and become extra columns; ``dps="double"`` runs the engine in
+IEEE double precision (values written with 15 significant digits).
 
-* :mod:`symgrav.sweep_grid` -- exact numbers and (mu, T) grids
+The sweep is split over helpers, whose public names are importable from here
+as well:
+
+* :mod:`symgrav.workflows.grid` -- exact numbers and (mu, T) grids
   (:func:`exact_number`, :func:`linspace`, :func:`parse_grid`), the model and
   the exact text of its parameter values;
-* :mod:`symgrav.sweep_io` -- :class:`SweepResult`, its columns
-  (:data:`COLUMNS`, :data:`QUANTITIES`, :data:`DESCRIPTIONS`, :data:`UNITS`)
-  and its atomic CSV / JSON files with metadata;
-* :mod:`symgrav.sweep_plot` -- the PNG plot versus mu.
+* :mod:`symgrav.workflows.columns` -- the columns (:data:`COLUMNS`,
+  :data:`QUANTITIES`, :data:`DESCRIPTIONS`, :data:`UNITS`), derived from the
+  registry of quantities;
+* :mod:`symgrav.workflows.sweep_io` -- :class:`SweepResult` and its atomic
+  CSV / JSON files with metadata;
+* :mod:`symgrav.workflows.sweep_plot` -- the PNG plot versus mu.
 """
 
 from __future__ import annotations
@@ -29,9 +35,14 @@ from collections import OrderedDict, namedtuple
 import mpmath as mp
 
 from ..errors import SymgravError
-from .grid import (GUARD, exact_number, grid_values, linspace, merged_parameters,
-                         model_of, parameter_texts, parse_grid, to_mpf)
-from .sweep_io import COLUMNS, DESCRIPTIONS, QUANTITIES, UNITS, SweepResult
+from ..numeric.engine import Susceptibilities, check_dps
+from ..version import __version__
+from .columns import (COLUMNS, DESCRIPTIONS, QUANTITIES, UNITS, check_quantities,
+                      descriptions_for, quantity_metadata)
+from .grid import (GUARD, exact_number, grid_values, linspace, merged_parameters, model_of,
+                   parameter_texts, parse_grid, to_mpf)
+from .parallel import default_workers, parallel_map
+from .sweep_io import SweepResult
 
 __all__ = ["COLUMNS", "DESCRIPTIONS", "GUARD", "QUANTITIES", "UNITS", "SweepResult",
            "SweepSpec", "exact_number", "linspace", "parse_grid", "susceptibilities_for",
@@ -39,18 +50,35 @@ __all__ = ["COLUMNS", "DESCRIPTIONS", "GUARD", "QUANTITIES", "UNITS", "SweepResu
 
 # -- the worker side -------------------------------------------------------------
 
-_Spec = namedtuple("_Spec", "token model params a i dps statistics")
+#: the per-process key of :func:`susceptibilities_for`; ``quantities`` (user
+#: Quantity objects) defaults to none
+SweepSpec = namedtuple("SweepSpec", "token model params a i dps statistics quantities",
+                       defaults=((),))
 _CACHE = OrderedDict()  # token -> Susceptibilities, in every process
 _CACHE_SIZE = 4
 
 
-def _susceptibilities(spec):
-    """The Susceptibilities of a sweep, built once per process and reused."""
+def susceptibilities_for(spec):
+    """The Susceptibilities of a :data:`SweepSpec`, built once per process and reused.
+
+    Plain bookkeeping (a per-process cache keyed by ``spec.token``); the
+    object returned evaluates Eqs. (8a), (19a), (19b), (20), (B7a) and the
+    user quantities of the spec.
+
+    Parameters
+    ----------
+    spec : SweepSpec
+        ``(token, model, params, a, i, dps, statistics[, quantities])``; one
+        token must always come with the same other fields.
+
+    Returns
+    -------
+    symgrav.Susceptibilities
+    """
     s = _CACHE.get(spec.token)
     if s is None:
-        from ..numeric.susceptibilities import Susceptibilities
-
-        s = Susceptibilities(spec.model, spec.params, spec.a, spec.i, spec.dps, spec.statistics)
+        s = Susceptibilities(spec.model, spec.params, spec.a, spec.i, spec.dps, spec.statistics,
+                             quantities=spec.quantities)
         _CACHE[spec.token] = s
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
@@ -59,32 +87,21 @@ def _susceptibilities(spec):
     return s
 
 
-#: public name of the per-process key of :func:`susceptibilities_for`
-SweepSpec = _Spec
-
-
-def susceptibilities_for(spec):
-    """The Susceptibilities of a :data:`SweepSpec`, built once per process and reused.
-
-    Plain bookkeeping (a per-process cache keyed by ``spec.token``); the
-    object returned evaluates Eqs. (8a), (19a), (19b), (20) and (B7a).
-
-    Parameters
-    ----------
-    spec : SweepSpec
-        ``(token, model, params, a, i, dps, statistics)``; one token must
-        always come with the same other fields.
-
-    Returns
-    -------
-    symgrav.Susceptibilities
-    """
-    return _susceptibilities(spec)
-
-
 def _point(s, mu, T):
-    """Every column at one (mu, T) as mpf (Eqs. 19a, 19b, 8a, B7a, 20, 21)."""
+    """Every column at one (mu, T) as mpf (Eqs. 19a, 19b, 8a, B7a, 20, 21 and user quantities).
+
+    With ``dps="double"`` the engine's floats are kept exactly (as mpf) and
+    beta = T_beta / T is rounded to double precision.
+    """
     vals = s.evaluate(mu, T)
+    if s.dps == "double":
+        mott = s.mott(mu, T) if s.statistics == "fermi" else mp.nan
+        with mp.workprec(53):
+            row = {"mu": mu, "T": T}
+            row.update((k, mp.mpf(v)) for k, v in vals.items())
+            row["beta"] = mp.mpf(0) if T == 0 else row["T_beta"] / T
+            row["mott"] = mott if mott is mp.nan else mp.mpf(mott)
+        return row
     with mp.workdps(s.dps + GUARD):
         beta = mp.mpf(0) if T == 0 else vals["T_beta"] / T
         mott = s.mott(mu, T) if s.statistics == "fermi" else mp.nan
@@ -99,7 +116,7 @@ def _point(s, mu, T):
 def _run_chunk(task):
     """Worker task: one chunk of (mu, T) points of one sweep -> list of rows."""
     spec, points = task
-    s = _susceptibilities(spec)
+    s = susceptibilities_for(spec)
     return [_point(s, mu, T) for mu, T in points]
 
 
@@ -107,7 +124,7 @@ def _run_chunk(task):
 
 
 def sweep(model, params=None, mu=(0,), T=(0,), a="x", i="x", dps=20, statistics="fermi",
-          executor=None, workers=None, progress=True, chunksize=None):
+          executor=None, workers=None, progress=True, chunksize=None, quantities=()):
     """Susceptibilities of a model on a (mu, T) grid, Eqs. (19a), (19b), (8a), (B7a), (20), (21).
 
     Parameters
@@ -124,8 +141,10 @@ def sweep(model, params=None, mu=(0,), T=(0,), a="x", i="x", dps=20, statistics=
         every T, ordered by T then mu.
     a, i : {"x", "y", "z"}
         Spin component and momentum direction.
-    dps : int
-        Decimal digits of the results (>= 15).
+    dps : int or "double"
+        Decimal digits of the results (>= 15), or ``"double"``: the engine in
+        IEEE double precision at numpy speed, values written with 15
+        significant digits (about 12 of them correct).
     statistics : {"fermi", "bose"}
     executor : concurrent.futures.Executor, optional
         Where to run the chunks (default: a process pool of ``workers``
@@ -139,26 +158,29 @@ def sweep(model, params=None, mu=(0,), T=(0,), a="x", i="x", dps=20, statistics=
         Show a progress bar (tqdm, on standard error).
     chunksize : int, optional
         Points per task (default: about four tasks per worker).
+    quantities : sequence of Quantity, optional
+        The user's own Fermi-sea quantities (:class:`~symgrav.Quantity`),
+        computed by the same routes and appended as columns after ``mott``;
+        their weights are recorded in the metadata (``"quantities"``).
 
     Returns
     -------
     SweepResult
-        Rows of mpf values for the columns :data:`COLUMNS` plus metadata; the
-        parameter values are recorded exactly as used (an int stays ``"1"``,
-        a decimal stays as given, e.g. ``"0.5"``).
+        Rows of mpf values for the columns :attr:`SweepResult.columns` plus
+        metadata; the parameter values are recorded exactly as used (an int
+        stays ``"1"``, a decimal stays as given, e.g. ``"0.5"``).
 
     Raises
     ------
     SymgravError
-        Bad model, parameter, component, dps, statistics or grid value
-        (including a negative temperature).
+        Bad model, parameter, component, dps, statistics, quantity or grid
+        value (including a negative temperature).
     """
-    from ..version import __version__
-    from .parallel import default_workers, parallel_map
-
     model = model_of(model)
     merged = merged_parameters(model, params)
-    wdps = (dps if isinstance(dps, int) else 15) + GUARD
+    dps = check_dps(dps)
+    extra = check_quantities(quantities)
+    wdps = (15 if dps == "double" else dps) + GUARD
     mus = [to_mpf(v, wdps) for v in grid_values(mu, "mu")]
     Ts = [to_mpf(v, wdps) for v in grid_values(T, "T")]
     for t in Ts:
@@ -166,8 +188,8 @@ def sweep(model, params=None, mu=(0,), T=(0,), a="x", i="x", dps=20, statistics=
             raise SymgravError(f"temperature must be >= 0; got T = {mp.nstr(t, 15)}")
     # Build here first: input errors surface before any worker starts, and a
     # serial run (workers=1) reuses this object through the cache.
-    spec = _Spec(uuid.uuid4().hex, model, merged, a, i, dps, statistics)
-    s = _susceptibilities(spec)
+    spec = SweepSpec(uuid.uuid4().hex, model, merged, a, i, dps, statistics, extra)
+    s = susceptibilities_for(spec)
     points = [(m, t) for t in Ts for m in mus]
     if chunksize is None:
         nw = workers or default_workers()
@@ -182,10 +204,13 @@ def sweep(model, params=None, mu=(0,), T=(0,), a="x", i="x", dps=20, statistics=
     finally:
         _CACHE.pop(spec.token, None)
     rows = [row for chunk in chunks for row in chunk]
+    digits = 15 if dps == "double" else dps
     metadata = {
-        "model": model.name, "parameters": parameter_texts(model, merged, dps), "component": s.a + s.i,
-        "a": s.a, "i": s.i, "dps": dps, "statistics": s.statistics,
+        "model": model.name, "parameters": parameter_texts(model, merged, digits),
+        "component": s.a + s.i, "a": s.a, "i": s.i, "dps": dps, "statistics": s.statistics,
         "symgrav_version": __version__, "units": UNITS,
-        "columns": {c: DESCRIPTIONS[c] for c in COLUMNS},
+        "columns": descriptions_for(extra),
     }
+    if extra:
+        metadata["quantities"] = quantity_metadata(extra)
     return SweepResult(metadata, rows)

@@ -1,29 +1,21 @@
 """The result of a sweep and its files: table, CSV and JSON with metadata, read back.
 
-:class:`SweepResult` holds the rows of :func:`symgrav.sweep.sweep` -- the
+:class:`SweepResult` holds the rows of :func:`symgrav.sweep` -- the
 susceptibilities of Eqs. (19a), (19b), (8a), (B7a), (20), beta = T_beta / T
 and the Mott value (21) at every (mu, T) -- as mpmath numbers, with their
 metadata (model, exact parameter values, component, dps, statistics, symgrav
 version).  Values become decimal strings with the requested digits only
 when written.  CSV carries the metadata in a ``#`` comment block; both CSV
 and JSON are written atomically, so an interrupted write never replaces a
-good file by a truncated one.  The plot is drawn by :mod:`symgrav.sweep_plot`.
+good file by a truncated one.  The plot is drawn by :mod:`symgrav.workflows.sweep_plot`.
 
 Columns, in natural units (q = 1, g mu_B / hbar = 1, k_B = 1; mu and T in the
-model's energy unit):
-
-=============  ==========================================================
-``mu``         chemical potential
-``T``          temperature (an energy)
-``alpha``      magnetoelectric susceptibility alpha_a^i, Eq. (19a)
-``T_beta_kubo`` Kubo gravito-ME susceptibility T beta~_a^i, Eq. (19b)
-``mqm``        spin magnetic quadrupole moment M_a^i, Eq. (8a)
-``mqm_aux``    auxiliary spin MQM M~_a^i, Eq. (B7a)
-``T_beta``     gravito-ME susceptibility T beta_a^i, Eq. (20) (= 19b - 8a, Eq. 18)
-``beta``       beta_a^i = T_beta / T (0 at T = 0)
-``mott``       Mott value of T_beta, (pi^2 T^2 / 3) d alpha/d mu at T = 0, Eq. (21);
-               NaN for Bose statistics (the Mott relation is for fermions)
-=============  ==========================================================
+model's energy unit): ``mu``, ``T``, the quantities of :data:`symgrav.QUANTITIES`
+(``alpha`` 19a, ``T_beta_kubo`` 19b, ``mqm`` 8a, ``mqm_aux`` B7a, ``T_beta``
+20), ``beta`` = T_beta / T and ``mott`` (21; NaN for Bose statistics), then
+the user's own quantities (:class:`~symgrav.Quantity`, weights recorded in the
+metadata).  The list and the descriptions are derived from the declarations
+in :mod:`symgrav.workflows.columns`.
 """
 
 from __future__ import annotations
@@ -36,27 +28,17 @@ import os
 import mpmath as mp
 
 from ..errors import SymgravError
+from .columns import (COLUMNS, DESCRIPTIONS, QUANTITIES, UNITS, columns_for,
+                      quantities_from_metadata)
 from .grid import GUARD
+from .sweep_plot import plot_sweep
 
-#: computed quantities, in column order (after ``mu`` and ``T``)
-QUANTITIES = ("alpha", "T_beta_kubo", "mqm", "mqm_aux", "T_beta", "beta", "mott")
-COLUMNS = ("mu", "T") + QUANTITIES
+__all__ = ["COLUMNS", "DESCRIPTIONS", "QUANTITIES", "UNITS", "SweepResult", "digits_of"]
 
-#: one-line description of every column (also stored in the files' metadata)
-DESCRIPTIONS = {
-    "mu": "chemical potential",
-    "T": "temperature (k_B = 1)",
-    "alpha": "magnetoelectric susceptibility alpha_a^i, Eq. (19a)",
-    "T_beta_kubo": "Kubo gravito-ME susceptibility T beta~_a^i, Eq. (19b)",
-    "mqm": "spin magnetic quadrupole moment M_a^i, Eq. (8a)",
-    "mqm_aux": "auxiliary spin MQM M~_a^i, Eq. (B7a)",
-    "T_beta": "gravito-ME susceptibility T beta_a^i, Eq. (20)",
-    "beta": "beta_a^i = T_beta / T (0 at T = 0), Eq. (20)",
-    "mott": "Mott value of T_beta, (pi^2 T^2/3) d alpha/d mu at T = 0, Eq. (21); "
-            "nan for Bose statistics",
-}
-UNITS = ("natural units of PHYSICS.md: q = 1, g mu_B / hbar = 1, k_B = 1; mu and T in "
-         "the model's energy unit")
+
+def digits_of(dps):
+    """Significant digits written for a precision: ``dps``, or 15 for ``"double"``."""
+    return 15 if dps == "double" else int(dps)
 
 
 def _fmt(value, digits):
@@ -78,16 +60,24 @@ class SweepResult:
         ``model``, ``parameters`` (name -> exact text of the value used, see
         :func:`symgrav.sweep_grid.exact_text`), ``component``,
         ``a``, ``i``, ``dps``, ``statistics``, ``symgrav_version``, ``units``,
-        ``columns`` (name -> description).
+        ``columns`` (name -> description) and, with user quantities,
+        ``quantities`` (name -> weights, label, unit, description; see
+        :func:`symgrav.workflows.columns.quantity_metadata`).  ``dps`` is an
+        int or ``"double"``.
     rows : list of dict
         Column name -> mpf, one dict per (mu, T) point, ordered by T then mu.
+    quantities : tuple of Quantity
+        The user quantities, read back from the metadata.
+    columns : tuple of str
+        ``mu``, ``T``, the built-in quantities, ``beta``, ``mott``, then the
+        user quantities.
     """
 
     def __init__(self, metadata, rows):
         self.metadata = dict(metadata)
         self.rows = list(rows)
-
-    columns = COLUMNS
+        self.quantities = quantities_from_metadata(self.metadata)
+        self.columns = columns_for(self.quantities)
 
     def __len__(self):
         return len(self.rows)
@@ -102,8 +92,8 @@ class SweepResult:
 
     def column(self, name):
         """All values of one column, in row order."""
-        if name not in COLUMNS:
-            raise SymgravError(f"unknown column {name!r}; columns are {list(COLUMNS)}")
+        if name not in self.columns:
+            raise SymgravError(f"unknown column {name!r}; columns are {list(self.columns)}")
         return [r[name] for r in self.rows]
 
     def temperatures(self):
@@ -115,7 +105,7 @@ class SweepResult:
         return out
 
     def _digits(self, digits):
-        digits = self.metadata.get("dps", 15) if digits is None else digits
+        digits = digits_of(self.metadata.get("dps", 15)) if digits is None else digits
         if not isinstance(digits, int) or isinstance(digits, bool) or digits < 1:
             raise SymgravError(f"digits must be a positive integer; got {digits!r}")
         return digits
@@ -123,8 +113,9 @@ class SweepResult:
     def to_text(self, digits=None):
         """Aligned plain-text table with a ``#`` metadata header (for a terminal)."""
         digits = self._digits(digits)
-        table = [list(COLUMNS)] + [[_fmt(r[c], digits) for c in COLUMNS] for r in self.rows]
-        widths = [max(len(row[k]) for row in table) for k in range(len(COLUMNS))]
+        cols = self.columns
+        table = [list(cols)] + [[_fmt(r[c], digits) for c in cols] for r in self.rows]
+        widths = [max(len(row[k]) for row in table) for k in range(len(cols))]
         lines = self._header_lines(skip=("columns",))
         lines += ["  ".join(x.rjust(w) for x, w in zip(row, widths)) for row in table]
         return "\n".join(lines) + "\n"
@@ -152,9 +143,9 @@ class SweepResult:
                 for line in self._header_lines():
                     fh.write(line + "\n")
                 writer = csv.writer(fh, lineterminator="\n")
-                writer.writerow(COLUMNS)
+                writer.writerow(self.columns)
                 for r in self.rows:
-                    writer.writerow([_fmt(r[c], digits) for c in COLUMNS])
+                    writer.writerow([_fmt(r[c], digits) for c in self.columns])
                 fh.flush()
                 os.fsync(fh.fileno())
 
@@ -167,10 +158,10 @@ class SweepResult:
             with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write('{\n"format": "symgrav-sweep",\n"metadata": ')
                 fh.write(json.dumps(self.metadata, indent=1, ensure_ascii=True))
-                fh.write(',\n"columns": ' + json.dumps(list(COLUMNS)) + ',\n"rows": [')
+                fh.write(',\n"columns": ' + json.dumps(list(self.columns)) + ',\n"rows": [')
                 for k, r in enumerate(self.rows):
                     fh.write(("\n " if k == 0 else ",\n ")
-                             + json.dumps([_fmt(r[c], digits) for c in COLUMNS]))
+                             + json.dumps([_fmt(r[c], digits) for c in self.columns]))
                 fh.write("\n]\n}\n")
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -187,9 +178,10 @@ class SweepResult:
 
     @staticmethod
     def _parse_rows(metadata, columns, raw):
-        if list(columns) != list(COLUMNS):
-            raise SymgravError(f"unexpected columns {columns}; expected {list(COLUMNS)}")
-        with mp.workdps(int(metadata.get("dps", 15)) + GUARD):
+        expected = columns_for(quantities_from_metadata(metadata))
+        if list(columns) != list(expected):
+            raise SymgravError(f"unexpected columns {columns}; expected {list(expected)}")
+        with mp.workdps(digits_of(metadata.get("dps", 15)) + GUARD):
             return [{c: mp.mpf(x) for c, x in zip(columns, row)} for row in raw]
 
     @classmethod
@@ -216,13 +208,12 @@ class SweepResult:
         return cls(data["metadata"], cls._parse_rows(data["metadata"], data["columns"],
                                                       data["rows"]))
 
-    def plot(self, path, quantities=("alpha", "T_beta_kubo", "mqm", "T_beta")):
+    def plot(self, path, quantities=None):
         """Draw the quantities versus mu, one line per temperature, and save a PNG atomically.
 
-        One panel per quantity (Eqs. 19a, 19b, 8a, B7a, 20); the ``T_beta``
-        panel also shows the Mott value, Eq. (21), dashed.  See
-        :func:`symgrav.sweep_plot.plot_sweep`.
+        One panel per quantity (Eqs. 19a, 19b, 8a, B7a, 20, or a user
+        quantity); the ``T_beta`` panel also shows the Mott value, Eq. (21),
+        dashed.  Default: alpha, T beta~, M, T beta and the user quantities.
+        See :func:`symgrav.workflows.sweep_plot.plot_sweep`.
         """
-        from .sweep_plot import plot_sweep
-
         plot_sweep(self, path, quantities)

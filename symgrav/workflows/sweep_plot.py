@@ -1,9 +1,12 @@
 """Plot of a sweep: the susceptibilities versus mu, one line per temperature.
 
-Draws the columns of a :class:`~symgrav.sweep_io.SweepResult` -- alpha
-(19a), T beta~ (19b), M (8a), M~ (B7a), T beta (20), beta -- with the Mott
-value of T beta (21) dashed, in the natural units of PHYSICS.md, and writes
-the PNG atomically.  Values are converted to float only for drawing.
+Draws the columns of a :class:`~symgrav.workflows.sweep_io.SweepResult` --
+alpha (19a), T beta~ (19b), M (8a), M~ (B7a), T beta (20), beta, the Mott
+value (21), or a user quantity -- with the Mott value of T beta (21) dashed
+in the T beta panel, in the natural units of PHYSICS.md, and writes the PNG
+atomically.  Labels come from the declarations (:attr:`Quantity.label` and
+the equation number, :func:`symgrav.workflows.columns.plot_label`).  Values
+are converted to float only for drawing.
 """
 
 from __future__ import annotations
@@ -13,38 +16,42 @@ import math
 import mpmath as mp
 
 from ..errors import SymgravError
-from .sweep_io import QUANTITIES
+from .columns import LABELS, plot_label
 
-LABELS = {"alpha": r"$\alpha_{a}^{i}$  (19a)",
-          "T_beta_kubo": r"$T\tilde\beta_{a}^{i}$  (19b)",
-          "mqm": r"$M_{a}^{i}$  (8a)", "mqm_aux": r"$\tilde M_{a}^{i}$  (B7a)",
-          "T_beta": r"$T\beta_{a}^{i}$  (20)", "beta": r"$\beta_{a}^{i}$  (20)",
-          "mott": r"Mott $T\beta$  (21)"}
+__all__ = ["DEFAULT", "LABELS", "plot_sweep"]
+
+#: the quantities drawn by default (then every user quantity of the sweep)
+DEFAULT = ("alpha", "T_beta_kubo", "mqm", "T_beta")
 
 
-def plot_sweep(result, path, quantities=("alpha", "T_beta_kubo", "mqm", "T_beta")):
+def plot_sweep(result, path, quantities=None):
     """Draw the quantities of a sweep versus mu and save a PNG atomically.
 
-    One panel per quantity (Eqs. 19a, 19b, 8a, B7a, 20), one line per
-    temperature; the ``T_beta`` panel also shows the Mott value, Eq. (21),
-    dashed (Fermi statistics only).  Natural units: q = 1,
-    g mu_B / hbar = 1, k_B = 1.
+    One panel per quantity (Eqs. 19a, 19b, 8a, B7a, 20, 21, or a user
+    quantity), one line per temperature; the ``T_beta`` panel also shows the
+    Mott value, Eq. (21), dashed (Fermi statistics only).  Natural units:
+    q = 1, g mu_B / hbar = 1, k_B = 1.
 
     Parameters
     ----------
     result : SweepResult
     path : str or path-like
         The PNG to write (to a temporary name, moved into place when complete).
-    quantities : sequence of str
-        Columns to draw, from :data:`symgrav.sweep_io.QUANTITIES`.
+    quantities : sequence of str, optional
+        Columns to draw, any of ``result.columns`` but ``mu`` and ``T``.
+        Default: :data:`DEFAULT` and every user quantity of the sweep.
     """
     from matplotlib.figure import Figure
 
     from ..fileio import atomic_output
 
+    extra = tuple(result.quantities)
+    if quantities is None:
+        quantities = DEFAULT + tuple(q.name for q in extra)
+    drawable = [c for c in result.columns if c not in ("mu", "T")]
     for q in quantities:
-        if q not in QUANTITIES:
-            raise SymgravError(f"cannot plot {q!r}; choose from {list(QUANTITIES)}")
+        if q not in drawable:
+            raise SymgravError(f"cannot plot {q!r}; choose from {drawable}")
     m = result.metadata
     comp = m.get("component", "ai")
     n = len(quantities)
@@ -62,7 +69,7 @@ def plot_sweep(result, path, quantities=("alpha", "T_beta_kubo", "mqm", "T_beta"
             if q == "T_beta" and m.get("statistics") == "fermi":
                 ax.plot(xs, [float(r["mott"]) for r in rows], ls="--",
                         color=line.get_color(), lw=1)
-        label = LABELS[q].replace("_{a}^{i}", "_{%s}^{%s}" % (comp[0], comp[1]))
+        label = plot_label(q, extra).replace("_{a}^{i}", "_{%s}^{%s}" % (comp[0], comp[1]))
         ax.set_ylabel(label + "  [natural units]")
         ax.set_xlabel(r"$\mu$  [model energy unit]")
         ax.grid(alpha=0.3)
