@@ -215,3 +215,59 @@ def test_second_point_inside_bands():
     mu, T = second_point(mp.mpf(-3), mp.mpf("0.1"), energies, "bose")
     assert mu == -3 and T > mp.mpf("0.1")
 
+
+
+# -- user quantities and double precision (issue 8) -------------------------------------------
+
+USER = (symgrav.Quantity("xi2f", "xi**2*f", 0), symgrav.Quantity("mxif", 0, "xi*f"))
+
+
+def _radial(mu, T, w_omega, w_moment, b="0.5"):
+    """The radial reference of tests/references (no symgrav) for Rashba's xx component."""
+    from references import rashba_radial
+
+    with mp.workdps(30):
+        return rashba_radial.fermi_sea(mp.mpf(mu), mp.mpf(T), mp.mpf(b), w_omega, w_moment)
+
+
+@pytest.mark.parametrize("dps", [DPS, "double"])
+def test_rashba_tensor_user_quantities(dps):
+    """Every component carries the user quantities; the symmetry relations of the integrand
+    (Omega, m of Eqs. 8b, 8c) hold for them too; xx against the radial reference."""
+    from rashba_reference import reference
+
+    res = symgrav.tensor("rashba", mu="0.3", T="0.05", dps=dps, workers=1, quantities=USER)
+    assert res.names == ("alpha", "T_beta_kubo", "mqm", "mqm_aux", "T_beta", "xi2f", "mxif")
+    assert res.nonzero() == ["xx", "yy"]
+    for c, vals in res.values.items():
+        assert set(vals) == set(res.names)
+        if c in res.zero:
+            assert all(v == 0 for v in vals.values())
+    assert res.values[("y", "y")] == res.values[("x", "x")]
+    xx = res.values[("x", "x")]
+    want = {"xi2f": _radial("0.3", "0.05", lambda xi, T, f, G, df: xi ** 2 * f, None),
+            "mxif": _radial("0.3", "0.05", None, lambda xi, T, f, G, df: xi * f)}
+    with mp.workdps(30):
+        want.update(reference("0.3", "0.05", mp.mpf("0.5")))
+    rel = mp.mpf("1e-10") if dps == "double" else mp.mpf("1e-13")
+    for name, w in want.items():
+        assert abs(xx[name] - w) <= rel * abs(w) + mp.mpf("1e-15"), (dps, name)
+    meta = res.to_dict()["metadata"]
+    assert meta["dps"] == dps and meta["quantities"]["mxif"]["moment"] == "f*xi"
+    assert "xi2f" in str(res).splitlines()[2]
+
+
+def test_dresselhaus_user_quantity_opposite():
+    """Dresselhaus: chi_y^y = -chi_x^x from the integrand, for a user quantity as well."""
+    model = _model(DRESSELHAUS, "dresselhaus", CASES[1][2])
+    res = symgrav.tensor(model, mu="0.3", T="0.05", dps="double", workers=1, quantities=USER)
+    assert res.relations[("y", "y")][:2] == (("x", "x"), -1)
+    xx, yy = res.values[("x", "x")], res.values[("y", "y")]
+    assert yy["xi2f"] == -xx["xi2f"] != 0 and yy["mxif"] == -xx["mxif"] != 0
+
+
+def test_tensor_bad_quantities():
+    with pytest.raises(symgrav.SymgravError, match="Quantity"):
+        symgrav.tensor("rashba", mu="0", T="0.1", dps=DPS, workers=1, quantities=["f"])
+    with pytest.raises(symgrav.SymgravError, match="dps"):
+        symgrav.tensor("rashba", mu="0", T="0.1", dps="single", workers=1)

@@ -1,11 +1,12 @@
 """Full response tensors: every spin component a and momentum direction i of a model.
 
 The susceptibilities alpha_a^i (19a), T beta~_a^i (19b), M_a^i (8a),
-M~_a^i (B7a) and T beta_a^i (20) are all integrals over momentum space of
+M~_a^i (B7a), T beta_a^i (20) and every user quantity
+(:class:`~symgrav.Quantity`) are Fermi-sea integrals over momentum space of
 the same band data, the spin-velocity Berry curvature Omega_{an}^i (8b) and
 the spin magnetic moment m_{an}^i (8c), weighted by functions of the band
 energy epsilon_n(p) only.  Hence a symmetry argument on the integrand holds
-for every quantity, every mu and every T at once:
+for every such quantity, every mu and every T at once:
 
 * if Omega_{an}^i and m_{an}^i vanish for every band at every momentum, the
   component is zero ("vanishing integrand");
@@ -35,11 +36,18 @@ import random
 import mpmath as mp
 
 from ..errors import SymgravError
+from ..numeric.banddata import numeric_geometry, parameter_values
+from ..numeric.engine import Susceptibilities, check_dps
+from ..numeric.occupations import check_statistics
 from ..symbolic.model import AXES
-from .grid import exact_number, merged_parameters, model_of, parameter_texts, to_mpf
+from ..symbolic.quantities import QUANTITIES
+from ..version import __version__
+from .columns import check_quantities, quantity_metadata
+from .grid import GUARD, exact_number, merged_parameters, model_of, parameter_texts, to_mpf
+from .parallel import parallel_map
 
-NAMES = ("alpha", "T_beta_kubo", "mqm", "mqm_aux", "T_beta")
-GUARD = 10
+#: the built-in quantities of every tensor, from the registry (user quantities follow them)
+NAMES = tuple(q.name for q in QUANTITIES)
 
 
 def _components(model):
@@ -95,8 +103,6 @@ def tensor_symmetries(model, params=None, dps=20, samples=5, seed=11):
         ``"energies"``: the band energies at the sample momenta, sorted (used
         by :func:`tensor` to pick a second point inside the bands).
     """
-    from ..numeric.bands import numeric_geometry
-
     model = model_of(model)
     if not isinstance(dps, int) or dps < 15:
         raise SymgravError(f"dps must be an integer >= 15; got {dps!r}")
@@ -173,7 +179,7 @@ def numerical_relations(reps, first, second=None, dps=20):
 
     The decision rule of :func:`tensor` for the representatives left by
     :func:`tensor_symmetries`.  A component is a numerical zero when all
-    five quantities (Eqs. 19a, 19b, 8a, B7a, 20) are below 10^-(dps-5)
+    its quantities (Eqs. 19a, 19b, 8a, B7a, 20 and the user's) are below 10^-(dps-5)
     times the largest value at that point, at the first *and* the second
     point; component c equals s times an earlier unrelated representative r
     (s = +-1) when every quantity agrees to that tolerance at both points
@@ -189,6 +195,7 @@ def numerical_relations(reps, first, second=None, dps=20):
         generic point.  With ``second=None`` only the first point is used:
         the result is the list of candidates that need a second point.
     dps : int
+        Digits of the values (15 for double precision).
 
     Returns
     -------
@@ -207,7 +214,7 @@ def numerical_relations(reps, first, second=None, dps=20):
             return all(abs(v) <= tol for v in vals.values())
 
         def agree(u, v, sign, tol):
-            return all(abs(u[q] - sign * v[q]) <= tol for q in NAMES)
+            return all(abs(u[q] - sign * v[q]) <= tol for q in u)
 
         zero, relations, kept = [], {}, []
         for c in reps:
@@ -250,11 +257,14 @@ def second_point(mu, T, energies, statistics):
 
 
 def _evaluate_component(task):
-    """Worker: all five integrals of one component at one (mu, T)."""
-    from ..numeric.susceptibilities import Susceptibilities
+    """Worker: every integral (Eqs. 19a, 19b, 8a, B7a, 20, user) of one component at one (mu, T).
 
-    model, params, a, i, dps, statistics, mu, T = task
-    return Susceptibilities(model, params, a, i, dps, statistics).evaluate(mu, T)
+    Values as mpf (a double-precision float converted exactly, an mpf kept as it is).
+    """
+    model, params, a, i, dps, statistics, quantities, mu, T = task
+    vals = Susceptibilities(model, params, a, i, dps, statistics,
+                            quantities=quantities).evaluate(mu, T)
+    return {k: v if isinstance(v, mp.mpf) else mp.mpf(v) for k, v in vals.items()}
 
 
 class TensorResult:
@@ -264,7 +274,7 @@ class TensorResult:
     ----------
     values : dict
         (a, i) -> {quantity: mpf} for the quantities of Eqs. (19a), (19b),
-        (8a), (B7a), (20).
+        (8a), (B7a), (20) and the user's (``names``, in order).
     zero : dict
         (a, i) -> reason, the components that vanish.
     relations : dict
@@ -274,12 +284,23 @@ class TensorResult:
         the requested and a second point) rather than from a symmetry of the
         integrand.
     metadata : dict
+        ``dps`` is an int or ``"double"``; with user quantities,
+        ``quantities`` describes their weights.
+    names : tuple of str
+        The quantities of every component: :data:`NAMES`, then the user's.
     """
 
     def __init__(self, metadata, values, zero, relations, symmetries, numerical=()):
         self.metadata, self.values = metadata, values
         self.zero, self.relations, self.symmetries = zero, relations, symmetries
         self.numerical = list(numerical)
+        self.names = NAMES + tuple(metadata.get("quantities", {}))
+
+    @property
+    def digits(self):
+        """Significant digits of the values: ``dps``, or 15 for double precision."""
+        dps = self.metadata["dps"]
+        return 15 if dps == "double" else dps
 
     def nonzero(self):
         """Components that do not vanish, as ``"ai"`` strings."""
@@ -287,7 +308,7 @@ class TensorResult:
 
     def to_dict(self, digits=None):
         """JSON-ready dict: metadata, values as decimal strings, zeros, relations, numerical ones."""
-        digits = digits or self.metadata["dps"]
+        digits = digits or self.digits
         return {"metadata": self.metadata,
                 "values": {a + i: {q: mp.nstr(v, digits) for q, v in vals.items()}
                            for (a, i), vals in self.values.items()},
@@ -298,11 +319,11 @@ class TensorResult:
 
     def __str__(self):
         m = self.metadata
-        digits = min(m["dps"], 12)
+        digits = min(self.digits, 12)
         lines = [f"full tensor of {m['model']} at mu = {m['mu']}, T = {m['T']} "
                  f"(dps {m['dps']}, {m['statistics']}; natural units q = 1, g mu_B/hbar = 1)",
                  "energy-preserving momentum maps: " + (", ".join(m["symmetries"]) or "none"),
-                 "component  " + "  ".join(q.rjust(digits + 7) for q in NAMES) + "  note"]
+                 "component  " + "  ".join(q.rjust(digits + 7) for q in self.names) + "  note"]
         for c, vals in self.values.items():
             note = ""
             if c in self.zero:
@@ -310,7 +331,7 @@ class TensorResult:
             elif c in self.relations:
                 (b, j), s, r = self.relations[c]
                 note = f"= {'' if s > 0 else '-'}{b}{j} ({r})"
-            cells = "  ".join(mp.nstr(vals[q], digits).rjust(digits + 7) for q in NAMES)
+            cells = "  ".join(mp.nstr(vals[q], digits).rjust(digits + 7) for q in self.names)
             lines.append(f"{c[0]}{c[1]}".ljust(9) + "  " + cells + "  " + note)
         lines.append("nonzero: " + (", ".join(self.nonzero()) or "none"))
         groups = {}
@@ -327,12 +348,14 @@ class TensorResult:
 
 
 def tensor(model, params=None, mu=0, T=0, dps=20, statistics="fermi", executor=None,
-           workers=None, progress=False):
+           workers=None, progress=False, quantities=()):
     """Every component a, i of Eqs. (19a), (19b), (8a), (B7a), (20) with zeros and pairs.
 
     Components related by a symmetry of the integrand (see
     :func:`tensor_symmetries`) are not integrated again: a component odd
     under a symmetry is exactly 0, a related one is +- its representative.
+    The relations come from the band data Omega (8b) and m (8c), so they hold
+    for every Fermi-sea quantity, the user's ``quantities`` included.
     The remaining representatives are integrated with
     :class:`~symgrav.Susceptibilities`, in parallel via
     :func:`symgrav.parallel.parallel_map`.  Among them, a component whose
@@ -350,71 +373,75 @@ def tensor(model, params=None, mu=0, T=0, dps=20, statistics="fermi", executor=N
         Overrides of the model's default parameter values.
     mu, T : number or str
         Chemical potential and temperature (T >= 0).
-    dps : int
-        Decimal digits (>= 15).
+    dps : int or "double"
+        Decimal digits (>= 15), or ``"double"`` (IEEE double precision; the
+        decision rule then uses 15 digits and the symmetry test runs at 15).
     statistics : {"fermi", "bose"}
     executor, workers, progress
         As for :func:`symgrav.parallel.parallel_map`.
+    quantities : sequence of Quantity, optional
+        User quantities, computed for every component after the built-ins.
 
     Returns
     -------
     TensorResult
     """
-    from ..version import __version__
-    from ..numeric.bands import parameter_values
-    from ..numeric.statistics import check_statistics
-    from .parallel import parallel_map
-
     model = model_of(model)
     merged = merged_parameters(model, params)
-    wdps = (dps if isinstance(dps, int) else 15) + GUARD
+    dps = check_dps(dps)
+    extra = check_quantities(quantities)
+    digits = 15 if dps == "double" else dps
+    wdps = digits + GUARD
     mu_v = to_mpf(exact_number(mu, "mu"), wdps)
     T_v = to_mpf(exact_number(T, "T"), wdps)
     if T_v < 0:
         raise SymgravError(f"temperature must be >= 0; got T = {mp.nstr(T_v, 15)}")
     statistics = check_statistics(statistics)
-    sym = tensor_symmetries(model, merged, dps)
-    parameter_values(model, merged, dps)  # unknown or missing names: an error here
+    sym = tensor_symmetries(model, merged, digits)
+    parameter_values(model, merged, digits)  # unknown or missing names: an error here
     reps = sym["representatives"]
+    names = NAMES + tuple(q.name for q in extra)
 
     def integrate(m, t, what):
-        tasks = [(model, merged, a, i, dps, statistics, m, t) for a, i in reps]
+        tasks = [(model, merged, a, i, dps, statistics, extra, m, t) for a, i in reps]
         results = parallel_map(_evaluate_component, tasks, executor=executor, workers=workers,
                                progress=progress, desc=f"{model.name} tensor{what}")
         return dict(zip(reps, results))
 
     got = integrate(mu_v, T_v, "")
     zero, relations, numerical = dict(sym["zero"]), dict(sym["relations"]), []
-    extra = {}
-    cand_zero, cand_rel = numerical_relations(reps, got, None, dps)
+    extra_meta = {}
+    cand_zero, cand_rel = numerical_relations(reps, got, None, digits)
     if cand_zero or cand_rel:
         with mp.workdps(wdps):
             mu2, T2 = second_point(mu_v, T_v, sym["energies"], statistics)
         other = integrate(mu2, T2, " (second point)")
-        num_zero, num_rel = numerical_relations(reps, got, other, dps)
+        num_zero, num_rel = numerical_relations(reps, got, other, digits)
         where = (f"mu = {mp.nstr(mu_v, 15)}, T = {mp.nstr(T_v, 15)} and "
                  f"mu = {mp.nstr(mu2, 15)}, T = {mp.nstr(T2, 15)}")
         for c in num_zero:
-            zero[c] = (f"numerical: all below 1e-{dps - 5} of the largest at {where}; "
+            zero[c] = (f"numerical: all below 1e-{digits - 5} of the largest at {where}; "
                        "no symmetry of the integrand found")
         for c, (r, sign) in num_rel.items():
             relations[c] = (r, sign, f"numerical: {'equal' if sign > 0 else 'opposite'} at "
                                      f"{where}; no symmetry of the integrand found")
         numerical = [c for c in reps if c in num_zero or c in num_rel]
-        extra["second_point"] = {"mu": mp.nstr(mu2, dps), "T": mp.nstr(T2, dps)}
-    with mp.workdps(dps):
+        extra_meta["second_point"] = {"mu": mp.nstr(mu2, digits), "T": mp.nstr(T2, digits)}
+    if extra:
+        extra_meta["quantities"] = quantity_metadata(extra)
+    with mp.workdps(digits):
         values = {}
         for c in sym["components"]:
             if c in got:
-                values[c] = {q: +got[c][q] for q in NAMES}
+                values[c] = {q: +got[c][q] for q in names}
             elif c in sym["zero"]:
-                values[c] = {q: mp.mpf(0) for q in NAMES}
+                values[c] = {q: mp.mpf(0) for q in names}
             else:
                 (r, s, _why) = sym["relations"][c]
-                values[c] = {q: s * got[r][q] for q in NAMES}
-        metadata = {"model": model.name, "parameters": parameter_texts(model, merged, dps),
-                    "mu": mp.nstr(mu_v, dps), "T": mp.nstr(T_v, dps), "dps": dps,
+                values[c] = {q: s * got[r][q] for q in names}
+        metadata = {"model": model.name, "parameters": parameter_texts(model, merged, digits),
+                    "mu": mp.nstr(mu_v, digits), "T": mp.nstr(T_v, digits), "dps": dps,
                     "statistics": statistics, "symgrav_version": __version__,
                     "symmetries": sym["symmetries"],
-                    "numerical": ["".join(c) for c in numerical], **extra}
+                    "numerical": ["".join(c) for c in numerical], **extra_meta}
     return TensorResult(metadata, values, zero, relations, sym["symmetries"], numerical)
