@@ -1,5 +1,6 @@
 """Subcommands of the ``symgrav`` command line, one module each."""
 
+import argparse
 import sys
 import warnings
 
@@ -58,22 +59,56 @@ def run_reporting_warnings(func, args):
     return status
 
 
-def check_dps(dps):
+def check_dps(dps, double=False):
     """Refuse a ``--dps`` below 15 (None, meaning the command's default, passes).
 
     Plain input checking; implements no equation of the paper.
 
     Parameters
     ----------
-    dps : int or None
+    dps : int, "double" or None
+    double : bool
+        The command accepts ``"double"`` (IEEE double precision, see
+        :func:`dps_arg`); the message then says so.
 
     Raises
     ------
     SymgravError
         ``dps < 15``.
     """
+    if double and dps == "double":
+        return
     if dps is not None and dps < 15:
-        raise SymgravError(f"--dps must be an integer >= 15; got {dps}")
+        alternative = " or 'double'" if double else ""
+        raise SymgravError(f"--dps must be an integer >= 15{alternative}; got {dps}")
+
+
+def dps_arg(text):
+    """argparse type of ``--dps``: an integer, or ``double`` for IEEE double precision.
+
+    Plain command-line parsing; implements no equation of the paper.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    int or "double"
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        Neither an integer nor ``double``.
+    """
+    text = text.strip()
+    if text.lower() == "double":
+        return "double"
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid value {text!r}: give an integer >= 15 "
+                                         "or 'double'") from None
 
 
 def add_parallel_options(parser):
