@@ -257,3 +257,31 @@ def test_example_rashba_ferromagnet_fast(tmp_path):
     for name in ("rashba_derivation.tex", "figure1.png", "figure2.png", "figure1b.csv"):
         assert (tmp_path / name).is_file(), name
     assert (tmp_path / "rashba_derivation.tex").read_text().lstrip().startswith("\\document")
+
+
+def test_double_precision_figure_against_closed_forms(tmp_path):
+    """``symgrav paper --dps double``: 15 digits written, values = the closed forms of
+    tests/rashba_reference.py x 8 pi/b (RTOL 1e-10, ATOL 1e-14 in figure units, where the
+    band terms are ~0.03 x 8 pi/b ~ 1; as tests/test_double_mode.py)."""
+    from rashba_reference import reference
+
+    assert main(["paper", "--out", str(tmp_path), "--fast", "--figure", "1", "--dps", "double",
+                 "--workers", "1", "--no-progress"]) == 0
+    comments, cols, rows = read_csv(tmp_path / "figure1a.csv")
+    assert any("dps = double: IEEE double precision" in c and "15 significant digits" in c
+               for c in comments)
+    _, _, rows_b = read_csv(tmp_path / "figure1b.csv")
+    unit = 8 * mp.pi / mp.mpf("0.5")
+    for row, row_b in list(zip(rows, rows_b))[::3]:
+        mu = row[0]
+        with mp.workdps(30):
+            ref = reference(mu, "0.001", mp.mpf("0.5"))
+            ref0 = reference(mu, 0, mp.mpf("0.5"))
+        got = dict(zip(cols[1:], row[1:]))
+        for name in ("T_beta_kubo", "mqm", "T_beta"):
+            assert float(got[name]) == pytest.approx(float(unit * ref[name]), rel=1e-10,
+                                                     abs=1e-14), (mu, name)
+            assert len(got[name].split("e")[0].replace("-", "").replace(".", "")
+                       .lstrip("0")) <= 15
+        assert float(row_b[1]) == pytest.approx(float(unit * ref0["alpha"]), rel=1e-10,
+                                                abs=1e-14), mu

@@ -13,7 +13,8 @@ from __future__ import annotations
 import sys
 import time
 
-from .common import add_parallel_options, check_dps, check_workers, run_reporting_warnings
+from .common import (add_parallel_options, check_dps, check_workers, dps_arg,
+                     run_reporting_warnings)
 
 NAME = "paper"
 
@@ -39,9 +40,10 @@ def add_parser(subparsers):
                         help="output directory (created if missing)")
     parser.add_argument("--figure", metavar="N", type=int, action="append", choices=(1, 2),
                         help="only this figure (1 or 2; repeatable; default both)")
-    parser.add_argument("--dps", metavar="D", type=int, default=DEFAULT_DPS,
+    parser.add_argument("--dps", metavar="D", type=dps_arg, default=DEFAULT_DPS,
                         help=f"decimal digits of the arbitrary-precision evaluation "
-                             f"(default {DEFAULT_DPS}, at least 15)")
+                             f"(default {DEFAULT_DPS}, at least 15), or 'double': IEEE double "
+                             "precision at numpy speed, values written with 15 digits")
     parser.add_argument("--fast", action="store_true",
                         help="coarse grids (mu step 0.1/0.2, three T in panel c): seconds "
                              "instead of minutes, for tests and previews")
@@ -53,7 +55,7 @@ def add_parser(subparsers):
 def _run(args):
     from ..paper.figures import write_paper
 
-    check_dps(args.dps)
+    check_dps(args.dps, double=True)
     check_workers(args.workers)
     start = time.perf_counter()
     paths = write_paper(args.out, figures=args.figure or (1, 2), fast=args.fast,

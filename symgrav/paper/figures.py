@@ -9,8 +9,8 @@ Each figure has three panels (captions of Figs. 1 and 2):
     Fermi-surface integral E1), and beta/T versus mu at T = 0.001;
 (c) beta versus T for several mu (beta = 0 at T = 0).
 
-Everything is computed with the arbitrary-precision
-:class:`symgrav.Susceptibilities` (``dps`` digits), in parallel over processes
+Everything is computed with :class:`symgrav.Susceptibilities` (``dps``
+digits, or IEEE double precision with ``dps="double"``), in parallel over processes
 with :func:`symgrav.parallel.parallel_map`, and reported in the paper's figure
 units: natural value x 8 pi / b (PHYSICS.md), i.e. alpha in
 (q/m alpha^2)(g mu_B/hbar)(b/8 pi alpha), T beta~, M, T beta in
@@ -90,8 +90,9 @@ def compute_figures(specs, dps=DEFAULT_DPS, workers=None, progress=True, executo
     Parameters
     ----------
     specs : list of FigureSpec
-    dps : int
-        Decimal digits of :class:`symgrav.Susceptibilities` (>= 15).
+    dps : int or "double"
+        Decimal digits of :class:`symgrav.Susceptibilities` (>= 15), or
+        ``"double"`` (IEEE double precision; values written with 15 digits).
     workers : int, optional
         Processes (default: usable CPUs); 1 runs in this process.
     progress : bool
@@ -108,8 +109,8 @@ def compute_figures(specs, dps=DEFAULT_DPS, workers=None, progress=True, executo
         ``spec.mu_c``.  Infinite values (d alpha/d mu exactly at the ring
         bottom) are kept as mpf infinity.
     """
-    if not isinstance(dps, int) or isinstance(dps, bool) or dps < 15:
-        raise SymgravError(f"dps must be an integer >= 15; got {dps!r}")
+    if dps != "double" and (not isinstance(dps, int) or isinstance(dps, bool) or dps < 15):
+        raise SymgravError(f"dps must be an integer >= 15 or 'double'; got {dps!r}")
     tasks, slices = [], []
     for spec in specs:
         grid_c = [(mu, T) for mu in spec.mu_c for T in spec.T_c]
@@ -122,7 +123,7 @@ def compute_figures(specs, dps=DEFAULT_DPS, workers=None, progress=True, executo
     results = parallel_map(_task, tasks, executor=executor, workers=workers,
                            progress=progress, desc=desc)
     out = {}
-    with mp.workdps(dps + 10):
+    with mp.workdps(digits_of(dps) + 10):
         for spec, kind, start, stop in slices:
             flat = [v for chunk in results[start:stop] for v in chunk]
             unit = 8 * mp.pi / mp.mpf(spec.b)
@@ -142,10 +143,15 @@ def compute_figures(specs, dps=DEFAULT_DPS, workers=None, progress=True, executo
 
 
 # -- files -----------------------------------------------------------------
+def digits_of(dps):
+    """Significant digits written for a precision: ``dps``, or 15 for ``"double"``."""
+    return 15 if dps == "double" else dps
+
+
 def _number(x, dps):
     if mp.isinf(x):
         return "inf" if x > 0 else "-inf"
-    return mp.nstr(x, dps)
+    return mp.nstr(x, digits_of(dps))
 
 
 def csv_header(spec, panel, dps):
@@ -155,7 +161,7 @@ def csv_header(spec, panel, dps):
     ----------
     spec : FigureSpec
     panel : {"a", "b", "c"}
-    dps : int
+    dps : int or "double"
 
     Returns
     -------
@@ -186,8 +192,10 @@ def csv_header(spec, panel, dps):
         f"hbar = 1, m = 1, alpha = 1, b = {spec.b}; energy unit m alpha^2 = 1; "
         "spin a = x, field i = x; Fermi statistics",
         what,
-        f"dps = {dps}: arbitrary precision (symgrav.Susceptibilities), values to {dps} "
-        "significant digits",
+        (f"dps = {dps}: arbitrary precision (symgrav.Susceptibilities), values to {dps} "
+         "significant digits") if dps != "double" else
+        ("dps = double: IEEE double precision (symgrav.Susceptibilities, dps=\"double\"), "
+         "values to 15 significant digits"),
         f"units: mu and T in m alpha^2; {units} (paper's figure units = natural units "
         "x 8 pi/b, PHYSICS.md)",
     ]
@@ -208,8 +216,8 @@ def csv_text(spec, panel, rows, dps):
         (b) or ``T,beta_mu=<mu_1>,...`` (c).
     rows : list of tuple
         The panel's rows from :func:`compute_figures`.
-    dps : int
-        Significant digits written.
+    dps : int or "double"
+        Significant digits written (15 for ``"double"``).
 
     Returns
     -------
