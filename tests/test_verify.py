@@ -27,12 +27,46 @@ verify = verify_module.verify
 ROOT = Path(__file__).resolve().parents[1]
 
 
-class OffByTenDigits(symgrav.Susceptibilities):
-    """Susceptibilities with T beta (Eq. 20) wrong by one part in 10^10."""
+class Planted(symgrav.Susceptibilities):
+    """Susceptibilities with a planted error in T beta (Eq. 20): ``wrong(T, values)``."""
 
-    def T_beta(self, mu, T):
+    def evaluate(self, mu, T):
+        ev = super().evaluate(mu, T)
         with mp.workdps(self.dps + 10):
-            return super().T_beta(mu, T) * (1 + mp.mpf("1e-10"))
+            ev["T_beta"] = self.wrong(mp.mpf(T), ev)
+        return ev
+
+
+class OffByTenDigits(Planted):
+    """T beta wrong by one part in 10^10 at every T."""
+
+    @staticmethod
+    def wrong(T, ev):
+        return ev["T_beta"] * (1 + mp.mpf("1e-10"))
+
+
+class ZeroTPlusMicro(Planted):
+    """T beta(T = 0) = 1e-6 instead of 0 (a wrong T = 0 result)."""
+
+    @staticmethod
+    def wrong(T, ev):
+        return ev["T_beta"] + (mp.mpf("1e-6") if T == 0 else 0)
+
+
+class ZeroTWeightSeven(Planted):
+    """The T = 0 weight of Eq. (20) planted as 7 f instead of xi f + G = 0: T beta(0) = 7 alpha."""
+
+    @staticmethod
+    def wrong(T, ev):
+        return 7 * ev["alpha"] if T == 0 else ev["T_beta"]
+
+
+class WrongT2Coefficient(Planted):
+    """T beta wrong by one part in 10^3 at T > 0 (a wrong finite-T weight near mu)."""
+
+    @staticmethod
+    def wrong(T, ev):
+        return ev["T_beta"] * (1 + mp.mpf("1e-3"))
 
 
 @pytest.fixture(scope="module")
@@ -202,3 +236,37 @@ def test_example_lattice_insulator_fast():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "all checks PASS" in proc.stdout
     assert proc.stdout.count("PASS") == 3  # Eq. (4), Eq. (13), summary
+
+
+# -- the zero-T row is a measurement that can fail (issue 8) --------------------------------
+
+@pytest.mark.parametrize("planted", [ZeroTPlusMicro, ZeroTWeightSeven, WrongT2Coefficient])
+def test_zero_T_row_fails_for_planted_errors(rashba, monkeypatch, planted):
+    """T beta(0) computed (not assigned) and the limit T beta / T^2 -> (pi^2/3) d alpha/d mu
+    (Eq. 21, E1): a wrong T = 0 value or a wrong T^2 coefficient fails the row."""
+    monkeypatch.setattr(verify_module, "Susceptibilities", planted)
+    report = verify(rashba, mu=["0", "1.0625"], dps=20, checks=("zero_T",))
+    assert [r.check for r in report.rows] == ["T_beta(T=0) = 0"] * 2
+    assert not any(r.passed for r in report.rows), str(report)
+    assert all(r.discrepancy > 2 * r.tolerance for r in report.rows)
+
+
+def test_zero_T_row_passes_for_the_engine(rashba):
+    """The real engine: T beta(0) = 0 exactly (T = 0 weights xi theta(-xi) + G = 0), and the
+    Richardson limit equals (pi^2/3) d alpha/d mu to far below the tolerance."""
+    report = verify(rashba, dps=20, checks=("zero_T",))
+    assert report.passed, str(report)
+    for row in report.rows:
+        tb0, diff, limit, want = row.values
+        assert tb0 == 0 and abs(diff) < 1e-17
+        assert want != 0 and abs(limit / want - 1) < 1e-9      # default T: 1e-4, 1e-5
+        assert row.discrepancy < 1e-3 * row.tolerance
+
+
+def test_zero_T_limit_tolerance_follows_temperatures(rashba):
+    """At T = 0.04, 0.02 (mu = 0, 0.5 from the nearest band feature) the T^4 remainder of
+    the extrapolation (~5e-4) is allowed by the stated estimate; the row still passes."""
+    report = verify(rashba, mu="0", dps=20, temperatures=["0.04", "0.02"], checks=("zero_T",))
+    (row,) = report.rows
+    assert row.passed and "limit: 0.01" in row.note, str(report)
+    assert verify_module.richardson_limit(2, 5, 1, 2) == 1   # c = 1 + T^2 exactly
