@@ -1,4 +1,4 @@
-"""Benchmark: Susceptibilities.evaluate (30 digits) and sweep_double (double) vs plain baselines.
+"""Benchmark: Susceptibilities.evaluate at 30 digits and in double precision vs plain baselines.
 
 (a) 20-point mu sweep, Rashba b = 0.5 (hbar = m = alpha = 1), T = 1e-3, 30 digits:
     symgrav.Susceptibilities(...).evaluate (the route it took per mu is shown:
@@ -8,12 +8,12 @@
     [0, p_F..., p_max] of p * sum_n (integrand) with the closed forms
     Omega_+- = -+b/4Delta^3, m = b/4Delta^2).  Quantities: alpha (19a),
     M (8a), T beta~ (19b), T beta (20).
-(b) the same sweep in double precision with symgrav.numeric.double.sweep_double.
+(b) the same sweep in double precision: the same engine with dps="double" (numpy float64).
 (c) alpha of the built-in lattice_insulator at mu = 0 (in the gap), T = 0, 30
     digits, against (c1) plain mpmath 2D mp.quad of the closed-form Omega
     (lambdified into mpmath) over [-pi, pi]^2 at 30 digits -- tanh-sinh (the
     default) and method="gauss-legendre" -- and (c2) a numpy double-precision
-    trapezoid rule; sweep_double is shown alongside.
+    trapezoid rule; the engine in double precision is shown alongside.
 
 Usage:  python benchmarks/bench_susceptibilities.py [--quick] [--skip-2d-quad]
 
@@ -38,7 +38,6 @@ import numpy as np
 import sympy as sp
 
 import symgrav
-from symgrav.numeric.double import sweep_double
 
 QUANTS = ("alpha", "mqm", "T_beta_kubo", "T_beta")
 DPS = 30
@@ -171,8 +170,7 @@ def part_a_b(n_mu):
         w, c = clk.lap()
         t_ours_mu.append(c)
         w_ours += w
-        # which route evaluate took: Fermi-window average or graded integration
-        routes.append(list(getattr(S, "_routes", {"": "?"}).values())[-1])
+        routes.append(ours[-1].route)  # Fermi-window average or graded integration
     t_ours = t_setup + sum(t_ours_mu)
     w_ours += w_setup
 
@@ -217,12 +215,13 @@ def part_a_b(n_mu):
     print("max disagreement symgrav vs plain (d above): " +
           ", ".join(f"{q} {mp.nstr(worst[q], 2)}" for q in QUANTS))
 
-    # (b) double precision
-    mus_f = np.array([float(m) for m in mus])
-    sweep_double(model, model.defaults, mus_f[:1], float(T_SWEEP))  # build the callables once
+    # (b) double precision: the same engine, dps="double"
+    Sd = symgrav.Susceptibilities(model, model.defaults, dps="double")
+    Sd.evaluate(mus[0] - mp.mpf("0.05"), T_SWEEP)  # build the callables once
     clk.lap()
-    dbl = sweep_double(model, model.defaults, mus_f, float(T_SWEEP))
+    dbl_rows = [Sd.evaluate(mu, T_SWEEP) for mu in mus]
     w_dbl, t_dbl = clk.lap()
+    dbl = {q: np.array([r[q] for r in dbl_rows]) for q in QUANTS}
     worst_d, worst_abs = {}, {}
     for q in QUANTS:
         ref = np.array([float(o[q]) for o in ours])
@@ -232,9 +231,10 @@ def part_a_b(n_mu):
         rel = err[big] / np.abs(ref[big])
         worst_d[q] = float(np.max(rel)) if rel.size else 0.0
         worst_abs[q] = float(np.max(err) / scale)
-    print(f"\n(b) sweep_double, same {n_mu} chemical potentials, double precision: "
+    print(f"\n(b) Susceptibilities(dps='double'), same {n_mu} chemical potentials: "
           f"{t_dbl * 1e3:.1f} ms CPU, {w_dbl * 1e3:.1f} ms wall "
-          f"({t_ours / t_dbl:.0f}x less CPU than symgrav at {DPS} digits; callables prebuilt)")
+          f"({t_ours / t_dbl:.0f}x less CPU than symgrav at {DPS} digits; callables prebuilt; "
+          f"routes: {', '.join(sorted(set(r.route for r in dbl_rows)))})")
     print("    max |double - 30 digits| / max_mu |30 digits|: " +
           ", ".join(f"{q} {worst_abs[q]:.1e}" for q in QUANTS))
     print("    max relative deviation (mu where |value| > 1e-20 max): " +
@@ -291,11 +291,11 @@ def part_c(do_quad):
         w_n, t_n = clk.lap()
         print(f"    numpy double trapezoid {n:4d}^2 points    {t_n * 1e3:9.2f} ms CPU"
               f"   {val:.17g}   rel. dev. {abs(val - ref) / abs(ref):.1e}")
-    sweep_double(model, model.defaults, [0.0], 0.0)
+    Sd = symgrav.Susceptibilities(model, model.defaults, dps="double")
     clk.lap()
-    d = sweep_double(model, model.defaults, [0.0], 0.0)["alpha"][0]
+    d = Sd.alpha(0, 0)
     w_d, t_d = clk.lap()
-    print(f"    symgrav sweep_double (double, lines)    {t_d * 1e3:9.2f} ms CPU"
+    print(f"    symgrav dps='double' (BZ lines)         {t_d * 1e3:9.2f} ms CPU"
           f"   {d:.17g}   rel. dev. {abs(d - ref) / abs(ref):.1e}")
 
 

@@ -9,22 +9,23 @@ relation (21).
 """
 
 from .errors import SymgravError, SymgravWarning
-from .symbolic.model import Model
+from .numeric.banddata import numeric_geometry
+from .numeric.engine import Susceptibilities
+from .numeric.routes import ROUTES
 from .symbolic.geometry import (bands, berry_curvature, magnetic_moment, spin_berry_curvature,
-                       spin_magnetic_moment)
+                                spin_magnetic_moment)
+from .symbolic.model import Model
 from .symbolic.modelfile import builtin_models, load_model
-from .numeric.bands import numeric_geometry
 from .symbolic.printing import derivation_sheet, latex
-from .numeric.susceptibilities import Susceptibilities
+from .symbolic.quantities import QUANTITIES, Quantity
+from .version import __version__
 from .workflows.sweep import sweep
 from .workflows.tensor import tensor
 from .workflows.verify import verify
 
-from .version import __version__
-
 __all__ = [
-    "Model", "Susceptibilities", "SymgravError", "SymgravWarning", "bands",
-    "berry_curvature", "builtin_models", "derivation_sheet", "latex", "load_model",
-    "magnetic_moment", "numeric_geometry", "spin_berry_curvature", "spin_magnetic_moment",
-    "sweep", "tensor", "verify", "__version__",
+    "Model", "QUANTITIES", "Quantity", "ROUTES", "Susceptibilities", "SymgravError",
+    "SymgravWarning", "bands", "berry_curvature", "builtin_models", "derivation_sheet", "latex",
+    "load_model", "magnetic_moment", "numeric_geometry", "spin_berry_curvature",
+    "spin_magnetic_moment", "sweep", "tensor", "verify", "__version__",
 ]

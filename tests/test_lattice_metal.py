@@ -4,11 +4,12 @@ The built-in ``lattice_insulator`` model with mu = -1.5 inside its lower band is
 a metal.  Its k_x lines touch the Fermi surface at k_y = +-c; there the line
 integrals are non-analytic in k_y (square-root branch points at T = 0) and
 the periodic trapezoid rule over k_y converges only algebraically.
-:mod:`symgrav.numeric.transverse` finds c and integrates the pieces by the
+:mod:`symgrav.numeric.families` finds c and integrates the pieces by the
 tanh-sinh rule.  References, all independent of that code path:
 
-* T = 0.05: the double-precision numpy engine ``sweep_double`` (its own
-  lines, quadrature and band evaluation);
+* T = 0.05: tests/references/bz_grid.py, a numpy sum over states (Eqs. 8b,
+  8c) on a periodic k grid over the Brillouin zone, converged from n = 128
+  to 256 points per direction (no lines, no Fermi points, no symgrav code);
 * T = 0: d alpha/d mu as the Fermi-surface integral (E1) against a
   fourth-order central difference of the Fermi-sea integral (19a), and the
   value at 15 digits against the one at 30 digits;
@@ -19,12 +20,15 @@ tanh-sinh rule.  References, all independent of that code path:
 """
 
 import mpmath as mp
+import numpy as np
 import pytest
 
 import symgrav
-from symgrav.numeric.double import sweep_double
-from symgrav.numeric.lines import Line, LineFeatures
-from symgrav.numeric.transverse import critical_parameters, tanh_sinh_vector
+from symgrav.numeric.arith import Mpf
+from symgrav.numeric.families import critical_parameters
+from symgrav.numeric.line_features import Line, LineFeatures
+from symgrav.numeric.rules import tanh_sinh
+from references import bz_grid
 
 MU = "-1.5"
 
@@ -41,19 +45,29 @@ def sus15(model):
 
 def test_tangency_points(sus15):
     S = sus15
-    with mp.workdps(S._wdps):
-        mu, margin = mp.mpf(MU), S._margin(mp.mpf(0))
+    B, B2 = S.backend, S.backend2
+    with B.context():
+        mu = mp.mpf(MU)
+        margin = S.margin(B, mp.mpf(0))
 
         def line_of(ky):
-            return Line((mp.mpf(0), ky), (1, 0), S._measure(), periodic=True)
+            return Line((mp.mpf(0), ky), (1, 0), S.layout.measure, periodic=True)
 
-        crit = critical_parameters(S.bands, line_of, -mp.pi, mp.pi, mu, margin)
+        crit = critical_parameters(S.bands, B2, line_of, -mp.pi, mp.pi, mu, margin)
         assert len(crit) == 2 and abs(crit[0] + crit[1]) < mp.mpf(10) ** -20  # k_y -> -k_y
         c = crit[1]
         for d, count in ((mp.mpf("1e-12"), 0), (mp.mpf("-1e-12"), 2)):
             # |k_y| < c: no Fermi point on the line; |k_y| > c: two
-            feats = LineFeatures(S.bands, line_of(c - d), mu, margin)
+            feats = LineFeatures(S.bands, line_of(c - d), B.num(mu), B.num(margin), B)
             assert len(feats.fermi) == count
+
+
+def _vector(*funs):
+    """A vector integrand for symgrav.numeric.rules from scalar functions of mpf."""
+    def fun(ts):
+        vals = np.array([[f(t) for t in ts] for f in funs], dtype=object)
+        return vals, np.abs(vals)
+    return fun
 
 
 def test_tanh_sinh_vector_endpoint_singularities():
@@ -64,24 +78,31 @@ def test_tanh_sinh_vector_endpoint_singularities():
     cannot be evaluated closer than one ulp); dalpha_dmu therefore doubles
     the precision in 2D, and so does this test for its 1/sqrt component.
     """
-    with mp.workdps(60):
-        vals = tanh_sinh_vector(lambda s: [mp.sqrt(1 - s), 1 / mp.sqrt(s), mp.exp(s)],
-                                mp.mpf(0), mp.mpf(1), 3, mp.mpf(10) ** -28)
+    B = Mpf(mp.libmp.dps_to_prec(60))
+    with B.context():
+        vals, _ = tanh_sinh(_vector(lambda s: mp.sqrt(1 - s), lambda s: 1 / mp.sqrt(s), mp.exp),
+                            mp.mpf(0), mp.mpf(1), 3, mp.mpf(10) ** -28, B)
         exact = [mp.mpf(2) / 3, mp.mpf(2), mp.e - 1]
         for v, e in zip(vals, exact):
             assert abs(v - e) < mp.mpf(10) ** -27
-    with mp.workdps(30):
-        vals = tanh_sinh_vector(lambda s: [mp.sqrt(1 - s), 1 / mp.sqrt(s)],
-                                mp.mpf(0), mp.mpf(1), 2, mp.mpf(10) ** -28)
+    B = Mpf(mp.libmp.dps_to_prec(30))
+    with B.context():
+        vals, _ = tanh_sinh(_vector(lambda s: mp.sqrt(1 - s), lambda s: 1 / mp.sqrt(s)),
+                            mp.mpf(0), mp.mpf(1), 2, mp.mpf(10) ** -28, B)
         assert abs(vals[0] - mp.mpf(2) / 3) < mp.mpf(10) ** -27
         assert mp.mpf(10) ** -17 < abs(vals[1] - 2) < 4 * mp.sqrt(mp.mpf(2) ** -mp.mp.prec)
 
 
-def test_finite_T_against_double_engine(model, sus15):
+def test_finite_T_against_grid_reference(sus15):
+    """At T = 0.05 the integrand is analytic in a strip ~ pi T / v_F wide, so the periodic
+    grid converges exponentially: n = 128 and 256 agree to 1e-13 of the band terms
+    (measured ~1e-17), and the engine at dps = 15 to ~1e-15; tolerance 1e-11 relative."""
+    weights = bz_grid.builtin_weights()
+    _, ref = bz_grid.converged(bz_grid.LatticeInsulator(), float(MU), 0.05, weights, n=128,
+                               rtol=1e-13)
     got = sus15.evaluate(MU, "0.05")
-    ref = sweep_double(model, model.defaults, [float(MU)], 0.05)
-    for name in ("alpha", "T_beta_kubo", "mqm", "mqm_aux", "T_beta"):
-        assert float(got[name]) == pytest.approx(float(ref[name][0]), rel=1e-9), name
+    for name in weights:
+        assert float(got[name]) == pytest.approx(ref[name], rel=1e-11), name
 
 
 def test_zero_T_fermi_surface_integral(model, sus15):

@@ -1,14 +1,14 @@
 """The Fermi-window route (App. E): Gauss rule for -f', fast path vs graded path vs reference.
 
 ``Susceptibilities.evaluate`` first tries the Fermi-window route of
-:mod:`symgrav.numeric.window` (zero-temperature values at mu plus Gauss-rule
+:mod:`symgrav.numeric.window_route` (zero-temperature values at mu plus Gauss-rule
 averages over the window w(x) = -f'(x) of zero-temperature functions at
 mu + T x_k) and falls back to the graded momentum-space integration near
 band extrema and wherever the route does not apply.  Here:
 
 * the Gauss rule is exact on polynomials of degree 2N - 1 and its closed-form
   recurrence agrees with Chebyshev's algorithm on the moments;
-* the fast route agrees with the graded path (forced) and with the
+* the fast route agrees with the graded path (forced with route="graded") and with the
   independent closed-form reference of tests/rashba_reference.py to 30
   digits at dps = 40, in every regime of the Rashba ferromagnet it takes;
 * it is not taken (falls back) within X T of a band extremum or band edge,
@@ -27,8 +27,8 @@ import sympy as sp
 import symgrav
 from rashba_reference import reference
 from symgrav import Model, Susceptibilities
-from symgrav.numeric.window import (fermi_window_rule, recurrence, recurrence_from_moments,
-                                    window_moments)
+from symgrav.numeric.fermi_window import (fermi_window_rule, recurrence,
+                                          recurrence_from_moments, window_moments)
 
 DPS = 40
 DIGITS = 30
@@ -39,22 +39,19 @@ _S = {}
 
 
 def rashba(b, graded=False):
-    """Susceptibilities of the Rashba model; graded=True disables the window route."""
+    """Susceptibilities of the Rashba model; graded=True forces the graded route."""
     key = (b, graded)
     if key not in _S:
         model = symgrav.load_model("rashba")
         params = dict(model.defaults)
         params["b"] = b
-        s = Susceptibilities(model, params, dps=DPS)
-        if graded:
-            s._window = lambda mu, T: None
-        _S[key] = s
+        _S[key] = Susceptibilities(model, params, dps=DPS,
+                                   route="graded" if graded else "auto")
     return _S[key]
 
 
 def takes_window(s, mu, T):
-    with mp.workdps(s._wdps):
-        return s._window(mp.mpf(mu), mp.mpf(T)) is not None
+    return s.evaluate(mu, T).route == "window"
 
 
 # ---------------------------------------------------------------------------
@@ -162,7 +159,7 @@ def test_threshold_is_enough():
     """The first chemical potential past the threshold X T is already exact."""
     T = 1e-3
     s = rashba(0.5)
-    with mp.workdps(s._wdps):
+    with mp.workdps(DPS + 10):
         X = mp.log(10) * (DPS + 6)
         X += mp.log(X)
     assert 110 < X < 111
@@ -189,8 +186,7 @@ def test_one_dimensional_against_graded(gamma, mu, T):
     g, b = sp.sympify(gamma), sp.Rational(1, 2)
     H = (p ** 2 / 2 + g * p) * sp.eye(2) + p * SY + b * SZ
     fast = Susceptibilities(Model(H, [p]), {}, dps=DPS)
-    graded = Susceptibilities(Model(H, [p]), {}, dps=DPS)
-    graded._window = lambda mu, T: None
+    graded = Susceptibilities(Model(H, [p]), {}, dps=DPS, route="graded")
     assert takes_window(fast, mu, T)
     a, c = fast.evaluate(mu, T), graded.evaluate(mu, T)
     with mp.workdps(50):
@@ -207,6 +203,11 @@ def test_zero_temperature_and_statistics_and_lattice_use_graded_path():
     assert not takes_window(s, 0.0, 0)
     model = symgrav.load_model("rashba")
     bose = Susceptibilities(model, {**model.defaults, "b": 0.5}, dps=20, statistics="bose")
-    assert bose._window_lines() is None
+    why = {d.name: d for d in bose.explain(-1, "0.1")}["window"]
+    assert not why.applies and "Bose" in why.reason
+    assert bose.evaluate(-1, "0.1").route == "graded"
     lat = symgrav.load_model("lattice_insulator")
-    assert Susceptibilities(lat, lat.defaults, dps=20)._window_lines() is None
+    S = Susceptibilities(lat, lat.defaults, dps=20)
+    why = {d.name: d for d in S.explain(0, "0.1")}["window"]
+    assert not why.applies and "lattice" in why.reason
+    assert S.evaluate(0, "0.1").route == "bz_lines"

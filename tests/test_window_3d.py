@@ -1,4 +1,4 @@
-"""Anisotropic 3D continuum path (spherical shells of rays in Susceptibilities._over_lines).
+"""Anisotropic 3D continuum path (spherical shells of rays, symgrav.numeric.layout).
 
 Model: the Rashba ferromagnet with a free third direction,
 
@@ -51,8 +51,11 @@ def reference(mu, b=mp.mpf(1.5)):
 
 def test_anisotropic_3d_against_pz_integral():
     s = Susceptibilities(Model(H, [px, py, pz]), {}, dps=DPS)
-    assert not s.isotropic and s._window_lines() is None
+    assert not s.isotropic
+    window = {d.name: d for d in s.explain("0", "0.01")}["window"]
+    assert not window.applies and "anisotropic" in window.reason
     r = s.evaluate("0", 0)
+    assert r.route == "graded"
     assert r["T_beta"] == 0 and r["T_beta_kubo"] == r["mqm"]
     with mp.workdps(DPS + 15):
         a, m = reference(mp.mpf(0))

@@ -2,7 +2,7 @@
 
 An independent route to the spin magnetic quadrupole moment: instead of the
 spin-velocity Berry curvature and spin magnetic moment of Eqs. (8b), (8c)
-(sums over states, :mod:`symgrav.numeric.bands`), the Bloch states are
+(sums over states, :mod:`symgrav.numeric.banddata`), the Bloch states are
 differentiated numerically.  With the Zeeman-perturbed Hamiltonian
 
     H(p, B) = H(p) - B s_a                (natural units, g mu_B / hbar = 1)
@@ -14,7 +14,7 @@ Eq. (11c) of the paper reads, for an insulator at zero temperature,
 
 which by Eq. (C5c) equals Eq. (13) and hence the thermodynamic formula
 (8a) at T = 0.  Nothing here uses :mod:`symgrav.geometry` or the Omega / m
-of :func:`symgrav.numeric.bands.numeric_geometry`: it is a check of
+of :func:`symgrav.numeric.banddata.numeric_geometry`: it is a check of
 Eq. (13) = Eq. (8a).
 
 The derivatives are central differences of eigenvectors computed at a raised
@@ -36,8 +36,9 @@ import sympy as sp
 
 from ..errors import SymgravError
 from ..symbolic.model import Model, axis_index
-from .bands import parameter_values
-from .quadrature import periodic_trapezoid
+from .arith import Mpf
+from .banddata import parameter_values
+from .rules import periodic_trapezoid
 
 #: central stencil for f'(0): (offset in units of h, weight times 2 h)
 STENCIL = ((-1, -1), (1, 1))
@@ -66,12 +67,12 @@ class _ZeemanBands:
         self.wdps = _working_dps(dps)
         self.values = parameter_values(model, params, self.wdps)
         names = sorted(self.values)
-        args = list(model._momenta) + [model.symbol(n) for n in names]
+        args = list(model.momenta_real) + [model.symbol(n) for n in names]
         self.pvals = [self.values[n] for n in names]
-        self._H = sp.lambdify(args, list(model._H), modules="mpmath", cse=True)
-        self._S = sp.lambdify(args, list(model._spin[self.ia]), modules="mpmath", cse=True)
-        self._np = sp.lambdify(args, model._H, modules="numpy")
-        hb = model._hbar
+        self._H = sp.lambdify(args, list(model.H_real), modules="mpmath", cse=True)
+        self._S = sp.lambdify(args, list(model.spin_real[self.ia]), modules="mpmath", cse=True)
+        self._np = sp.lambdify(args, model.H_real, modules="numpy")
+        hb = model.hbar_real
         with mp.workdps(self.wdps):
             self.hbar = self.values[hb.name] if isinstance(hb, sp.Symbol) else \
                 mp.mpf(str(sp.N(hb, self.wdps + 5)))
@@ -268,18 +269,22 @@ def mqm_zero_T_insulator(model, params, mu, a="x", i="x", dps=30):
         eps = mp.mpf(10) ** (-(dps + 3))
         d = model.dim
 
-        def at(*k):
-            return _integrand(zb, k, h)
+        B = Mpf(mp.mp.prec)
+
+        def trapezoid(fun):
+            """The periodic trapezoid rule of a scalar function of one momentum."""
+            def values(ks):
+                vals = np.array([[fun(k) for k in ks]], dtype=object)
+                return vals, np.abs(vals)
+            return periodic_trapezoid(values, 1, eps, B)[0][0]
 
         if d == 1:
-            val = periodic_trapezoid(lambda kx: at(kx), 1, eps)[0]
+            val = trapezoid(lambda kx: _integrand(zb, (kx,), h)[0])
         elif d == 2:
-            val = periodic_trapezoid(
-                lambda ky: periodic_trapezoid(lambda kx: at(kx, ky), 1, eps), 1, eps)[0]
+            val = trapezoid(lambda ky: trapezoid(lambda kx: _integrand(zb, (kx, ky), h)[0]))
         else:
-            val = periodic_trapezoid(lambda kz: periodic_trapezoid(
-                lambda ky: periodic_trapezoid(lambda kx: at(kx, ky, kz), 1, eps),
-                1, eps), 1, eps)[0]
+            val = trapezoid(lambda kz: trapezoid(lambda ky: trapezoid(
+                lambda kx: _integrand(zb, (kx, ky, kz), h)[0])))
         val = val / (2 * mp.pi) ** d
     with mp.workdps(dps):
         return +val

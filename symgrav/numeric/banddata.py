@@ -1,0 +1,409 @@
+"""Band data at momenta, in any number type: energies, gradients, Omega (8b) and m (8c).
+
+:class:`BandData` turns a :class:`~symgrav.Model` and parameter values into
+evaluators for every backend of :mod:`symgrav.numeric.arith`.  Where
+:mod:`symgrav.symbolic.geometry` has closed forms they are lambdified with an
+explicit argument list (the momenta in the model's order, then the
+parameters sorted by name): numpy for float64 arrays, mpmath or gmpy2 for
+object arrays, one momentum at a time.  Otherwise the sums over states of
+Eqs. (8b), (8c) are evaluated from the Hamiltonian, its momentum derivatives
+and the spin matrix: batched ``numpy.linalg.eigh`` in double precision, mpmath
+``eigh`` at any precision, with Hellmann-Feynman band gradients.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import gmpy2
+import mpmath as mp
+import numpy as np
+import sympy as sp
+from sympy.printing.pycode import MpmathPrinter
+
+from ..errors import SymgravError, SymgravWarning
+from ..symbolic.geometry import closed_form_band_data
+from ..symbolic.model import AXES, Model, axis_index
+from .arith import Mpf, to_mpf
+
+
+def parameter_values(model, params, dps):
+    """Check ``params`` against the model and convert the values to mpf at ``dps`` digits.
+
+    Every free parameter (including a symbolic hbar) needs a value; unknown
+    names are an error.  Values may be int, float, str, Fraction, mpf or
+    SymPy numbers.  Plain bookkeeping; no equation.
+
+    Returns
+    -------
+    dict
+        name -> mpf.
+    """
+    params = dict(params or {})
+    names = {s.name for s in model.parameters}
+    given = {}
+    for key, value in params.items():
+        name = key.name if isinstance(key, sp.Symbol) else str(key)
+        if name not in names:
+            raise SymgravError(
+                f"unknown parameter {name!r}; the model's parameters are {sorted(names)}")
+        given[name] = value
+    missing = sorted(names - set(given))
+    if missing:
+        raise SymgravError(f"no value given for parameter(s) {missing}")
+    with mp.workdps(dps):
+        return {name: to_mpf(value, f"parameter {name}") for name, value in given.items()}
+
+
+_GMPY2_NAMES = {
+    "mpf": gmpy2.mpfr, "sqrt": gmpy2.sqrt, "exp": gmpy2.exp, "log": gmpy2.log,
+    "cos": gmpy2.cos, "sin": gmpy2.sin, "tan": gmpy2.tan, "cosh": gmpy2.cosh,
+    "sinh": gmpy2.sinh, "tanh": gmpy2.tanh, "atan": gmpy2.atan, "asin": gmpy2.asin,
+    "acos": gmpy2.acos, "atan2": gmpy2.atan2, "fabs": abs, "Abs": abs,
+    "const_pi": gmpy2.const_pi, "mul_2exp": gmpy2.mul_2exp,
+}
+
+
+class _MpfrPrinter(MpmathPrinter):
+    """MpmathPrinter without the 'mpmath.' prefix, so the names resolve to gmpy2."""
+
+    def _module_format(self, fqn, register=True):
+        return fqn.split(".")[-1]
+
+    def _print_Pi(self, expr):
+        return "const_pi()"
+
+    def _print_Float(self, e):
+        # the exact binary value, as MpmathPrinter: sign, mantissa, exponent
+        sign, man, exp, _ = e._mpf_
+        return f"mul_2exp(mpf({-int(man) if sign else int(man)}), {int(exp)})"
+
+    def _print_Pow(self, expr, rational=False):
+        # x**(p/2) as sqrt(x)**p: mpfr's general power goes through exp/log
+        e = expr.exp
+        if e.is_Rational and e.q == 2:
+            root = f"sqrt({self._print(expr.base)})"
+            return root if e.p == 1 else f"{root}**({int(e.p)})"
+        return super()._print_Pow(expr, rational=rational)
+
+
+def _singular(k):
+    return SymgravError(
+        f"band energies, Omega (8b) or m (8c) are singular at k = "
+        f"{[mp.nstr(mp.mpf(c), 8) for c in k]} (bands degenerate there?); the "
+        "susceptibility integrals are not defined for these parameters")
+
+
+class BandData:
+    """Numeric band energies, gradients and spin geometry of one model at fixed parameters.
+
+    Parameters
+    ----------
+    model : Model
+    values : dict
+        name -> mpf for every parameter (see :func:`parameter_values`).
+    a, i : {"x", "y", "z"}
+        Spin component and momentum direction of Omega_{an}^i, m_{an}^i.
+
+    Attributes
+    ----------
+    nbands, dim : int
+    closed_form : bool
+        True when lambdified closed forms are used, False for the numeric
+        sum over states.
+    hbar : mpf
+    """
+
+    def __init__(self, model, values, a, i):
+        self.model = model
+        self.a = AXES[axis_index(a, "spin component a")]
+        self.i = AXES[axis_index(i, "momentum axis i")]
+        model.momentum(self.i)
+        self.values = dict(values)
+        self.dim, self.nbands = model.dim, model.N
+        self.lattice = model.lattice
+        names = sorted(self.values)
+        self._pvals = [self.values[n] for n in names]
+        momenta = list(model.momenta_real)
+        self._args = momenta + [model.symbol(n) for n in names]
+        hb = model.hbar_real
+        self.hbar = mp.mpf(self.values[hb.name]) if isinstance(hb, sp.Symbol) else \
+            to_mpf(hb, "hbar")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SymgravWarning)
+                eps, om, mm = closed_form_band_data(model, self.a, self.i)
+            self.closed_form = True
+        except SymgravError:
+            self.closed_form = False
+        self._fn = {}
+        if self.closed_form:
+            grads = [e.diff(p) for e in eps for p in momenta]
+            self._exprs = list(eps) + grads + list(om) + list(mm)
+            self._scan_exprs = list(eps) + grads
+        else:
+            H = model.H_real
+            self._mats = [H] + [H.diff(p) for p in momenta] + [model.spin_real[axis_index(self.a)]]
+        self._iv = axis_index(self.i)
+        self._mpfr_ok = None
+        #: memo of mu-independent line data (extrema, scans), filled by the line code
+        self.cache = {}
+
+    # -- callables per number type -------------------------------------------
+    def _function(self, kind):
+        if kind not in self._fn:
+            if self.closed_form:
+                exprs = self._scan_exprs if kind == "scan" else self._exprs
+                if kind in ("float64", "scan"):
+                    fn = sp.lambdify(self._args, exprs, modules="numpy", cse=True)
+                elif kind == "mpf":
+                    fn = sp.lambdify(self._args, exprs, modules="mpmath", cse=True)
+                else:
+                    fn = sp.lambdify(self._args, exprs, modules=[_GMPY2_NAMES],
+                                     printer=_MpfrPrinter, cse=True)
+            else:
+                N = self.nbands
+                entries = [m[r, c] for m in self._mats for r in range(N) for c in range(N)]
+                mod = "mpmath" if kind == "mpf" else "numpy"
+                fn = sp.lambdify(self._args, entries, modules=mod, cse=True)
+            self._fn[kind] = fn
+        return self._fn[kind]
+
+    def supports(self, backend):
+        """True when band data can be evaluated in this backend's numbers."""
+        if backend.name != "mpfr":
+            return True
+        if not self.closed_form:
+            return False
+        if self._mpfr_ok is None:
+            self._mpfr_ok = self._check_mpfr(backend)
+        return self._mpfr_ok
+
+    def _check_mpfr(self, backend):
+        """The gmpy2 callable must give mpfr numbers equal to the mpmath ones."""
+        with backend.context():
+            k = [mp.mpf(0.3 + 0.17 * j) for j in range(self.dim)]
+            try:
+                fn = self._function("mpfr")
+                got = fn(*[backend.num(x) for x in k], *self._params(backend))
+                if not all(isinstance(g, gmpy2.mpfr().__class__) for g in got):
+                    return False
+                ref = self._function("mpf")(*k, *self._params(Mpf(backend.prec)))
+            except Exception:  # noqa: BLE001 -- any failure means: no gmpy2 path
+                return False
+            tol = mp.mpf(2) ** (-backend.prec + 16)
+            return all(abs(backend.mpf(g) - r) <= tol * (1 + abs(r)) for g, r in zip(got, ref))
+
+    def _params(self, backend):
+        key = ("params", backend.name, backend.prec)
+        if key not in self._fn:
+            with backend.context():
+                self._fn[key] = [backend.num(v) for v in self._pvals]
+        return self._fn[key]
+
+    # -- evaluation ----------------------------------------------------------
+    def at(self, k):
+        """Band data at one momentum k (sequence of mpf) at the current mpmath precision.
+
+        Returns
+        -------
+        eps, grad, omega, moment : lists over bands
+            Energies, gradients (list of dim mpf per band), Omega_{an}^i
+            (Eq. 8b) and m_{an}^i (Eq. 8c), as mpf.
+        """
+        B = Mpf(mp.mp.prec)
+        eps, grads, om, mm = self.evaluate(B, [B.pack([mp.mpf(c)]) for c in k])
+        return ([e[0] for e in eps], [[g[j][0] for j in range(self.dim)] for g in grads],
+                [o[0] for o in om], [m[0] for m in mm])
+
+    def evaluate(self, backend, K):
+        """Band data at momenta K in the backend's numbers.
+
+        Parameters
+        ----------
+        backend : Backend
+        K : sequence of ``dim`` backend arrays of shape (P,)
+
+        Returns
+        -------
+        eps : (N, P), grad : (N, dim, P), omega : (N, P), moment : (N, P)
+            Energies (ascending), gradients, Omega_{an}^i (Eq. 8b) and
+            m_{an}^i (Eq. 8c), as backend arrays.
+
+        Raises
+        ------
+        SymgravError
+            Where the band data are not finite (degenerate bands coupled by v and s).
+        """
+        if backend.name == "float64":
+            return self._evaluate_float(K)
+        P = len(K[0])
+        pv = self._params(backend)
+        N, d = self.nbands, self.dim
+        fn = self._function(backend.name) if self.closed_form else None
+        arr = np.empty((3 * N + N * d, P), dtype=object)
+        for q, k in enumerate(zip(*K)):
+            if fn is not None:
+                try:
+                    vals = fn(*k, *pv)
+                except ZeroDivisionError:
+                    raise _singular([backend.mpf(c) for c in k]) from None
+            else:
+                vals = self._sum_over_states(backend, k, pv)
+            if not backend.all_finite(vals):
+                raise _singular([backend.mpf(c) for c in k])
+            arr[:, q] = vals
+        return (arr[:N], arr[N:N + N * d].reshape(N, d, P), arr[N + N * d:2 * N + N * d],
+                arr[2 * N + N * d:])
+
+    def energies(self, K):
+        """Band energies (N, P) and gradients (N, dim, P) in double precision (for scans)."""
+        K = [np.asarray(c, dtype=float) for c in K]
+        with np.errstate(all="ignore"):
+            if self.closed_form:
+                vals = self._function("scan")(*K, *self._params_float())
+                N, d = self.nbands, self.dim
+                arr = np.array([np.broadcast_to(np.real(np.asarray(v, dtype=complex)),
+                                                K[0].shape) for v in vals])
+                return arr[:N], arr[N:].reshape((N, d) + K[0].shape)
+            eps, grads, _, _ = self._states_float(K, need_geometry=False)
+        return eps, grads
+
+    def _params_float(self):
+        return [float(v) for v in self._pvals]
+
+    def _evaluate_float(self, K):
+        K = [np.asarray(c, dtype=float) for c in K]
+        P = K[0].shape[0]
+        N, d = self.nbands, self.dim
+        with np.errstate(all="ignore"):
+            if self.closed_form:
+                vals = self._function("float64")(*K, *self._params_float())
+                arr = np.empty((len(vals), P))
+                for k, v in enumerate(vals):
+                    v = np.asarray(v)
+                    if np.iscomplexobj(v):
+                        if np.any(np.abs(v.imag) > 1e-12 * (1 + np.abs(v.real))):
+                            raise SymgravError("a closed-form band quantity is complex at "
+                                               "some momentum")
+                        v = v.real
+                    arr[k] = v
+                out = (arr[:N], arr[N:N + N * d].reshape(N, d, P), arr[N + N * d:2 * N + N * d],
+                       arr[2 * N + N * d:])
+            else:
+                out = self._states_float(K)
+        if not all(np.all(np.isfinite(a)) for a in out):
+            bad = ~np.all([np.isfinite(a).reshape(-1, P).all(axis=0) for a in out], axis=0)
+            q = int(np.argwhere(bad)[0, 0])
+            raise _singular([float(c[q]) for c in K])
+        return out
+
+    def _matrices_float(self, K):
+        N = self.nbands
+        P = K[0].size
+        vals = self._function("float64")(*[c.reshape(-1) for c in K], *self._params_float())
+        nmat = len(self._mats)
+        arr = np.empty((nmat, N, N, P), dtype=complex)
+        it = iter(vals)
+        for a in range(nmat):
+            for r in range(N):
+                for c in range(N):
+                    arr[a, r, c] = next(it)
+        return arr.transpose(0, 3, 1, 2)  # (nmat, P, N, N)
+
+    def _states_float(self, K, need_geometry=True):
+        """Eqs. (8b), (8c) as sums over states with batched numpy eigh."""
+        N, d = self.nbands, self.dim
+        shape = K[0].shape
+        P = int(np.prod(shape)) if shape else 1
+        mats = self._matrices_float(K)
+        E, U = np.linalg.eigh(mats[0])
+        Ud = np.conj(np.swapaxes(U, 1, 2))
+        grads = np.empty((N, d, P))
+        for j in range(d):
+            grads[:, j, :] = np.real(np.diagonal(Ud @ mats[1 + j] @ U, axis1=1, axis2=2)).T
+        eps = E.T.reshape((N,) + shape)
+        grads = grads.reshape((N, d) + shape)
+        if not need_geometry:
+            return eps, grads, None, None
+        v = Ud @ mats[1 + self._iv] @ U
+        s = Ud @ mats[-1] @ U
+        x = np.imag(v * np.swapaxes(s, 1, 2))          # x[n,m] = Im(v_nm s_mn)
+        gap = E[:, :, None] - E[:, None, :]
+        scale = np.maximum(1.0, np.max(np.abs(E), axis=1))[:, None, None]
+        tol = 1e-8 * scale
+        small = np.abs(gap) < tol
+        offdiag = ~np.eye(N, dtype=bool)[None]
+        coupled = np.abs(v) * np.abs(np.swapaxes(s, 1, 2)) >= tol
+        if np.any(small & offdiag & coupled):
+            q = int(np.argwhere((small & offdiag & coupled).any(axis=(1, 2)))[0, 0])
+            raise SymgravError(
+                f"bands are degenerate at k = {[float(c.reshape(-1)[q]) for c in K]} and "
+                "coupled by v and s: Omega (8b) and m (8c) are singular there")
+        use = offdiag & ~small
+        g = np.where(use, gap, 1.0)
+        hbar = float(self.hbar)
+        om = np.sum(np.where(use, -2 * hbar * x / g ** 2, 0.0), axis=2).T
+        mm = np.sum(np.where(use, hbar * x / g, 0.0), axis=2).T
+        return eps, grads, om.reshape((N,) + shape), mm.reshape((N,) + shape)
+
+    def _sum_over_states(self, backend, k, pv):
+        """Eqs. (8b), (8c) at one momentum as sums over states (mpmath eigh)."""
+        N, d = self.nbands, self.dim
+        flat = self._function("mpf")(*k, *pv)
+        mats = [mp.matrix([[flat[m * N * N + r * N + c] for c in range(N)] for r in range(N)])
+                for m in range(len(self._mats))]
+        H, dH, S = mats[0], mats[1:1 + d], mats[-1]
+        E, Q = mp.eigh(H)
+        cols = [Q[:, n] for n in range(N)]
+        vmat = [[(cols[n].H * dH[self._iv] * cols[m])[0] for m in range(N)] for n in range(N)]
+        smat = [[(cols[n].H * S * cols[m])[0] for m in range(N)] for n in range(N)]
+        grads = [mp.re((cols[n].H * dH[j] * cols[n])[0]) for n in range(N) for j in range(d)]
+        tol = mp.mpf(10) ** (-(mp.mp.dps // 2))
+        scale = max(mp.mpf(1), max(abs(e) for e in E))
+        om, mm = [], []
+        for n in range(N):
+            o = m_ = mp.mpf(0)
+            for m in range(N):
+                if m == n:
+                    continue
+                x = mp.im(vmat[n][m] * smat[m][n])
+                gap = E[n] - E[m]
+                if abs(gap) < tol * scale:
+                    if abs(vmat[n][m]) * abs(smat[m][n]) < tol * scale:
+                        continue
+                    raise SymgravError(
+                        f"bands {n} and {m} are degenerate at k = {[mp.nstr(c, 8) for c in k]} "
+                        "and coupled by v and s: Omega (8b) and m (8c) are singular there")
+                o += -2 * self.hbar * x / gap ** 2
+                m_ += self.hbar * x / gap
+            om.append(o)
+            mm.append(m_)
+        return list(E) + grads + om + mm
+
+
+def numeric_geometry(model, params, a="x", i="x", dps=30):
+    """Numeric band data of Eqs. (8b), (8c) at given parameters (see :class:`BandData`).
+
+    The symbolic results of :func:`symgrav.spin_berry_curvature` and
+    :func:`symgrav.spin_magnetic_moment` are lambdified where they exist;
+    otherwise the sums over states are evaluated numerically per momentum.
+
+    Parameters
+    ----------
+    model : Model
+    params : dict
+        A value for every free parameter (name or symbol -> number/str/mpf).
+    a, i : {"x", "y", "z"}
+        Spin and momentum components.
+    dps : int
+        Digits of the parameter values.
+
+    Returns
+    -------
+    BandData
+        ``.at(k)`` gives (energies, gradients, Omega, m) at momentum k.
+    """
+    if not isinstance(model, Model):
+        raise SymgravError(f"expected a symgrav.Model; got {type(model).__name__}")
+    return BandData(model, parameter_values(model, params, dps), a, i)

@@ -1,0 +1,324 @@
+"""The paper's susceptibilities in one engine: Eqs. (8a), (19a,b), (20), (21), (B7a), (E1).
+
+In natural units (q = 1, g mu_B / hbar = 1; measure d^d p / (2 pi hbar)^d or
+d^d k / (2 pi)^d on a lattice), every quantity is a Fermi-sea integral of the
+band data Omega_n (8b) and m_n (8c) with weights declared once in
+:mod:`symgrav.symbolic.quantities`:
+
+    alpha     (19a)  (f, 0)             T beta~ (19b)  (xi f, f)
+    M         (8a)   (-G, f)            M~      (B7a)  (xi f, f + xi f')
+    T beta    (20)   (xi f + G, 0)      Mott    (21)   (pi^2 T^2 / 3) d alpha/d mu (E1)
+
+plus any user :class:`~symgrav.Quantity`.  :class:`Susceptibilities` picks a
+number type (:mod:`symgrav.numeric.arith`: gmpy2 or mpmath at dps + GUARD
+digits, or numpy float64 with ``dps="double"``) and a route
+(:mod:`symgrav.numeric.routes`); every route evaluates the same compiled
+integrand (:mod:`symgrav.numeric.weights`).  T = 0 is the exact
+step-function limit, computed with the T = 0 weights (T beta then vanishes
+because xi theta(-xi) + G(xi) = 0 at every xi).
+"""
+
+from __future__ import annotations
+
+import mpmath as mp
+
+from ..errors import SymgravError
+from ..symbolic.model import Model
+from ..symbolic.quantities import DALPHA_DMU, QUANTITIES, Quantity
+from .arith import GUARD, Float64, Mpf, Mpfr, to_mpf
+from .banddata import BandData, parameter_values
+from .layout import Layout
+from .line_features import LineFeatures
+from .line_integral import LineContext
+from .occupations import check_statistics
+from .routes import AUTO_ORDER, ROUTES, NotApplicable, RouteDecision, check_route
+from .weights import QuantitySet
+from .window_route import WindowEvaluator
+
+
+class Evaluation(dict):
+    """The values of one evaluation (name -> number) with the route that produced them.
+
+    Attributes
+    ----------
+    route : str
+        The route (see :mod:`symgrav.numeric.routes`).
+    decisions : list of RouteDecision
+        Every route tried or skipped, with the reason.
+    """
+
+    def __init__(self, values, route, decisions):
+        super().__init__(values)
+        self.route = route
+        self.decisions = list(decisions)
+
+
+def check_dps(dps):
+    """Validate ``dps``: an integer >= 15, or ``"double"`` for IEEE double precision."""
+    if dps == "double":
+        return dps
+    if not isinstance(dps, int) or isinstance(dps, bool) or dps < 15:
+        raise SymgravError(f"dps must be an integer >= 15 (or 'double'); got {dps!r}")
+    return dps
+
+
+class Susceptibilities:
+    """Magnetoelectric and gravito-magnetoelectric susceptibilities of a model.
+
+    Parameters
+    ----------
+    model : Model
+    params : dict
+        A value for every free parameter of the model (int, float, str, mpf).
+    a : {"x", "y", "z"}
+        Spin component of the magnetization.
+    i : {"x", "y", "z"}
+        Direction of the electric field / temperature gradient.
+    dps : int or "double"
+        Decimal digits of the results (>= 15; computed with 10 guard digits),
+        or ``"double"``: IEEE double precision at numpy speed (values are
+        floats, about 1e-12 relative).
+    statistics : {"fermi", "bose"}
+    quantities : sequence of Quantity, optional
+        User quantities computed alongside the built-ins (same routes).
+    route : {"auto", "window", "graded", "bz_lines", "fermi_surface"}
+        Force a route; a forced route that does not apply raises SymgravError.
+
+    Notes
+    -----
+    Results are in the natural units of PHYSICS.md.  ``T = 0`` is the exact
+    step-function limit.
+    """
+
+    def __init__(self, model, params, a="x", i="x", dps=30, statistics="fermi", quantities=(),
+                 route="auto"):
+        if not isinstance(model, Model):
+            raise SymgravError(f"expected a symgrav.Model; got {type(model).__name__}")
+        self.model = model
+        self.dps = check_dps(dps)
+        self.double = dps == "double"
+        self.statistics = check_statistics(statistics)
+        self.route = check_route(route)
+        extra = tuple(quantities or ())
+        for q in extra:
+            if not isinstance(q, Quantity):
+                raise SymgravError(f"quantities must be symgrav.Quantity objects; got "
+                                   f"{type(q).__name__}")
+        names = [q.name for q in QUANTITIES + extra]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise SymgravError(f"quantity names must be unique; repeated: {dup}")
+        self.quantities = QUANTITIES + extra
+        self.wdps = 16 if self.double else dps + GUARD
+        values = parameter_values(model, params, self.wdps + 5)
+        self.bands = BandData(model, values, a, i)
+        self.params = dict(self.bands.values)
+        self.a, self.i = self.bands.a, self.bands.i
+        prec = int(self.wdps * 3.3219280948873626) + 1
+        if self.double:
+            self.backend = Float64()
+            self.backend2 = Mpfr(106) if self.bands.supports(Mpfr(106)) else Mpf(106)
+        else:
+            fast = Mpfr(prec)
+            self.backend = fast if self.bands.supports(fast) else Mpf(prec)
+            kind = type(self.backend)
+            self.backend2 = kind(2 * prec)
+        self.layout = Layout(self.bands, self.backend)
+        self.isotropic = self.layout.isotropic
+        self._main = QuantitySet(self.quantities)
+        self._surface = QuantitySet((DALPHA_DMU,))
+        self._window = {}
+        self._cache = {}
+        self._features = {}
+
+    # -- helpers shared with the routes (symgrav.numeric.routes) -----------------
+    def _args(self, mu, T):
+        with mp.workdps(self.wdps):
+            mu = to_mpf(mu, "mu")
+            T = to_mpf(T, "T")
+        if T < 0:
+            raise SymgravError(f"temperature must be >= 0; got T = {T}")
+        return mu, T
+
+    def margin(self, B, T):
+        """Energy half-width of the thermal window (mpf; beyond it the weights are exact steps)."""
+        with B.context():
+            if T > 0:
+                return T * mp.log(10) * (self.wdps + 5)
+            return mp.mpf(10) ** (-self.wdps)
+
+    def tolerance(self):
+        """Relative tolerance of every quadrature (mpf): 10^-(dps + 3), or 1e-13 in double."""
+        if self.double:
+            return mp.mpf(1e-13)
+        return mp.mpf(10) ** (-(self.dps + 3))
+
+    def line_context(self, qset, B):
+        """What the line integrals of ``qset`` in backend B share (LineContext)."""
+        with B.context():
+            return LineContext(self.bands, B, qset.weights(B), self.statistics,
+                               B.num(self.tolerance()))
+
+    def line_features(self, B, line, mu, T):
+        """The Fermi points and band extrema on a line at (mu, T), memoized (LineFeatures)."""
+        key = (line.key, mu, T, B)
+        if key not in self._features:
+            if len(self._features) > 20000:
+                self._features.clear()
+            feats = LineFeatures(self.bands, line, B.num(mu), B.num(self.margin(B, T)), B)
+            if self.statistics == "bose" and feats.emin <= B.num(mu):
+                raise SymgravError(
+                    f"Bose statistics: mu = {mp.nstr(mu, 10)} lies above a band bottom "
+                    f"(a band reaches {mp.nstr(B.mpf(feats.emin), 10)}); choose mu below "
+                    "every band")
+            self._features[key] = feats
+        return self._features[key]
+
+    def window_evaluator(self, qset, B):
+        """The App. E evaluator of ``qset`` in backend B (memoized WindowEvaluator)."""
+        key = (qset.names, B)
+        if key not in self._window:
+            self._window[key] = WindowEvaluator(
+                self.bands, B, self.layout, qset.quantities, 15 if self.double else self.dps,
+                lambda line, mu, T: self.line_features(B, line, B.mpf(mu), B.mpf(T)))
+        return self._window[key]
+
+    def _run(self, name, qset, mu, T, B=None):
+        """Values (mpf) of one route, or raise NotApplicable with the reason."""
+        B = B or self.backend
+        route = ROUTES[name]
+        reason = route.reason(self, qset, T)
+        if reason:
+            raise NotApplicable(reason)
+        with B.context():
+            return route.run(self, qset, mu, T, B)
+
+    def _evaluate_set(self, qset, mu, T, route=None):
+        route = route or self.route
+        key = (qset.names, mu, T, route)
+        if key in self._cache:
+            return self._cache[key]
+        decisions = []
+        order = AUTO_ORDER if route == "auto" else (route,)
+        result, used = None, None
+        for name in order:
+            try:
+                result = self._run(name, qset, mu, T)
+                used = name
+                decisions.append(RouteDecision(name, True, "applies"))
+                break
+            except NotApplicable as exc:
+                decisions.append(RouteDecision(name, False, str(exc)))
+                if route != "auto":
+                    raise SymgravError(f"route {name!r} does not apply at mu = "
+                                       f"{mp.nstr(mu, 10)}, T = {mp.nstr(T, 10)}: {exc}") from None
+        if result is None:  # pragma: no cover - graded or bz_lines always applies
+            raise SymgravError("no integration route applies: "
+                               + "; ".join(f"{d.name}: {d.reason}" for d in decisions))
+        out = Evaluation(dict(zip(qset.names, result)), used, decisions)
+        self._cache[key] = out
+        return out
+
+    def _finish(self, values):
+        if self.double:
+            return {k: float(v) for k, v in values.items()}
+        with mp.workdps(self.dps):
+            return {k: +v for k, v in values.items()}
+
+    # -- public API ----------------------------------------------------------
+    def evaluate(self, mu, T):
+        """Every quantity at (mu, T): the five built-ins (Eqs. 19a, 19b, 8a, B7a, 20) and user ones.
+
+        Returns
+        -------
+        Evaluation
+            A dict name -> value (mpf rounded to dps digits, or float with
+            ``dps="double"``) with ``.route`` and ``.decisions``.
+        """
+        mu, T = self._args(mu, T)
+        ev = self._evaluate_set(self._main, mu, T)
+        return Evaluation(self._finish(ev), ev.route, ev.decisions)
+
+    def explain(self, mu, T):
+        """Which route each strategy would take at (mu, T) and why (list of RouteDecision).
+
+        Evaluates the quantities (through ``route="auto"``) to find out, and
+        lists every route with whether it applies and the reason.
+        """
+        mu, T = self._args(mu, T)
+        ev = self._evaluate_set(self._main, mu, T, route="auto")
+        seen = {d.name: d for d in ev.decisions}
+        out = []
+        for name in ROUTES:
+            if name in seen:
+                out.append(seen[name])
+                continue
+            reason = ROUTES[name].reason(self, self._main, T)
+            out.append(RouteDecision(name, not reason, reason or
+                                     f"applies (not needed: {ev.route} was taken first)"))
+        return out
+
+    def alpha(self, mu, T):
+        """Magnetoelectric susceptibility alpha_a^i, Eq. (19a)."""
+        return self.evaluate(mu, T)["alpha"]
+
+    def mqm(self, mu, T):
+        """Spin magnetic quadrupole moment M_a^i, Eq. (8a)."""
+        return self.evaluate(mu, T)["mqm"]
+
+    def mqm_aux(self, mu, T):
+        """Auxiliary spin MQM M~_a^i, Eq. (B7a); relation (6): M~ = d(beta M)/d beta."""
+        return self.evaluate(mu, T)["mqm_aux"]
+
+    def T_beta_kubo(self, mu, T):
+        """Kubo gravito-ME susceptibility T beta~_a^i, Eq. (19b)."""
+        return self.evaluate(mu, T)["T_beta_kubo"]
+
+    def T_beta(self, mu, T):
+        """Gravito-ME susceptibility T beta_a^i, Eq. (20) (= Eq. 18, T beta~ - M)."""
+        return self.evaluate(mu, T)["T_beta"]
+
+    def beta(self, mu, T):
+        """Gravito-ME susceptibility beta_a^i = T_beta / T (0 at T = 0), Eq. (20)."""
+        _, Tm = self._args(mu, T)
+        tb = self.evaluate(mu, T)["T_beta"]
+        if self.double:
+            return 0.0 if Tm == 0 else tb / float(Tm)
+        with mp.workdps(self.wdps):
+            out = mp.mpf(0) if Tm == 0 else tb / Tm
+        with mp.workdps(self.dps):
+            return +out
+
+    def dalpha_dmu(self, mu):
+        """d alpha / d mu at T = 0 as a Fermi-surface integral, Eq. (E1).
+
+        In two dimensions without isotropy the transverse integrand has
+        inverse-square-root singularities where the lines touch the Fermi
+        surface; evaluating it within one unit in the last place of such a
+        point costs half the digits, so this integral runs at twice the
+        working precision there.
+        """
+        mu, _ = self._args(mu, 0)
+        boost = self.model.dim == 2 and not self.isotropic
+        B = self.backend2 if boost else self.backend
+        key = ("dalpha_dmu", mu)
+        if key not in self._cache:
+            with B.context():
+                vals = self._run("fermi_surface", self._surface, mu, mp.mpf(0), B)
+            self._cache[key] = vals[0]
+        val = self._cache[key]
+        if self.double:
+            return float(val)
+        with mp.workdps(self.dps):
+            return +val
+
+    def mott(self, mu, T):
+        """Mott value of T beta, (pi^2 T^2 / 3q) d alpha/d mu at T = 0, Eq. (21)."""
+        _, Tm = self._args(mu, T)
+        slope = self.dalpha_dmu(mu)
+        if self.double:
+            return float(mp.pi ** 2 * float(Tm) ** 2 / 3 * slope)
+        with mp.workdps(self.wdps):
+            val = mp.pi ** 2 * Tm ** 2 / 3 * slope
+        with mp.workdps(self.dps):
+            return +val

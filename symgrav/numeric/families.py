@@ -1,0 +1,205 @@
+"""Transverse integrals over a family of lines that crosses a Fermi surface.
+
+A two-dimensional integral is done as an integral over a transverse
+parameter s (k_y for the Brillouin-zone lines of a lattice model, the polar
+angle for the rays of an anisotropic continuum model) of line integrals
+F(s) (:mod:`symgrav.numeric.line_integral`).  F is analytic in s except where
+a line touches the Fermi surface: there an extremum of a band along the line
+has the energy mu, two Fermi points merge, and at T = 0 F has a square-root
+branch point (at T > 0 it moves off the real axis by ~T / |de/ds|), so the
+periodic trapezoid rule would converge only algebraically.
+
+:func:`critical_parameters` finds these tangencies: a double-precision scan
+over s counts the Fermi points of every band on each line; where the count
+changes, the extremum energy of that band along the line is followed and its
+crossing of mu is refined at twice the working precision.
+:func:`integrate_family` integrates F over the pieces between them with the
+tanh-sinh rule (:func:`symgrav.numeric.rules.tanh_sinh`), which converges
+exponentially with algebraic endpoint singularities; without tangencies it
+uses the periodic trapezoid rule.  These are the transverse integrals of
+Eqs. (8a), (19a), (19b), (20), (B7a) and of the Fermi-surface integral (E1)
+in two dimensions.
+"""
+
+from __future__ import annotations
+
+import mpmath as mp
+import numpy as np
+
+from ..errors import SymgravError
+from .line_features import LineFeatures, band_values, radial_extent, scan, scan_points
+from .roots import illinois
+from .rules import periodic_trapezoid, tanh_sinh
+
+
+def _fermi_counts(bd, line, mu, margin):
+    """Number of Fermi points of each band on a line, from a double-precision scan."""
+    t_hi = 1.0 if line.periodic else float(radial_extent(bd, line, mu, margin))
+    eps, _ = scan(bd, line, scan_points(line, t_hi))
+    sign = np.sign(eps - float(mu))
+    if line.periodic:
+        sign = np.concatenate([sign, sign[:, :1]], axis=1)
+    return tuple(int(c) for c in np.sum(sign[:, 1:] * sign[:, :-1] < 0, axis=1))
+
+
+def _nearest_extremum(bd, B, line, band, mu, margin):
+    """Energy minus mu of the extremum of ``band`` along ``line`` closest in energy to mu.
+
+    On a Brillouin-zone line the point t = -pi = pi, where the line wraps, is
+    a candidate too when the band is stationary there.
+    """
+    feats = LineFeatures(bd, line, mu, margin, B)
+    energies = [e for _, n, e in feats.extrema if n == band]
+    if line.periodic:
+        e, sl, _, _ = band_values(bd, B, line, B.pack([feats.lo]), np.array([band]))
+        if abs(sl[0]) <= B.num(10) ** (-(B.dps // 2)) * (1 + abs(e[0])):
+            energies.append(e[0])
+    if not energies:
+        return None
+    return min((x - mu for x in energies), key=abs)
+
+
+def critical_parameters(bd, B2, line_of, lo, hi, mu, margin, nscan=257):
+    """Transverse parameters s in (lo, hi) where a line is tangent to the Fermi surface.
+
+    At these s an extremum of a band energy along ``line_of(s)`` equals mu.
+
+    Parameters
+    ----------
+    bd : BandData
+    B2 : Backend
+        The backend at twice the working precision (the tangencies are found
+        and kept at that precision: arithmetic at the working precision
+        rounds them).
+    line_of : callable
+        s (mpf) -> Line.
+    lo, hi, mu, margin : mpf
+
+    Returns
+    -------
+    list of mpf
+        Sorted tangency parameters.
+    """
+    with B2.context():
+        lo, hi, mu2, margin2 = (mp.mpf(x) for x in (lo, hi, mu, margin))
+        grid = [lo + (hi - lo) * j / (nscan - 1) for j in range(nscan)]
+        counts = [_fermi_counts(bd, line_of(s), mu2, margin2) for s in grid]
+        tol = mp.mpf(10) ** (-(mp.mp.dps - 3))
+        mu_b, margin_b = B2.num(mu2), B2.num(margin2)
+        found = []
+        for j in range(nscan - 1):
+            for band, (c0, c1) in enumerate(zip(counts[j], counts[j + 1])):
+                if c0 == c1:
+                    continue
+                a, b = grid[j], grid[j + 1]
+
+                def g(s, band=band):
+                    val = _nearest_extremum(bd, B2, line_of(s), band, mu_b, margin_b)
+                    if val is None:
+                        raise SymgravError("lost a band extremum while locating a Fermi-surface "
+                                           "tangency; the band is too flat along the lines")
+                    return B2.mpf(val)
+
+                ga, gb = g(a), g(b)
+                if ga == 0:
+                    found.append(a)
+                elif gb == 0:
+                    found.append(b)
+                elif ga * gb < 0:
+                    def vec(x, _idx, g=g):
+                        return np.array([g(v) for v in x], dtype=object)
+                    root = illinois(vec, np.array([a], dtype=object), np.array([b], dtype=object),
+                                    np.array([ga], dtype=object), np.array([gb], dtype=object),
+                                    tol)
+                    found.append(root[0])
+                else:
+                    # two tangencies (or a tangency and an extremum swap) in one scan cell:
+                    # bisect the cell on the Fermi-point count instead
+                    for _ in range(4 * mp.mp.prec):
+                        if b - a <= tol * (1 + abs(a)):
+                            break
+                        m = (a + b) / 2
+                        if _fermi_counts(bd, line_of(m), mu2, margin2)[band] == c0:
+                            a = m
+                        else:
+                            b = m
+                    found.append((a + b) / 2)
+        return sorted(set(found))
+
+
+def stack_lines(per_line, line_of, ss, ncomp):
+    """``per_line(line_of(s))`` for every s of ss, as (values, sizes) arrays (ncomp, len(ss))."""
+    vals, sizes = [], []
+    for s in ss:
+        v, z = per_line(line_of(s))
+        vals.append(v)
+        sizes.append(z)
+    return (np.array(vals, dtype=object).T.reshape(ncomp, len(ss)),
+            np.array(sizes, dtype=object).T.reshape(ncomp, len(ss)))
+
+
+def integrate_family(bd, B, B2, line_of, per_line, mu, margin, ncomp, eps, period=None,
+                     fine_line=None):
+    """Integrate ``per_line(line_of(s))`` over one period of the transverse parameter s.
+
+    Without Fermi-surface tangencies the integrand is analytic and periodic
+    and the periodic trapezoid rule converges exponentially; otherwise the
+    period is split at the tangencies (:func:`critical_parameters`) and the
+    pieces, the last one wrapping around, are integrated by the tanh-sinh rule.
+
+    Parameters
+    ----------
+    bd : BandData
+    B, B2 : Backend
+        Working backend and the one at twice its precision.
+    line_of : callable
+        s -> Line, for s in [-period/2, period/2).
+    per_line : callable
+        Line -> (values, sizes) lists of ``ncomp`` backend scalars.
+    mu, margin : mpf
+    ncomp : int
+    eps : mpf
+        Relative tolerance.
+    period : mpf, optional
+        2 pi by default.
+    fine_line : callable, optional
+        Line -> (values, sizes) at twice the precision, for lines within
+        rounding distance of a tangency (zero temperature: the occupations
+        are exact steps there).
+
+    Returns
+    -------
+    values, sizes : lists of mpf
+    """
+    period = 2 * mp.pi if period is None else period
+    crit = critical_parameters(bd, B2, line_of, -period / 2, period / 2, mu, margin)
+
+    def fun(ss):
+        with B.context():
+            return stack_lines(per_line, lambda s: line_of(B.mpf(s)), ss, ncomp)
+
+    if not crit:
+        vals, sizes = periodic_trapezoid(fun, ncomp, eps, B, period=B.num(period))
+        return [B.mpf(v) for v in vals], [B.mpf(s) for s in sizes]
+    with B2.context():
+        period2 = 2 * mp.pi if period is None else mp.mpf(period)
+        ends = list(crit) + [crit[0] + period2]
+
+    def wrapped(ss):
+        return fun(np.array([s - B.num(period) if s >= B.num(period) / 2 else s for s in ss],
+                            dtype=object))
+
+    fine = None
+    if fine_line is not None:
+        def fine(ss):
+            lines = [line_of(s - period2 if s >= period2 / 2 else s) for s in ss]
+            vals, sizes = zip(*[fine_line(line) for line in lines])
+            return (np.array(vals, dtype=object).T, np.array(sizes, dtype=object).T)
+
+    total, mags = [mp.mpf(0)] * ncomp, [mp.mpf(0)] * ncomp
+    for a, b in zip(ends, ends[1:]):
+        if b > a:
+            vals, sizes = tanh_sinh(wrapped, a, b, ncomp, eps, B, fine=fine)
+            total = [x + y for x, y in zip(total, vals)]
+            mags = [x + y for x, y in zip(mags, sizes)]
+    return total, mags

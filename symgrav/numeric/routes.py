@@ -1,0 +1,174 @@
+"""Integration routes as named strategies, each able to say whether it applies and why not.
+
+* ``window`` (:class:`FermiWindow`) -- the Fermi-window average of App. E
+  (:mod:`symgrav.numeric.window_route`): Fermi statistics, T > 0, continuum
+  models covered by rays (1D, isotropic), weights linear in the occupation,
+  mu far from band extrema on the thermal scale.
+* ``graded`` (:class:`GradedLines`) -- rays of a continuum model (radial,
+  polar or spherical families), split at Fermi points and band extrema and
+  graded on the thermal scale (:mod:`symgrav.numeric.line_integral`,
+  :mod:`symgrav.numeric.layout`); any T >= 0, Fermi or Bose.
+* ``bz_lines`` (:class:`BrillouinZoneLines`) -- Brillouin-zone lines of a
+  lattice model, the transverse integral split at Fermi-surface tangencies
+  (:mod:`symgrav.numeric.families`); any T >= 0, Fermi or Bose.
+* ``fermi_surface`` (:class:`FermiSurfaceSum`) -- the Fermi-surface sum of
+  Eq. (E1) at T = 0, for quantities that are pure Fermi-surface terms there
+  (d alpha / d mu).
+
+``route="auto"`` tries them in :data:`AUTO_ORDER` and takes the first that
+applies; :meth:`symgrav.Susceptibilities.explain` lists every decision with its
+reason.  A route is given the engine (:class:`symgrav.Susceptibilities`) and
+uses its public helpers (line features, margins, tolerances, contexts).
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import mpmath as mp
+
+from ..errors import SymgravError
+from .line_integral import fermi_surface_terms, integrate_line
+from .window_route import NotApplicable
+
+#: a route's verdict at one (mu, T)
+RouteDecision = namedtuple("RouteDecision", "name applies reason")
+
+
+class Route:
+    """An integration strategy: :meth:`reason` (static) and :meth:`run` (may raise NotApplicable)."""
+
+    name = ""
+    summary = ""
+
+    def reason(self, engine, qset, T):
+        """Why the route cannot apply to this model, statistics, T and quantities ("" if it may)."""
+        raise NotImplementedError
+
+    def run(self, engine, qset, mu, T, backend):
+        """The quantities of ``qset`` at (mu, T) as mpf, in ``backend``'s numbers."""
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"<route {self.name}: {self.summary}>"
+
+
+class FermiWindow(Route):
+    """App. E: Fermi-window averages of zero-temperature functions (Gauss rule for -f')."""
+
+    name = "window"
+    summary = "Fermi-window average of T = 0 functions (App. E)"
+
+    def reason(self, engine, qset, T):
+        return engine.window_evaluator(qset, engine.backend).static_reason(engine.statistics, T)
+
+    def run(self, engine, qset, mu, T, backend):
+        B = backend
+        ev = engine.window_evaluator(qset, B)
+        vals = ev.evaluate(B.num(mu), B.num(T), B.num(engine.margin(B, T)))
+        return [B.mpf(v) for v in vals]
+
+
+def integrate_momentum_space(engine, qset, mu, T, backend):
+    """Every quantity of ``qset`` integrated over momentum space line by line (mpf).
+
+    At T = 0 in two dimensions without isotropy, lines within rounding
+    distance of a Fermi-surface tangency are integrated at twice the precision.
+    """
+    B = backend
+    ws = qset.weights(B)
+    if T == 0 and ws.zero_T_error is not None:
+        raise SymgravError(str(ws.zero_T_error))
+    ctx = engine.line_context(qset, B)
+    mu_b, T_b = B.num(mu), B.num(T)
+    margin = engine.margin(B, T)
+    margin_b = B.num(margin)
+
+    def per_line(line):
+        return integrate_line(ctx, engine.line_features(B, line, mu, T), mu_b, T_b, margin_b)
+
+    fine = None
+    if T == 0 and engine.model.dim == 2 and not engine.isotropic:
+        B2 = engine.backend2
+        ctx2 = engine.line_context(qset, B2)
+
+        def fine(line):
+            with B2.context():
+                vals, sizes = integrate_line(ctx2, engine.line_features(B2, line, mu, T),
+                                             B2.num(mu), B2.num(T), B2.num(engine.margin(B2, T)))
+                return [B2.mpf(v) for v in vals], [B2.mpf(s) for s in sizes]
+    vals, _ = engine.layout.integrate(per_line, len(qset.quantities), mu, margin,
+                                      engine.tolerance(), B, engine.backend2, fine_line=fine)
+    return vals
+
+
+class GradedLines(Route):
+    """Rays of a continuum model, split at Fermi points and graded on the thermal scale."""
+
+    name = "graded"
+    summary = "graded rays of a continuum model"
+
+    def reason(self, engine, qset, T):
+        return "lattice model (Brillouin-zone lines: bz_lines)" if engine.model.lattice else ""
+
+    def run(self, engine, qset, mu, T, backend):
+        return integrate_momentum_space(engine, qset, mu, T, backend)
+
+
+class BrillouinZoneLines(Route):
+    """Brillouin-zone lines of a lattice model; the transverse integral split at tangencies."""
+
+    name = "bz_lines"
+    summary = "Brillouin-zone lines of a lattice model"
+
+    def reason(self, engine, qset, T):
+        return "" if engine.model.lattice else "continuum model (rays: graded)"
+
+    def run(self, engine, qset, mu, T, backend):
+        return integrate_momentum_space(engine, qset, mu, T, backend)
+
+
+class FermiSurfaceSum(Route):
+    """Eq. (E1): sums over the Fermi points of every line of the T = 0 delta terms."""
+
+    name = "fermi_surface"
+    summary = "Fermi-surface sum at T = 0 (Eq. E1)"
+
+    def reason(self, engine, qset, T):
+        if T != 0:
+            return "T > 0 (the Fermi-surface sum is the T = 0 limit)"
+        if not qset.surface_only:
+            return "the quantities have Fermi-sea parts (not only delta(eps - mu) terms)"
+        return ""
+
+    def run(self, engine, qset, mu, T, backend):
+        B = backend
+        ctx = engine.line_context(qset, B)
+        coeffs = qset.weights(B).delta
+        n = len(coeffs)
+
+        def per_line(line):
+            feats = engine.line_features(B, line, mu, mp.mpf(0))
+            if not feats.fermi:
+                return [B.zero] * n, [B.zero] * n
+            w = line.backend_weight(B)
+            out = [t * w if mp.isfinite(B.mpf(t)) else t
+                   for t in fermi_surface_terms(ctx, feats, coeffs)]
+            return out, [abs(t) for t in out]
+        vals, _ = engine.layout.integrate(per_line, n, mu, engine.margin(B, mp.mpf(0)),
+                                          engine.tolerance(), B, engine.backend2)
+        return vals
+
+
+#: the routes by name, in the order of the documentation
+ROUTES = {r.name: r for r in (FermiWindow(), GradedLines(), BrillouinZoneLines(),
+                              FermiSurfaceSum())}
+#: the order in which ``route="auto"`` tries them
+AUTO_ORDER = ("fermi_surface", "window", "graded", "bz_lines")
+
+
+def check_route(route):
+    """Validate a route name ("auto" or one of :data:`ROUTES`)."""
+    if route != "auto" and route not in ROUTES:
+        raise SymgravError(f"route must be 'auto' or one of {', '.join(ROUTES)}; got {route!r}")
+    return route

@@ -1,0 +1,354 @@
+"""Vector quadrature rules, written once for every backend of :mod:`symgrav.numeric.arith`.
+
+Every quantity integrated together shares one integrand evaluation (the band
+data at a momentum), so the rules here integrate a *vector* of components,
+and they call the integrand with an *array* of abscissae at once (one numpy
+call per batch in double precision; one call over an object array at high
+precision).  An integrand is ``fun(t) -> (values, sizes)`` with ``t`` a
+backend array of P points and ``values``, ``sizes`` of shape (ncomp, P):
+``sizes`` are the sums of the magnitudes of the terms that make up each
+value, whose integral times a few units of rounding is the floor below which
+a component is rounding noise (bands that cancel each other, tails of the
+occupation factors).
+
+* :func:`integrate_pieces`: globally adaptive Gauss-Legendre on the pieces
+  between breakpoints (Fermi points, band extrema), bisecting until every
+  component meets the tolerance;
+* :func:`periodic_trapezoid`: the trapezoid rule over one period with node
+  doubling (exponentially convergent for smooth periodic integrands, as over
+  a Brillouin zone);
+* :func:`tanh_sinh`: the tanh-sinh rule with step halving (exponentially
+  convergent with algebraic endpoint singularities).
+
+Gauss-Legendre nodes come from mpmath and are cached by (degree, precision),
+as in mpmath.calculus.quadrature.  No equation of the paper is implemented
+here; these integrate those of Eqs. (8a), (19a), (19b), (20), (B7a), (E1).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import mpmath as mp
+import numpy as np
+from mpmath.calculus.quadrature import GaussLegendre
+
+from ..errors import SymgravError
+
+#: rounding units of the band terms below which a component counts as converged
+NOISE_UNITS = 64
+
+
+@lru_cache(maxsize=64)
+def _gl_mpf(degree, prec):
+    with mp.workprec(prec + 20):
+        return tuple(GaussLegendre(mp.mp).calc_nodes(degree, prec + 20))
+
+
+@lru_cache(maxsize=64)
+def gauss_legendre(backend, degree):
+    """Nodes and weights (backend arrays) of mpmath's Gauss-Legendre rule of this degree on [-1, 1].
+
+    ``degree`` d gives 3 * 2^(d-1) nodes.
+    """
+    with backend.context():
+        nodes = _gl_mpf(degree, backend.prec)
+        return backend.array([x for x, _ in nodes]), backend.array([w for _, w in nodes])
+
+
+def _error_estimate(value, diff):
+    """Error of the finer Gauss-Legendre rule from the difference of two rules (float arrays).
+
+    Once the rules agree to better than 1e-3 relative to the piece itself,
+    the error falls like rho^(-2n): doubling the nodes squares the relative
+    error, so the finer rule's error is about |value| (diff/|value|)^2 (1.8
+    for a safety margin).  Before that, the difference itself is the estimate.
+    (Error bookkeeping runs in double precision: only the exponent range
+    matters for it; the integrals themselves stay in the backend's numbers.)
+    """
+    size = np.abs(value)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        refined = size * (diff / size) ** 1.8
+    return np.where((size == 0) | (diff >= size / 1000), diff, refined)
+
+
+def integrate_pieces(fun, breakpoints, ncomp, eps, backend, degree=3, max_pieces=4000):
+    """Integrate a vector function over consecutive breakpoints, adaptively.
+
+    Each piece is integrated with Gauss-Legendre rules of 3*2^(degree-1) and
+    3*2^degree nodes; their difference estimates the error of the finer rule
+    (:func:`_error_estimate`).  Pieces whose estimate exceeds ``eps`` times
+    the sum of absolute piece values of that component over the whole range
+    (shared among the pieces), and the rounding floor, are bisected until
+    every component meets it.  All pieces of a round are evaluated in one
+    call of ``fun``.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(t) -> (values, sizes)``, see the module docstring.
+    breakpoints : sequence of backend scalars
+        Sorted interval ends; the integrand should be smooth between them.
+    ncomp : int
+    eps : float or backend scalar
+        Relative tolerance per component.
+    backend : Backend
+
+    Returns
+    -------
+    values, sizes : lists of backend scalars
+        The integrals of the components and of their sizes.
+
+    Raises
+    ------
+    SymgravError
+        When the tolerance is not met within ``max_pieces`` pieces.
+    """
+    B = backend
+    pts = sorted(set(breakpoints))
+    todo = [(pts[k], pts[k + 1]) for k in range(len(pts) - 1) if pts[k + 1] > pts[k]]
+    lo_x, lo_w = gauss_legendre(B, degree)
+    hi_x, hi_w = gauss_legendre(B, degree + 1)
+    xs = np.concatenate([lo_x, hi_x])
+    nl, nh = len(lo_x), len(hi_x)
+    noise = NOISE_UNITS * 2.0 ** -B.prec
+    tiny = 2.0 ** (-2 * B.prec)
+    eps = float(eps)
+    dtype = float if B.name == "float64" else object
+    values, errors, sizes, ends = [], [], [], []   # per piece: backend values, float arrays
+    while True:
+        if todo:
+            a = np.array([p[0] for p in todo], dtype=dtype)
+            b = np.array([p[1] for p in todo], dtype=dtype)
+            half, mid = (b - a) / 2, (b + a) / 2
+            t = (mid[:, None] + half[:, None] * xs[None, :]).reshape(-1)
+            vals, szs = fun(t)
+            vals = vals.reshape(ncomp, len(todo), nl + nh)
+            szs = szs.reshape(ncomp, len(todo), nl + nh)
+            lo = (vals[:, :, :nl] * lo_w).sum(axis=2) * half
+            hi = (vals[:, :, nl:] * hi_w).sum(axis=2) * half
+            sz = (szs[:, :, nl:] * hi_w).sum(axis=2) * half
+            hi_f = np.asarray(hi, dtype=float)
+            err_f = np.abs(hi_f - np.asarray(lo, dtype=float))
+            diff = np.abs(hi - lo)
+            err_f = np.maximum(err_f, np.asarray(diff, dtype=float))
+            sz_f = np.abs(np.asarray(sz, dtype=float))
+            for p in range(len(todo)):
+                values.append((hi[:, p], sz[:, p]))
+                errors.append(_error_estimate(hi_f[:, p], err_f[:, p]))
+                sizes.append((np.abs(hi_f[:, p]), sz_f[:, p]))
+                ends.append(todo[p])
+        absval = np.array([s[0] for s in sizes])
+        total = np.array([s[1] for s in sizes])
+        npieces = len(values)
+        floor = np.maximum(np.maximum(absval.sum(axis=0) * eps / math.sqrt(npieces),
+                                      noise * total.sum(axis=0)), tiny)
+        bad = np.any(np.array(errors) > floor[None, :], axis=1)
+        if not np.any(bad):
+            break
+        nbad = int(np.sum(bad))
+        if npieces + nbad > max_pieces:
+            raise SymgravError(
+                "adaptive quadrature did not reach the requested precision "
+                f"({nbad} pieces still inaccurate after {npieces}); the integrand "
+                "may be singular (degenerate bands?) or the precision too high")
+        todo = []
+        for k in np.nonzero(bad)[0]:
+            a_, b_ = ends[k]
+            m = (a_ + b_) / 2
+            todo += [(a_, m), (m, b_)]
+        keep = np.nonzero(~bad)[0]
+        values = [values[k] for k in keep]
+        errors = [errors[k] for k in keep]
+        sizes = [sizes[k] for k in keep]
+        ends = [ends[k] for k in keep]
+    return ([sum((v[0][k] for v in values), B.zero) for k in range(ncomp)],
+            [sum((v[1][k] for v in values), B.zero) for k in range(ncomp)])
+
+
+def _trapezoid_converged(d, d0, size, eps, floor):
+    """Stopping rule of :func:`periodic_trapezoid` for one component (mpf arguments).
+
+    d = |T_2n - T_n| ~ err(n) and d0 = |T_n - T_n/2| ~ err(n/2).  The error
+    of the trapezoid rule falls like rho^-n, so err(2n) ~ err(n) rho^-n and
+    rho^-n/2 ~ d / d0: the measured rate predicts err(2n) ~ d (d/d0)^2.
+    Accept when that (times a safety factor 100, and only in the geometric
+    regime d <= d0/8) is below eps * size, or when (d/size)^1.8 <= eps
+    (err(2n) ~ err(n)^2, mpmath's tanh-sinh estimate), or below the floor.
+    """
+    if d <= max(size * eps ** (1 / mp.mpf(1.8)), floor):
+        return True
+    if d0 is None or d0 == 0 or d > d0 / 8:
+        return False
+    return 100 * d * (d / d0) ** 2 <= eps * size
+
+
+def periodic_trapezoid(fun, ncomp, eps, backend, n0=16, max_nodes=2 ** 14, period=None,
+                       message=None):
+    """Integrate a smooth periodic vector function over one period [-period/2, period/2).
+
+    Nodes are doubled (reusing the old ones) until the error of the finest
+    rule, predicted from the last two differences at the measured rate of
+    convergence (:func:`_trapezoid_converged`), is below ``eps`` relative to
+    the size (integral of the absolute values) of each component, or below
+    the rounding floor.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(t) -> (values, sizes)`` on a backend array of abscissae.
+    period : backend scalar, optional
+        Default 2 pi.
+
+    Returns
+    -------
+    values, sizes : lists of backend scalars
+
+    Raises
+    ------
+    SymgravError
+        When ``max_nodes`` nodes do not reach the tolerance.
+    """
+    B = backend
+    with B.context():
+        period = B.num(2 * mp.pi) if period is None else period
+    start = -period / 2
+    n = n0
+    sums = np.array([B.num(0)] * ncomp, dtype=object)
+    mags = np.array([B.num(0)] * ncomp, dtype=object)
+    noise = NOISE_UNITS * B.mpf(B.epsilon)
+    tiny = mp.ldexp(mp.mpf(1), -2 * B.prec)
+
+    def add(idx, denom):
+        nonlocal sums, mags
+        t = start + period * B.array(idx) / denom if B.name != "float64" else \
+            start + period * np.asarray(idx, dtype=float) / denom
+        vals, sizes = fun(t)
+        sums = sums + np.sum(vals, axis=1)
+        mags = mags + np.sum(sizes, axis=1)
+
+    add(list(range(n)), n)
+    prev = [B.mpf(s * period / n) for s in sums]
+    last = None
+    while n < max_nodes:
+        add([2 * j + 1 for j in range(n)], 2 * n)
+        n *= 2
+        cur = [B.mpf(s * period / n) for s in sums]
+        size = [B.mpf(abs(m) * period / n) for m in mags]
+        diff = [abs(c - p) for c, p in zip(cur, prev)]
+        floor = max(tiny, max(size) * noise)
+        if n >= 32 and all(_trapezoid_converged(d, d0, sz, eps, floor)
+                           for d, d0, sz in zip(diff, last or [None] * ncomp, size)):
+            return [s * period / n for s in sums], [m * period / n for m in mags]
+        prev, last = cur, diff
+    raise SymgravError(message or (
+        f"periodic trapezoid rule did not converge with {max_nodes} nodes; the "
+        "integrand is not smooth (a Fermi surface on a lattice at low T?)"))
+
+
+def _ts_nodes(backend, a, b, h, first, tmax):
+    """Abscissae (as distances from an end), sides and weights of one tanh-sinh level."""
+    half = (b - a) / 2
+    dist, side, wts = [], [], []
+    k = 0 if first else 1
+    step = 1 if first else 2
+    pi2 = mp.pi / 2
+    while True:
+        t = k * h
+        if t > tmax:
+            break
+        u = pi2 * mp.sinh(t)
+        # 1 - tanh(u) = 2 / (exp(2u) + 1), accurate near the endpoints
+        dst = 2 * half / (mp.exp(2 * u) + 1)
+        w = h * pi2 * mp.cosh(t) * half / mp.cosh(u) ** 2
+        if t == 0:
+            dist.append(half), side.append(0), wts.append(w)
+        else:
+            dist += [dst, dst]
+            side += [1, -1]
+            wts += [w, w]
+        k += step
+    return dist, side, wts
+
+
+def tanh_sinh(fun, a, b, ncomp, eps, backend, max_level=12, fine=None):
+    """Integrate a vector function over [a, b] by the tanh-sinh rule with step halving.
+
+    The error of the rule with step h/2 is about the square of the relative
+    difference between the h and h/2 rules (doubling of digits, as in
+    mpmath's ``quad``); halving stops once that estimate is below ``eps``
+    relative to the size of each component, or below the rounding floor.
+    Abscissae within (b - a) 2^-prec of an end are dropped (their weight is
+    below the working precision).  ``a`` and ``b`` are mpf (they may carry
+    more precision than the backend, see ``fine``).
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(t) -> (values, sizes)`` on a backend array (see the module docstring).
+    fine : callable, optional
+        ``fine(t) -> (values, sizes)`` for abscissae within
+        (b - a) 2^(-prec/4) of an end, called with mpf at twice the precision
+        (at T = 0 two Fermi points of a line are so close there that rounding
+        of the band energy blurs which side of mu a momentum is on).
+
+    Returns
+    -------
+    values, sizes : lists of mpf
+
+    Raises
+    ------
+    SymgravError
+        When ``max_level`` halvings do not reach the tolerance.
+    """
+    B = backend
+    prec = B.prec
+    sums = [mp.mpf(0)] * ncomp
+    mags = [mp.mpf(0)] * ncomp
+    with mp.workprec(2 * prec):
+        length = b - a
+        skip = length * mp.ldexp(mp.mpf(1), -prec)
+        near = length * mp.ldexp(mp.mpf(1), -(prec // 4)) if fine is not None else mp.mpf(0)
+        tmax = mp.log(4 * prec)
+
+    def add(level):
+        dist, side, wts = level
+        regular, close = [], []
+        with mp.workprec(2 * prec):
+            for dst, sd, w in zip(dist, side, wts):
+                if sd and dst < skip:
+                    continue
+                x = (b - dst if sd > 0 else a + dst) if sd else a + dst
+                (close if sd and dst < near else regular).append((x, w))
+        for group, f in ((regular, fun), (close, fine)):
+            if not group:
+                continue
+            if f is fine:
+                with mp.workprec(2 * prec):
+                    vals, sizes = f([x for x, _ in group])
+            else:
+                with B.context():
+                    vals, sizes = f(B.array([x for x, _ in group]))
+            for k in range(ncomp):
+                sums[k] += mp.fsum(B.mpf(v) * w for v, (_, w) in zip(vals[k], group))
+                mags[k] += mp.fsum(abs(B.mpf(v)) * w for v, (_, w) in zip(sizes[k], group))
+
+    h = mp.mpf(1) / 2
+    with mp.workprec(2 * prec):
+        add(_ts_nodes(B, a, b, h, True, tmax))
+    prev = list(sums)
+    noise = NOISE_UNITS * mp.ldexp(mp.mpf(1), -prec)
+    tiny = mp.ldexp(mp.mpf(1), -2 * prec)
+    for _ in range(max_level):
+        sums = [s / 2 for s in sums]
+        mags = [m / 2 for m in mags]
+        h /= 2
+        with mp.workprec(2 * prec):
+            add(_ts_nodes(B, a, b, h, False, tmax))
+        floor = max(tiny, max(mags) * noise)
+        if all(abs(c - p) <= max(sz * eps ** (1 / mp.mpf(1.8)), floor)
+               for c, p, sz in zip(sums, prev, mags)):
+            return sums, mags
+        prev = list(sums)
+    raise SymgravError("tanh-sinh rule did not converge across a Fermi-surface tangency")
