@@ -22,10 +22,8 @@ imported) and checked against four rules:
     ``obj`` is ``self``, ``cls`` or ``super()``; the exceptions are
     :data:`ALLOWED_PRIVATE`.
 
-Each rule is one strict test for every module outside ``symgrav/numeric/``
-and ``symgrav/workflows/`` and one non-strict xfail test for the modules
-inside them (being rewritten, issue 8).  Every test lists all its
-violations in one message.  The self-tests at the end plant violations in
+Each rule is one strict test over every module of the package.  Every test
+lists all its violations in one message.  The self-tests at the end plant violations in
 synthetic sources and check that each rule catches them.
 """
 
@@ -54,9 +52,6 @@ LAYERS = (
     ("facade", ("symgrav", "symgrav.__main__")),
 )
 FACADE = "facade"
-
-#: packages being rewritten by others (issue 8): their violations are xfail
-REWRITTEN = ("symgrav.numeric", "symgrav.workflows")
 
 #: the only private names another module may touch: de-facto public internals
 #: of third-party libraries.  name -> receivers allowed ("any" or only
@@ -110,10 +105,6 @@ def package_modules():
     return modules_from_sources({
         path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
         for path in sorted(PACKAGE_DIR.rglob("*.py"))})
-
-
-def in_rewritten(name):
-    return any(name == p or name.startswith(p + ".") for p in REWRITTEN)
 
 
 # -- the import graph --------------------------------------------------------
@@ -244,8 +235,7 @@ def cycle_violations(modules):
         cycle = _cycle_through(start, graph, comp)
         steps = ", ".join(f"{modules[a].path}:{where[a, b]} imports {b}"
                           for a, b in zip(cycle, cycle[1:]))
-        owner = next((m for m in sorted(comp) if in_rewritten(m)), start)
-        out.append((owner, f"import cycle {' -> '.join(cycle)} ({steps}); "
+        out.append((start, f"import cycle {' -> '.join(cycle)} ({steps}); "
                            f"modules in the cycle: {', '.join(sorted(comp))}"))
     return out
 
@@ -351,15 +341,8 @@ def _report(rule, violations):
 
 
 @pytest.mark.parametrize("rule", sorted(RULES))
-def test_rule_outside_rewritten_packages(rule, modules):
-    found = [v for v in RULES[rule](modules) if not in_rewritten(v[0])]
-    assert not found, _report(rule, found)
-
-
-@pytest.mark.xfail(strict=False, reason="numeric/workflows being rewritten (issue 8)")
-@pytest.mark.parametrize("rule", sorted(RULES))
-def test_rule_inside_rewritten_packages(rule, modules):
-    found = [v for v in RULES[rule](modules) if in_rewritten(v[0])]
+def test_rule(rule, modules):
+    found = RULES[rule](modules)
     assert not found, _report(rule, found)
 
 
@@ -446,7 +429,3 @@ def test_overlong_file_is_found():
                       symbolic__short="x = 1\n" * MAX_LINES)
     assert [name for name, _ in length_violations(mods)] == ["symgrav.symbolic.long"]
 
-
-def test_rewritten_packages_are_separated():
-    assert in_rewritten("symgrav.numeric.bands") and in_rewritten("symgrav.workflows")
-    assert not in_rewritten("symgrav.numerics") and not in_rewritten("symgrav.units")
