@@ -30,7 +30,7 @@ import numpy as np
 
 from .families import integrate_family, stack_lines
 from .line_features import Line
-from .rules import integrate_pieces, periodic_trapezoid
+from .rules import integrate_pieces, periodic_grid, periodic_trapezoid
 
 
 class Layout:
@@ -95,7 +95,27 @@ class Layout:
             return [Line(zero, direction, solid * self.measure, power=self.dim - 1)]
         return None
 
-    def integrate(self, per_line, ncomp, mu, margin, eps, B, B2, fine_line=None):
+    def gapped(self, mu, T, n=None):
+        """True when no band comes within max(20 T, 2 |grad eps| h) of mu on a Brillouin-zone grid.
+
+        The test of the product trapezoid rule (:func:`symgrav.numeric.rules.periodic_grid`)
+        for lattice models in two and three dimensions: a double-precision scan
+        on a grid of spacing h, where every band must stay farther from mu
+        than twice its linear change across a grid cell (so that it cannot
+        reach mu between the grid points) and than 20 T (so that the
+        occupations are analytic on the scale of the grid).
+        """
+        d = self.dim
+        n = n or {2: 256, 3: 64}.get(d, 1024)
+        h = 2 * np.pi / n
+        axes = -np.pi + h * np.arange(n)
+        mesh = np.meshgrid(*([axes] * d), indexing="ij")
+        eps, grads = self.bd.energies([m.ravel() for m in mesh])
+        reach = 2 * h * np.sqrt(np.sum(grads ** 2, axis=1)) + 20 * float(T)
+        return bool(np.all(np.abs(eps - float(mu)) > reach))
+
+    def integrate(self, per_line, ncomp, mu, margin, eps, B, B2, fine_line=None, grid=None,
+                  T=0):
         """The integral over momentum space of ``per_line`` (Line -> (values, sizes)).
 
         Parameters
@@ -112,6 +132,12 @@ class Layout:
         fine_line : callable, optional
             ``per_line`` at twice the precision, for lines within rounding
             distance of a Fermi-surface tangency (T = 0).
+        grid : callable, optional
+            The integrand at momenta (K -> (values, sizes)): a lattice model
+            in two or three dimensions that is :meth:`gapped` at (mu, T) is
+            integrated with the product trapezoid rule instead of lines.
+        T : mpf
+            Temperature (for :meth:`gapped`).
 
         Returns
         -------
@@ -127,6 +153,10 @@ class Layout:
                             periodic=True)
             if d == 1:
                 return as_mpf(per_line(line_at()))
+            if grid is not None and self.gapped(mu, T):
+                vals, sizes = periodic_grid(grid, d, ncomp, eps, B)
+                w = B.num(meas)
+                return [B.mpf(v * w) for v in vals], [B.mpf(x * w) for x in sizes]
             if d == 2:
                 return integrate_family(self.bd, B, B2, line_at, per_line, mu, margin, ncomp,
                                         eps, fine_line=fine_line)

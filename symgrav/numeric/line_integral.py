@@ -38,15 +38,24 @@ class LineContext:
         self.bands, self.backend, self.weights = bands, backend, weights
         self.statistics, self.eps = statistics, eps
 
+    def point_integrand(self, mu, T):
+        """The integrand at momenta: K (dim backend arrays) -> (values, sizes), shape (nq, P)."""
+        B, bd, ws = self.backend, self.bands, self.weights
+
+        def fun(K):
+            eps, _, om, mm = bd.evaluate(B, K)
+            xi = eps - mu
+            return ws.integrand(om, mm, xi, T, Occupations(B, self.statistics, xi, T))
+        return fun
+
     def integrand(self, line, mu, T):
         """The integrand along ``line``: t (backend array) -> (values, sizes), shape (nq, P)."""
-        B, bd, ws = self.backend, self.bands, self.weights
+        B = self.backend
         power = line.power
+        at = self.point_integrand(mu, T)
 
         def fun(t):
-            eps, _, om, mm = bd.evaluate(B, line.points(B, t))
-            xi = eps - mu
-            vals, sizes = ws.integrand(om, mm, xi, T, Occupations(B, self.statistics, xi, T))
+            vals, sizes = at(line.points(B, t))
             if power:
                 jac = t ** power
                 vals, sizes = vals * jac, sizes * jac

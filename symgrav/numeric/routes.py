@@ -98,7 +98,8 @@ def integrate_momentum_space(engine, qset, mu, T, backend):
                                              B2.num(mu), B2.num(T), B2.num(engine.margin(B2, T)))
                 return [B2.mpf(v) for v in vals], [B2.mpf(s) for s in sizes]
     vals, _ = engine.layout.integrate(per_line, len(qset.quantities), mu, margin,
-                                      engine.tolerance(), B, engine.backend2, fine_line=fine)
+                                      engine.tolerance(), B, engine.backend2, fine_line=fine,
+                                      grid=ctx.point_integrand(mu_b, T_b), T=T)
     return vals
 
 
