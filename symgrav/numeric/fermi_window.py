@@ -17,9 +17,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import gmpy2
 import mpmath as mp
 import numpy as np
 import sympy as sp
+
+from .arith import mpfr_to_mpf
 
 
 def window_moments(count):
@@ -82,16 +85,18 @@ def recurrence(k):
 def _rule(n, prec):
     # Golub-Welsch in its Newton form: roots of the orthonormal p_n by Newton
     # steps from the double-precision eigenvalues of the Jacobi matrix, and
-    # Christoffel weights 1 / sum_j p_j(x)^2.
+    # Christoffel weights 1 / sum_j p_j(x)^2; in gmpy2 at prec + 32 bits.
     off = [float(mp.sqrt(recurrence(k))) for k in range(1, n)]
     J = np.diag(off, 1) + np.diag(off, -1)
     guesses = sorted(np.linalg.eigvalsh(J))
-    with mp.workprec(prec + 32):
-        sb = [mp.mpf(0)] + [mp.sqrt(recurrence(k)) for k in range(1, n + 1)]
+    work = prec + 32
+    with gmpy2.context(gmpy2.get_context(), precision=work):
+        pi2 = gmpy2.const_pi() ** 2
+        sb = [gmpy2.mpfr(0)] + [gmpy2.sqrt(pi2 * k ** 4 / (4 * k * k - 1)) for k in range(1, n + 1)]
 
         def orthonormal(x):
-            p_prev, p = mp.mpf(0), mp.mpf(1)
-            d_prev, dp = mp.mpf(0), mp.mpf(0)
+            p_prev, p = gmpy2.mpfr(0), gmpy2.mpfr(1)
+            d_prev, dp = gmpy2.mpfr(0), gmpy2.mpfr(0)
             total = p * p
             for j in range(n):
                 p_next = (x * p - sb[j] * p_prev) / sb[j + 1]
@@ -102,9 +107,9 @@ def _rule(n, prec):
             return p, dp, total
 
         xs, ws = [], []
-        tiny = mp.mpf(2) ** (-(prec + 16))
+        tiny = gmpy2.mpfr(2) ** (-(prec + 16))
         for g in guesses:
-            x = mp.mpf(g)
+            x = gmpy2.mpfr(g)
             for _ in range(100):
                 p, dp, _ = orthonormal(x)
                 step = p / dp
@@ -113,11 +118,13 @@ def _rule(n, prec):
                     break
             xs.append(x)
             ws.append(1 / orthonormal(x)[2])
-    with mp.workprec(prec):
         # symmetrize: the weight is even
         xs2 = [(xs[q] - xs[n - 1 - q]) / 2 for q in range(n)]
         ws2 = [(ws[q] + ws[n - 1 - q]) / 2 for q in range(n)]
-        return tuple(+x for x in xs2), tuple(+w for w in ws2)
+    with mp.workprec(work):
+        xs3, ws3 = [mpfr_to_mpf(x) for x in xs2], [mpfr_to_mpf(w) for w in ws2]
+    with mp.workprec(prec):
+        return tuple(+x for x in xs3), tuple(+w for w in ws3)
 
 
 def fermi_window_rule(n, prec=None):
