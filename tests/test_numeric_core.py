@@ -1,0 +1,435 @@
+"""Fast unit tests of the numeric core, each against an independent reference.
+
+These exercise the building blocks of the engine one by one -- occupations,
+compiled weights, quadrature rules, root finders, Fermi-window forms, line
+features, Fermi-surface sums -- in every number type (numpy float64, mpmath
+mpf, gmpy2 mpfr), against closed forms and direct definitions written here
+(mpmath's exp/log/quad/diff on the textbook formulas).  They are fast (the
+whole file takes a few seconds), so mutation testing (tools/mutation/) can
+run them for every mutant.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mpmath as mp
+import numpy as np
+import pytest
+import sympy as sp
+
+import symgrav
+from symgrav import Quantity, QUANTITIES, SymgravError
+from symgrav.numeric.arith import Float64, Mpf, Mpfr, mpf_to_mpfr, mpfr_to_mpf, to_mpf
+from symgrav.numeric.fermi_window import (fermi_window_rule, rules_for, window_moment_exact,
+                                          window_moments)
+from symgrav.numeric.line_features import Line, LineFeatures, radial_extent
+from symgrav.numeric.occupations import Occupations, check_statistics, cutoff
+from symgrav.numeric.roots import illinois, newton
+from symgrav.numeric.rules import (gauss_legendre, integrate_pieces, periodic_grid,
+                                   periodic_trapezoid, tanh_sinh)
+from symgrav.numeric.weights import QuantitySet, WeightSet, WindowForms
+
+PREC = 133  # 40 digits
+BACKENDS = [Float64(), Mpf(PREC), Mpfr(PREC)]
+IDS = ["float64", "mpf", "mpfr"]
+
+
+def tol(B):
+    return 1e-14 if B.name == "float64" else mp.mpf(10) ** -36
+
+
+def close(x, y, B, scale=1):
+    return abs(mp.mpf(B.mpf(x)) - mp.mpf(y)) <= tol(B) * max(abs(mp.mpf(y)), scale)
+
+
+# -- occupations: the textbook definitions, by mpmath -----------------------------------
+def f_ref(xi, T, stats):
+    s = 1 if stats == "fermi" else -1
+    return 1 / (mp.exp(xi / T) + s)
+
+
+def G_ref(xi, T, stats):
+    # int_xi^inf f = T log(1 + e^{-xi/T}) (Fermi), -T log(1 - e^{-xi/T}) (Bose)
+    if stats == "fermi":
+        return T * mp.log(1 + mp.exp(-xi / T))
+    return -T * mp.log(1 - mp.exp(-xi / T))
+
+
+@pytest.mark.parametrize("B", BACKENDS, ids=IDS)
+@pytest.mark.parametrize("stats", ["fermi", "bose"])
+def test_occupations_against_definitions(B, stats):
+    xs = ["-0.7", "-0.013", "0.0007", "0.02", "0.45"] if stats == "fermi" else \
+        ["0.0007", "0.02", "0.45", "3.1"]
+    with B.context():
+        T = B.num("0.05")
+        xi = B.array(xs).reshape(1, -1)
+        occ = Occupations(B, stats, xi, T)
+    with mp.workdps(50):
+        for k, x in enumerate(xs):
+            x, Tm = mp.mpf(x), mp.mpf("0.05")
+            f, G = f_ref(x, Tm, stats), G_ref(x, Tm, stats)
+            df = mp.diff(lambda y: f_ref(y, Tm, stats), x)
+            above = bool(occ.above[0, k])
+            assert above == (x >= 0 or stats == "bose")
+            s, L, D = occ.s[0, k], occ.L[0, k], occ.D[0, k]
+            if above:
+                assert close(s, f, B) and close(L, G, B)
+            else:  # below the Fermi level: f = 1 - s, G = L - xi
+                assert close(s, 1 - f, B) and close(L, G + x, B)
+            assert close(D, df, B, scale=abs(df) + 1)
+
+
+@pytest.mark.parametrize("B", BACKENDS, ids=IDS)
+def test_occupations_zero_temperature_and_cutoff(B):
+    with B.context():
+        xi = B.array(["-1", "0", "2"]).reshape(1, 3)
+        occ = Occupations(B, "fermi", xi, B.num(0))
+        assert occ.zero_T and list(occ.at_zero[0]) == [False, True, False]
+        assert list(occ.above[0]) == [False, True, True]
+        assert all(B.mpf(v) == 0 for a in (occ.s, occ.L, occ.D) for v in a.ravel())
+        # beyond the cutoff the small terms are exact zeros, inside it they are not
+        T = B.num("0.01")
+        edge = cutoff(B) * 0.01
+        far = B.array([-1.01 * edge, 1.01 * edge, 0.9 * edge]).reshape(1, 3)
+        occ = Occupations(B, "fermi", far, T)
+        assert B.mpf(occ.s[0, 0]) == 0 and B.mpf(occ.L[0, 1]) == 0
+        assert B.mpf(occ.s[0, 2]) > 0
+    assert cutoff(B) == pytest.approx((B.prec + 64) * math.log(2))
+
+
+def test_bose_refuses_occupied_states_and_statistics_names():
+    B = Mpf(PREC)
+    with B.context():
+        with pytest.raises(SymgravError, match="at or above a band bottom"):
+            Occupations(B, "bose", B.array(["0.1", "-0.2"]).reshape(1, 2), B.num("0.1"))
+        occ = Occupations(B, "bose", B.array(["0.1"]).reshape(1, 1), B.num(0))
+        assert B.mpf(occ.s[0, 0]) == 0 and occ.at_zero is None
+    assert check_statistics("FERMI") == "fermi"
+    with pytest.raises(SymgravError, match="'fermi' or 'bose'"):
+        check_statistics("boltzmann")
+
+
+# -- compiled weights: the integrand against the weight expressions evaluated directly --
+USER = (Quantity("xi2f", "xi**2*f", 0), Quantity("mixed", "G/3 - xi*df", "xi*f + T*df"),
+        Quantity("dos", "-df", 0))
+
+
+def direct(q, om, mm, xi, T, stats):
+    """sum over bands of Omega w_Omega + m w_m with f, G, df from the definitions (mpmath)."""
+    xs, T_, f_, G_, df_ = Quantity.symbols()
+    total = mp.mpf(0)
+    for o, m, x in zip(om, mm, xi):
+        if T == 0:
+            f, G, df = (mp.mpf(1) if x < 0 else mp.mpf(0) if x > 0 else mp.mpf(1) / 2,
+                        -x if x < 0 else mp.mpf(0), mp.mpf(0))
+        else:
+            f, G = f_ref(x, T, stats), G_ref(x, T, stats)
+            df = mp.diff(lambda y: f_ref(y, T, stats), x)
+        sub = {xs: x, T_: T, f_: f, G_: G, df_: df}
+        wo = mp.mpf(sp.N(q.omega.subs(sub), 60)) if q.omega != 0 else 0
+        wm = mp.mpf(sp.N(q.moment.subs(sub), 60)) if q.moment != 0 else 0
+        total += o * wo + m * wm
+    return total
+
+
+@pytest.mark.parametrize("B", BACKENDS, ids=IDS)
+@pytest.mark.parametrize("T", ["0.03", "0"])
+def test_integrand_against_weights(B, T):
+    qs = QUANTITIES + USER
+    om = ["0.3", "-1.1"]
+    mm = ["0.7", "0.25"]
+    xis = [["-0.05", "0.02"], ["0.001", "-0.4"], ["0", "0.3"]]
+    with B.context():
+        ws = WeightSet(qs, B)
+        Tb = B.num(T)
+        O = B.array(om * 3).reshape(3, 2).T
+        M = B.array(mm * 3).reshape(3, 2).T
+        X = B.array([x for col in xis for x in col]).reshape(3, 2).T
+        vals, sizes = ws.integrand(O, M, X, Tb, Occupations(B, "fermi", X, Tb))
+    with mp.workdps(50):
+        Tm = mp.mpf(T)
+        for p, col in enumerate(xis):
+            for k, q in enumerate(qs):
+                if Tm == 0 and q.name == "mixed":
+                    continue  # checked below: T df has a T = 0 limit (0)
+                ref = direct(q, [mp.mpf(o) for o in om], [mp.mpf(m) for m in mm],
+                             [mp.mpf(x) for x in col], Tm, "fermi")
+                assert close(vals[k, p], ref, B, scale=1e-3), (q.name, p, T)
+                assert B.mpf(sizes[k, p]) >= abs(B.mpf(vals[k, p])) * (1 - 1e-12)
+
+
+def test_zero_temperature_forms_and_delta_terms():
+    B = Mpf(PREC)
+    ws = WeightSet(QUANTITIES + USER, B)
+    # (Omega, m) coefficients of -delta(xi) at T = 0: only dos (-df) has one
+    assert [(B.mpf(a), B.mpf(b)) for a, b in ws.delta] == \
+        [(0, 0)] * 7 + [(-1, 0)]
+    assert ws.has_delta and ws.zero_T_error is None
+    bad = WeightSet((Quantity("inv", "f/T", 0),), B)
+    assert bad.zero_T_error is not None and not bad.has_delta
+    # the T = 0 value of T beta's weight is computed: xi theta(-xi) + G = 0 at every xi
+    with B.context():
+        X = B.array(["-0.3", "0.2", "0"]).reshape(1, 3)
+        vals, _ = ws.integrand(B.array(["1"] * 3).reshape(1, 3), B.array(["1"] * 3).reshape(1, 3),
+                               X, B.num(0), Occupations(B, "fermi", X, B.num(0)))
+    names = [q.name for q in QUANTITIES + USER]
+    assert [B.mpf(v) for v in vals[names.index("T_beta")]] == [0, 0, 0]
+    assert [B.mpf(v) for v in vals[names.index("alpha")]] == [1, 0, mp.mpf(1) / 2]
+    # M: -G theta Omega + f m = xi + 1 below mu (0.7), 0 above, f(0) = 1/2 at mu
+    got = [B.mpf(v) for v in vals[names.index("mqm")]]
+    assert abs(got[0] - mp.mpf("0.7")) < mp.mpf(10) ** -38 and got[1:] == [0, mp.mpf(1) / 2]
+
+
+def test_quantity_set_surface_only():
+    assert QuantitySet((symgrav.symbolic.quantities.DALPHA_DMU,)).surface_only
+    assert not QuantitySet(QUANTITIES).surface_only
+    assert not QuantitySet((Quantity("inv", "f/T", 0),)).surface_only
+
+
+# -- Fermi-window forms: X = sum C Z + < sum P I - sum c D > ----------------------------
+def test_window_forms_by_hand():
+    """For (a f + b G + c df) the coefficients follow from f = <theta>, G = <(y - xi) theta>."""
+    B = Mpf(PREC)
+    qs = QUANTITIES + (Quantity("xi2f", "xi**2*f", 0), Quantity("Tdf", "T*xi*df", "G"))
+    wf = WindowForms(qs, B)
+    assert wf.applies
+    with B.context():
+        y, T = B.num("0.003"), B.num("0.01")
+        node = wf.node(y, T)
+        const = wf.constant(T)
+    # series (g, l) and the per-quantity coefficients
+    index = {gl: k for k, gl in enumerate(wf.series)}
+    dens = {g: len(wf.series) + k for k, g in enumerate(wf.densities)}
+    cidx = {gl: k for k, gl in enumerate(wf.constants)}
+
+    def P(q, g, l):
+        return node[q][index[g, l]] if (g, l) in index else 0
+
+    def C(q, g, l):
+        return const[q][cidx[g, l]] if (g, l) in cidx else 0
+
+    y_, T_ = mp.mpf("0.003"), mp.mpf("0.01")
+    pi2 = mp.pi ** 2 / 3  # <x^2>
+    # alpha: P_00 = 1, C_00 = 1
+    assert P(0, 0, 0) == 1 and C(0, 0, 0) == 1
+    # T beta~: xi f on Omega -> P_01 = 1 (P_00 = y - y = 0); f on m -> P_10 = 1
+    assert P(1, 0, 0) == 0 and P(1, 0, 1) == 1 and P(1, 1, 0) == 1
+    # M: -G -> a - b u = u: P_00 = -y, P_01 = 1, C_00 = <-T x> = 0
+    assert abs(B.mpf(P(2, 0, 0)) + y_) < 1e-38 and P(2, 0, 1) == 1 and C(2, 0, 0) == 0
+    # M~: density term c = y on m
+    assert abs(B.mpf(node[3][dens[1]]) - y_) < 1e-38
+    # T beta: P_00 = y, its constant part <T x> = 0
+    assert abs(B.mpf(P(4, 0, 0)) - y_) < 1e-38 and C(4, 0, 0) == 0
+    # xi^2 f: P_02 = 1, C_02 = 1; C_00 = <y^2>?  no: xi^2 f -> (y + u)^2 -> P_00 = y^2 - 2y y + y^2
+    assert P(5, 0, 2) == 1 and C(5, 0, 2) == 1
+    assert abs(B.mpf(P(5, 0, 0))) < 1e-38 and abs(B.mpf(P(5, 0, 1))) < 1e-38
+    # T xi df on Omega: c = T y; G = <-(xi - y) theta> on m: A_1 = -1, so
+    # P_10 = (-y) A_1 = y, P_11 = -1, C_10 = <T x> = 0, C_11 = -1
+    assert abs(B.mpf(node[6][dens[0]]) - T_ * y_) < 1e-38
+    assert abs(B.mpf(P(6, 1, 0)) - y_) < 1e-38 and P(6, 1, 1) == -1
+    assert C(6, 1, 1) == -1 and C(6, 1, 0) == 0
+    # a quadratic coefficient: y^2 f gives C_00 = <T^2 x^2> = T^2 pi^2/3
+    wf2 = WindowForms((Quantity("y2", "T**2*f", 0),), B)
+    with B.context():
+        c00 = wf2.constant(B.num("0.01"))[0][0]
+    assert abs(B.mpf(c00) - T_ ** 2) < 1e-38  # T^2 f: no y, constant T^2
+    assert window_moment_exact(2) == sp.pi ** 2 / 3 and window_moment_exact(3) == 0
+    assert window_moment_exact(4) == 7 * sp.pi ** 4 / 15
+    assert pi2 > 3
+
+
+def test_window_forms_refuse_nonlinear_weights():
+    wf = WindowForms((Quantity("ff", "f**2", 0),), Mpf(PREC))
+    assert not wf.applies and "not linear" in wf.reason
+    wf = WindowForms((Quantity("r", "f/(1 + xi**2)", 0),), Mpf(PREC))
+    assert not wf.applies and "polynomial" in wf.reason
+
+
+def test_window_rules_for_precision():
+    assert rules_for(15) == (8, 12, 16, 20) and rules_for(30) == (12, 16, 24, 32)
+    with mp.workdps(30):
+        xs, ws = fermi_window_rule(8)
+        mom = window_moments(16)
+        for j in range(16):
+            assert abs(mp.fsum(w * x ** j for x, w in zip(xs, ws)) - mom[j]) < \
+                mp.mpf(10) ** -25 * max(1, mom[j])
+
+
+# -- quadrature rules against closed forms ------------------------------------------------
+def vec(*funs):
+    def fun(t):
+        vals = np.array([[f(x) for x in t] for f in funs], dtype=object)
+        return vals, np.abs(vals)
+    return fun
+
+
+@pytest.mark.parametrize("B", BACKENDS, ids=IDS)
+def test_integrate_pieces_closed_forms(B):
+    with B.context():
+        exp = (np.exp if B.name == "float64" else np.frompyfunc(
+            mp.exp if B.name == "mpf" else __import__("gmpy2").exp, 1, 1))
+
+        def fun(t):
+            vals = np.array([t ** 3, exp(-t), 1 / (1 + t * t)], dtype=object)
+            return vals, np.abs(vals)
+        pts = [B.num(0), B.num("0.5"), B.num(2)]
+        vals, sizes = integrate_pieces(fun, pts, 3, B.num(10) ** -(B.dps - 3), B)
+    exact = [mp.mpf(4), 1 - mp.exp(-2), mp.atan(2)]
+    for v, e in zip(vals, exact):
+        assert close(v, e, B)
+    assert close(sizes[0], exact[0], B)
+    x, w = gauss_legendre(B, 3)
+    assert len(x) == 12 and close(np.sum(w), 2, B)
+
+
+def test_integrate_pieces_gives_up_on_a_singularity():
+    B = Mpf(PREC)
+    with B.context(), pytest.raises(SymgravError, match="did not reach"):
+        integrate_pieces(vec(lambda t: 1 / mp.sqrt(abs(t - mp.mpf("0.3")))),
+                         [B.num(0), B.num(1)], 1, mp.mpf(10) ** -30, B, max_pieces=60)
+
+
+@pytest.mark.parametrize("B", BACKENDS, ids=IDS)
+def test_periodic_rules_closed_forms(B):
+    """int_{-pi}^{pi} e^{cos t} dt = 2 pi I0(1); the product rule in 2D gives its square."""
+    with B.context():
+        def one(t):
+            v = np.asarray(B.exp(B.cos(t))).reshape(1, -1)
+            return v, v
+
+        def two(K):
+            v = np.asarray(B.exp(B.cos(K[0]) + B.cos(K[1]))).reshape(1, -1)
+            return v, v
+        eps = B.num(10) ** -(B.dps - 3)
+        v1, _ = periodic_trapezoid(one, 1, eps, B)
+        v2, _ = periodic_grid(two, 2, 1, eps, B)
+    with mp.workdps(50):
+        I0 = 2 * mp.pi * mp.besseli(0, 1)
+        assert close(v1[0], I0, B) and close(v2[0], I0 ** 2, B)
+
+
+def test_periodic_trapezoid_refuses_a_kink():
+    """|sin t - 1/3| has kinks between the nodes: the trapezoid rule converges like 1/n^2."""
+    B = Mpf(PREC)
+    with B.context(), pytest.raises(SymgravError, match="did not converge"):
+        periodic_trapezoid(vec(lambda t: abs(mp.sin(t) - mp.mpf(1) / 3)), 1,
+                           mp.mpf(10) ** -30, B, max_nodes=256)
+    with B.context(), pytest.raises(SymgravError, match="per dimension"):
+        periodic_grid(lambda K: vec(lambda t: abs(mp.sin(t) - mp.mpf(1) / 3))(K[0]), 2, 1,
+                      mp.mpf(10) ** -30, B, max_nodes=64)
+
+
+def test_tanh_sinh_endpoint_singularity():
+    B = Mpf(PREC)
+    with B.context():
+        vals, mags = tanh_sinh(vec(lambda s: mp.sqrt(1 - s), lambda s: mp.log(s)),
+                               mp.mpf(0), mp.mpf(1), 2, mp.mpf(10) ** -30, B)
+        assert abs(vals[0] - mp.mpf(2) / 3) < mp.mpf(10) ** -30
+        assert abs(vals[1] + 1) < mp.mpf(10) ** -30
+        assert abs(mags[1] - 1) < mp.mpf(10) ** -30
+
+
+# -- root finders ---------------------------------------------------------------------------
+@pytest.mark.parametrize("B", BACKENDS, ids=IDS)
+def test_newton_and_illinois(B):
+    """Roots of x^3 - c (c = 2, 5, 0.3) and of cos x - x, bracketed."""
+    with B.context():
+        c = B.array(["2", "5", "0.3"])
+        a, b = B.array(["0", "1", "0"]), B.array(["2", "2", "1"])
+        fa = a ** 3 - c
+        root = newton(lambda x, i: (x ** 3 - c[i], 3 * x ** 2), a, b, fa,
+                      B.array(["5", "1.5", "0.5"]), B.num(2) ** -(B.prec - 8))
+        fb = b ** 3 - c
+        root2 = illinois(lambda x, i: x ** 3 - c[i], a, b, fa, fb, B.num(2) ** -(B.prec - 8))
+        cos = np.cos if B.name == "float64" else np.frompyfunc(mp.cos, 1, 1)
+        one = illinois(lambda x, i: cos(x) - x, B.array(["0"]), B.array(["1"]),
+                       B.array(["1"]), B.array([mp.cos(1) - 1]), B.num(2) ** -(B.prec - 8))
+    with mp.workdps(50):
+        for r, r2, cc in zip(root, root2, ("2", "5", "0.3")):
+            assert close(r, mp.cbrt(mp.mpf(cc)), B) and close(r2, mp.cbrt(mp.mpf(cc)), B)
+        assert close(one[0], mp.findroot(lambda x: mp.cos(x) - x, 0.7), B)
+
+
+# -- conversions -------------------------------------------------------------------------
+def test_conversions_exact():
+    with mp.workprec(200):
+        x = mp.mpf(1) / 3
+        B = Mpfr(200)
+        with B.context():
+            assert mpfr_to_mpf(mpf_to_mpfr(x)) == x
+            assert mpfr_to_mpf(mpf_to_mpfr(-x)) == -x
+        assert to_mpf("1/3", "v") == x and to_mpf(sp.Rational(1, 3)) == x
+        assert to_mpf("0.1") == mp.mpf("0.1")
+    for bad in ("abc", True, None, "inf", float("nan"), sp.I):
+        with pytest.raises(SymgravError):
+            to_mpf(bad, "v")
+    assert Float64().rational(1, 4) == 0.25
+    with mp.workprec(60):
+        assert Mpf(60).rational(1, 3) == mp.mpf(1) / 3
+
+
+# -- line features and the Fermi-surface sum: Rashba closed forms --------------------------
+@pytest.fixture(scope="module")
+def rashba():
+    model = symgrav.load_model("rashba")
+    return symgrav.Susceptibilities(model, {**model.defaults, "b": "0.5"}, dps=30)
+
+
+def test_fermi_points_and_extremum_of_rashba(rashba):
+    """eps_- = p^2/2 - sqrt(p^2 + b^2): ring minimum at p = sqrt(1 - b^2), energy -(1 + b^2)/2;
+    Fermi momenta from (Delta^2 - b^2)/2 - Delta = mu: Delta = 1 -+ r, r = sqrt(1 + b^2 + 2 mu)."""
+    S, B = rashba, rashba.backend
+    b, mu = mp.mpf("0.5"), mp.mpf("-0.55")
+    with B.context():
+        line = Line((0, 0), (1, 0), 1, power=1)
+        feats = LineFeatures(S.bands, line, B.num(mu), B.num(mp.mpf(10) ** -40), B)
+        r = mp.sqrt(1 + b * b + 2 * mu)
+        kf = sorted(mp.sqrt((1 + s * r) ** 2 - b * b) for s in (-1, 1))
+        got = sorted(B.mpf(t) for t, n, _ in feats.fermi)
+        assert [n for _, n, _ in feats.fermi] == [0, 0]
+        assert all(abs(g - k) < mp.mpf(10) ** -35 for g, k in zip(got, kf))
+        (t, n, e), = feats.extrema
+        assert n == 0 and abs(B.mpf(t) - mp.sqrt(1 - b * b)) < mp.mpf(10) ** -18
+        assert abs(B.mpf(e) + (1 + b * b) / 2) < mp.mpf(10) ** -35
+        # beyond |p| = 2 every band lies above mu + 0.1 (eps_-(2) = 2 - sqrt(4.25)),
+        # not beyond 1 (eps_-(1) = 1/2 - sqrt(1.25) < mu + 0.1)
+        hi = radial_extent(S.bands, line, mu, mp.mpf("0.1"))
+        assert hi == 2
+        pts = feats.breakpoints(B.num("0.001"), B.num(mu), B.num("0.05"))
+        assert pts[0] == 0 and B.mpf(pts[-1]) == B.mpf(feats.hi) and len(pts) > 10
+        # graded towards each Fermi point: the nearest breakpoints are T/|v_F| away
+        for t, _, v in feats.fermi:
+            gaps = sorted(abs(B.mpf(p - t)) for p in pts if p != t)
+            assert abs(gaps[0] - mp.mpf("0.001") / abs(B.mpf(v))) < mp.mpf(10) ** -30
+
+
+def test_dalpha_dmu_against_closed_form(rashba):
+    """d alpha0/d mu of the hand-derived alpha0(mu) (tests/rashba_reference.py) at three regimes."""
+    from rashba_reference import alpha0
+    b = mp.mpf("0.5")
+    for mu in ("-0.55", "0.2", "0.9"):
+        with mp.workdps(50):
+            ref = mp.diff(lambda m: alpha0(m, b), mp.mpf(mu))
+        got = rashba.dalpha_dmu(mu)
+        assert abs(got - ref) < mp.mpf(10) ** -28 * abs(ref), mu
+    # the band edge at p = 0 (mu = -b in the hat, b < 1): mean of the one-sided slopes
+    with mp.workdps(50):
+        left = mp.diff(lambda m: alpha0(m, b), -b - mp.mpf(10) ** -20, direction=-1)
+        right = mp.diff(lambda m: alpha0(m, b), -b + mp.mpf(10) ** -20, direction=1)
+    assert abs(rashba.dalpha_dmu(-b) - (left + right) / 2) < mp.mpf(10) ** -15
+
+
+def test_routes_and_errors(rashba):
+    ev = rashba.evaluate("0.0", "0.001")
+    assert ev.route == "window" and ev.decisions[-1].name == "window"
+    assert [d.name for d in rashba.explain("0.3", "0")] == ["window", "graded", "bz_lines",
+                                                            "fermi_surface"]
+    with pytest.raises(SymgravError, match="temperature must be >= 0"):
+        rashba.evaluate(0, "-1e-3")
+    with pytest.raises(SymgravError, match="route must be"):
+        symgrav.Susceptibilities(rashba.model, rashba.params, route="fast")
+    with pytest.raises(SymgravError, match="dps must be"):
+        symgrav.Susceptibilities(rashba.model, rashba.params, dps="single")
+    with pytest.raises(SymgravError, match="unique"):
+        symgrav.Susceptibilities(rashba.model, rashba.params, quantities=USER[:1] * 2)
