@@ -219,14 +219,32 @@ def _ufunc(fun):
     return np.frompyfunc(fun, 1, 1)
 
 
-class Mpf(Backend):
+class _ObjectBackend(Backend):
+    """Numbers held in numpy object arrays; subclasses set ``finite`` (scalar test)."""
+
+    finite = None
+
+    def pack(self, scalars):
+        out = np.empty(len(scalars), dtype=object)
+        out[:] = list(scalars)
+        return out
+
+    def isfinite(self, a):
+        return np.asarray(np.frompyfunc(lambda x: bool(type(self).finite(x)), 1, 1)(a),
+                          dtype=bool)
+
+    def all_finite(self, values):
+        return all(map(type(self).finite, values))
+
+
+class Mpf(_ObjectBackend):
     """mpmath mpf numbers in object arrays; any precision."""
 
     name = "mpf"
+    finite = staticmethod(mp.isfinite)
     exp, log1p, expm1, log, sqrt = (_ufunc(mp.exp), _ufunc(mp.log1p), _ufunc(mp.expm1),
                                     _ufunc(mp.log), _ufunc(mp.sqrt))
     cos, sin = _ufunc(mp.cos), _ufunc(mp.sin)
-    _finite = _ufunc(lambda x: bool(mp.isfinite(x)))
 
     def num(self, x):
         if isinstance(x, Fraction):
@@ -238,26 +256,15 @@ class Mpf(Backend):
     def mpf(self, x):
         return +mp.mpf(x)
 
-    def pack(self, scalars):
-        out = np.empty(len(scalars), dtype=object)
-        out[:] = list(scalars)
-        return out
 
-    def isfinite(self, a):
-        return np.asarray(self._finite(a), dtype=bool)
-
-    def all_finite(self, values):
-        return all(map(mp.isfinite, values))
-
-
-class Mpfr(Backend):
+class Mpfr(_ObjectBackend):
     """gmpy2 mpfr numbers in object arrays (faster than mpf); any precision."""
 
     name = "mpfr"
+    finite = staticmethod(gmpy2.is_finite)
     exp, log1p, expm1, log, sqrt = (_ufunc(gmpy2.exp), _ufunc(gmpy2.log1p),
                                     _ufunc(gmpy2.expm1), _ufunc(gmpy2.log), _ufunc(gmpy2.sqrt))
     cos, sin = _ufunc(gmpy2.cos), _ufunc(gmpy2.sin)
-    _finite = _ufunc(lambda x: bool(gmpy2.is_finite(x)))
 
     @contextlib.contextmanager
     def context(self):
@@ -275,17 +282,6 @@ class Mpfr(Backend):
 
     def mpf(self, x):
         return mpfr_to_mpf(x)
-
-    def pack(self, scalars):
-        out = np.empty(len(scalars), dtype=object)
-        out[:] = list(scalars)
-        return out
-
-    def isfinite(self, a):
-        return np.asarray(self._finite(a), dtype=bool)
-
-    def all_finite(self, values):
-        return all(map(gmpy2.is_finite, values))
 
 
 def backend_for(prec, kind):

@@ -103,30 +103,38 @@ def integrate_momentum_space(engine, qset, mu, T, backend):
     return vals
 
 
-class GradedLines(Route):
+class _Lines(Route):
+    """Lines through momentum space (:func:`integrate_momentum_space`), continuum or lattice."""
+
+    lattice = False
+
+    def reason(self, engine, qset, T):
+        if engine.model.lattice == self.lattice:
+            return ""
+        return "lattice model (Brillouin-zone lines: bz_lines)" if engine.model.lattice else \
+            "continuum model (rays: graded)"
+
+    def run(self, engine, qset, mu, T, backend):
+        return integrate_momentum_space(engine, qset, mu, T, backend)
+
+
+class GradedLines(_Lines):
     """Rays of a continuum model, split at Fermi points and graded on the thermal scale."""
 
     name = "graded"
     summary = "graded rays of a continuum model"
 
-    def reason(self, engine, qset, T):
-        return "lattice model (Brillouin-zone lines: bz_lines)" if engine.model.lattice else ""
 
-    def run(self, engine, qset, mu, T, backend):
-        return integrate_momentum_space(engine, qset, mu, T, backend)
+class BrillouinZoneLines(_Lines):
+    """Brillouin-zone lines of a lattice model; the transverse integral split at tangencies.
 
-
-class BrillouinZoneLines(Route):
-    """Brillouin-zone lines of a lattice model; the transverse integral split at tangencies."""
+    A model with no band near mu (:meth:`symgrav.numeric.layout.Layout.gapped`) is
+    integrated with the product trapezoid rule over the zone instead.
+    """
 
     name = "bz_lines"
     summary = "Brillouin-zone lines of a lattice model"
-
-    def reason(self, engine, qset, T):
-        return "" if engine.model.lattice else "continuum model (rays: graded)"
-
-    def run(self, engine, qset, mu, T, backend):
-        return integrate_momentum_space(engine, qset, mu, T, backend)
+    lattice = True
 
 
 class FermiSurfaceSum(Route):
