@@ -30,6 +30,10 @@ class BranchError(Exception):
 @lru_cache(maxsize=64)
 def _cos_table(B, m):
     """cos(pi k / m), k < 2m, as backend scalars (cached per backend and m)."""
+    return _cosines(B, m)
+
+
+def _cosines(B, m):
     with B.context():
         return tuple(B.num(mp.cos(mp.pi * k / m)) for k in range(2 * m))
 
@@ -37,6 +41,10 @@ def _cos_table(B, m):
 @lru_cache(maxsize=64)
 def _cheb_matrix(B, m):
     """M with c = M @ values: Chebyshev coefficients from values at u_j = cos(pi j/m)."""
+    return _interpolation_matrix(B, m)
+
+
+def _interpolation_matrix(B, m):
     tab = _cos_table(B, m)
     dtype = float if B.name == "float64" else object
     M = np.empty((m + 1, m + 1), dtype=dtype)

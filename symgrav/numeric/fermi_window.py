@@ -83,9 +83,16 @@ def recurrence(k):
 
 @lru_cache(maxsize=32)
 def _rule(n, prec):
-    # Golub-Welsch in its Newton form: roots of the orthonormal p_n by Newton
-    # steps from the double-precision eigenvalues of the Jacobi matrix, and
-    # Christoffel weights 1 / sum_j p_j(x)^2; in gmpy2 at prec + 32 bits.
+    return _golub_welsch(n, prec)
+
+
+def _golub_welsch(n, prec):
+    """Nodes and weights of the n-point rule for the Fermi window at ``prec`` bits (uncached).
+
+    Golub-Welsch in its Newton form: roots of the orthonormal p_n by Newton
+    steps from the double-precision eigenvalues of the Jacobi matrix, and
+    Christoffel weights 1 / sum_j p_j(x)^2; in gmpy2 at prec + 32 bits.
+    """
     off = [float(mp.sqrt(recurrence(k))) for k in range(1, n)]
     J = np.diag(off, 1) + np.diag(off, -1)
     guesses = sorted(np.linalg.eigvalsh(J))

@@ -52,6 +52,10 @@ def gauss_legendre(backend, degree):
 
     ``degree`` d gives 3 * 2^(d-1) nodes.
     """
+    return _nodes_in(backend, degree)
+
+
+def _nodes_in(backend, degree):
     with backend.context():
         nodes = _gl_mpf(degree, backend.prec)
         return backend.array([x for x, _ in nodes]), backend.array([w for _, w in nodes])
