@@ -31,7 +31,8 @@ from .layout import Layout
 from .line_features import LineFeatures
 from .line_integral import LineContext
 from .occupations import check_statistics
-from .routes import AUTO_ORDER, ROUTES, NotApplicable, RouteDecision, check_route
+from .routes import (AUTO_ORDER, AUTO_ORDER_DOUBLE, ROUTES, NotApplicable, RouteDecision,
+                     check_route)
 from .weights import QuantitySet
 from .window_route import WindowEvaluator
 
@@ -199,7 +200,10 @@ class Susceptibilities:
         if key in self._cache:
             return self._cache[key]
         decisions = []
-        order = AUTO_ORDER if route == "auto" else (route,)
+        if route != "auto":
+            order = (route,)
+        else:
+            order = AUTO_ORDER_DOUBLE if self.double else AUTO_ORDER
         result, used = None, None
         for name in order:
             try:
