@@ -17,10 +17,11 @@ from fractions import Fraction
 import mpmath as mp
 
 from ..errors import SymgravError
+from ..numeric.arith import GUARD, to_mpf
 from ..symbolic.model import Model
 
-#: extra working digits above the requested dps
-GUARD = 10
+__all__ = ["GUARD", "exact_number", "grid_values", "linspace", "merged_parameters", "model_of",
+           "parameter_texts", "parse_grid", "rounded"]
 
 
 def exact_number(value, what="value"):
@@ -47,15 +48,13 @@ def exact_number(value, what="value"):
     raise SymgravError(f"{what}: {value!r} is not a real number")
 
 
-def to_mpf(value, dps):
-    """Fraction or mpf -> mpf correctly rounded at ``dps`` digits."""
+def rounded(value, dps):
+    """An exact number (Fraction or mpf, see :func:`exact_number`) as mpf rounded at ``dps`` digits.
+
+    Plain bookkeeping; no equation.
+    """
     with mp.workdps(dps):
-        if isinstance(value, Fraction):
-            return mp.mpf(value.numerator) / value.denominator
-        return +mp.mpf(value)
-
-
-_to_mpf = to_mpf  # former private name
+        return to_mpf(value)
 
 
 def linspace(start, stop, n):

@@ -40,7 +40,7 @@ from ..version import __version__
 from .columns import (COLUMNS, DESCRIPTIONS, QUANTITIES, UNITS, check_quantities,
                       descriptions_for, quantity_metadata)
 from .grid import (GUARD, exact_number, grid_values, linspace, merged_parameters, model_of,
-                   parameter_texts, parse_grid, to_mpf)
+                   parameter_texts, parse_grid, rounded)
 from .parallel import default_workers, parallel_map
 from .sweep_io import SweepResult
 
@@ -181,8 +181,8 @@ def sweep(model, params=None, mu=(0,), T=(0,), a="x", i="x", dps=20, statistics=
     dps = check_dps(dps)
     extra = check_quantities(quantities)
     wdps = (15 if dps == "double" else dps) + GUARD
-    mus = [to_mpf(v, wdps) for v in grid_values(mu, "mu")]
-    Ts = [to_mpf(v, wdps) for v in grid_values(T, "T")]
+    mus = [rounded(v, wdps) for v in grid_values(mu, "mu")]
+    Ts = [rounded(v, wdps) for v in grid_values(T, "T")]
     for t in Ts:
         if t < 0:
             raise SymgravError(f"temperature must be >= 0; got T = {mp.nstr(t, 15)}")

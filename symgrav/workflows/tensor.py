@@ -43,7 +43,7 @@ from ..symbolic.model import AXES
 from ..symbolic.quantities import QUANTITIES
 from ..version import __version__
 from .columns import check_quantities, quantity_metadata
-from .grid import GUARD, exact_number, merged_parameters, model_of, parameter_texts, to_mpf
+from .grid import GUARD, exact_number, merged_parameters, model_of, parameter_texts, rounded
 from .parallel import parallel_map
 
 #: the built-in quantities of every tensor, from the registry (user quantities follow them)
@@ -392,8 +392,8 @@ def tensor(model, params=None, mu=0, T=0, dps=20, statistics="fermi", executor=N
     extra = check_quantities(quantities)
     digits = 15 if dps == "double" else dps
     wdps = digits + GUARD
-    mu_v = to_mpf(exact_number(mu, "mu"), wdps)
-    T_v = to_mpf(exact_number(T, "T"), wdps)
+    mu_v = rounded(exact_number(mu, "mu"), wdps)
+    T_v = rounded(exact_number(T, "T"), wdps)
     if T_v < 0:
         raise SymgravError(f"temperature must be >= 0; got T = {mp.nstr(T_v, 15)}")
     statistics = check_statistics(statistics)
