@@ -243,23 +243,34 @@ class Susceptibilities:
         ev = self._evaluate_set(self._main, mu, T)
         return Evaluation(self._finish(ev), ev.route, ev.decisions)
 
-    def explain(self, mu, T):
+    def explain(self, mu, T, evaluate=True):
         """Which route each strategy would take at (mu, T) and why (list of RouteDecision).
 
-        Evaluates the quantities (through ``route="auto"``) to find out, and
-        lists every route with whether it applies and the reason.
+        Parameters
+        ----------
+        mu, T : number or str
+        evaluate : bool
+            True (default): evaluate the quantities through ``route="auto"``
+            to find out (a route such as ``window`` may decline only while
+            computing, e.g. when its Gauss rules do not agree).  False: only
+            the reasons known without computing (model, statistics, T,
+            quantities); a route that may apply is reported as "may apply".
         """
         mu, T = self._args(mu, T)
-        ev = self._evaluate_set(self._main, mu, T, route="auto")
-        seen = {d.name: d for d in ev.decisions}
+        seen, used = {}, None
+        if evaluate:
+            ev = self._evaluate_set(self._main, mu, T, route="auto")
+            seen, used = {d.name: d for d in ev.decisions}, ev.route
         out = []
         for name in ROUTES:
             if name in seen:
                 out.append(seen[name])
                 continue
             reason = ROUTES[name].reason(self, self._main, T)
-            out.append(RouteDecision(name, not reason, reason or
-                                     f"applies (not needed: {ev.route} was taken first)"))
+            if not reason:
+                reason = f"applies (not needed: {used} was taken first)" if used else \
+                    "may apply (not evaluated)"
+            out.append(RouteDecision(name, not ROUTES[name].reason(self, self._main, T), reason))
         return out
 
     def alpha(self, mu, T):
