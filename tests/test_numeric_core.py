@@ -433,3 +433,92 @@ def test_routes_and_errors(rashba):
         symgrav.Susceptibilities(rashba.model, rashba.params, dps="single")
     with pytest.raises(SymgravError, match="unique"):
         symgrav.Susceptibilities(rashba.model, rashba.params, quantities=USER[:1] * 2)
+
+
+# -- band data: the sum over states of Eqs. (8b), (8c) against numpy, written here ---------
+def _three_band():
+    """A coupled 3x3 model (no closed form: the numeric sum over states) with spin-1 matrices."""
+    kx, ky = sp.symbols("k_x k_y", real=True)
+    H = sp.Matrix([[sp.cos(kx), sp.sin(ky) / 2, sp.Rational(3, 10)],
+                   [sp.sin(ky) / 2, 1 + sp.cos(ky) / 3, sp.sin(kx) / 4 - sp.I * sp.sin(ky) / 5],
+                   [sp.Rational(3, 10), sp.sin(kx) / 4 + sp.I * sp.sin(ky) / 5, -1 + sp.cos(kx)]])
+    r = 1 / sp.sqrt(2)
+    Sx = sp.Matrix([[0, r, 0], [r, 0, r], [0, r, 0]])
+    Sy = sp.Matrix([[0, -sp.I * r, 0], [sp.I * r, 0, -sp.I * r], [0, sp.I * r, 0]])
+    Sz = sp.diag(1, 0, -1)
+    model = symgrav.Model(H, [kx, ky], spin=[Sx, Sy, Sz], lattice=True, name="three")
+    Hn = sp.lambdify([kx, ky], H, "numpy")
+    dHn = sp.lambdify([kx, ky], H.diff(kx), "numpy")
+    Sn = np.array(sp.matrix2numpy(Sx, dtype=complex))
+    return model, Hn, dHn, Sn
+
+
+def _sum_over_states_ref(Hn, dHn, Sn, k):
+    """Omega_n = -2 sum_m Im(v_nm s_mn)/(e_n - e_m)^2, m_n = sum_m Im(v_nm s_mn)/(e_n - e_m)."""
+    E, U = np.linalg.eigh(np.array(Hn(*k), dtype=complex))
+    v = U.conj().T @ np.array(dHn(*k), dtype=complex) @ U
+    s = U.conj().T @ Sn @ U
+    om = np.zeros(3)
+    mm = np.zeros(3)
+    for n in range(3):
+        for m in range(3):
+            if m != n:
+                x = np.imag(v[n, m] * s[m, n])
+                om[n] += -2 * x / (E[n] - E[m]) ** 2
+                mm[n] += x / (E[n] - E[m])
+    grad = np.real(np.diag(v))
+    return E, grad, om, mm
+
+
+@pytest.mark.parametrize("kind", ["float64", "mpf"])
+def test_sum_over_states_against_numpy(kind):
+    model, Hn, dHn, Sn = _three_band()
+    bd = symgrav.numeric_geometry(model, {}, "x", "x", dps=30)
+    assert not bd.closed_form
+    ks = [(0.3, -1.1), (2.0, 0.7), (-0.4, 2.9)]
+    B = Float64() if kind == "float64" else Mpf(PREC)
+    with B.context():
+        K = [B.array([k[0] for k in ks]), B.array([k[1] for k in ks])]
+        eps, grads, om, mm = bd.evaluate(B, K)
+    for q, k in enumerate(ks):
+        E, g, o, m = _sum_over_states_ref(Hn, dHn, Sn, k)
+        for n in range(3):
+            for got, want in ((eps[n, q], E[n]), (grads[n, 0, q], g[n]), (om[n, q], o[n]),
+                              (mm[n, q], m[n])):
+                assert abs(float(got) - want) < 1e-11 * (1 + abs(want))
+    # the single-point form (mpf lists) and the double-precision scan agree too
+    with mp.workdps(30):
+        e1, g1, o1, m1 = bd.at((mp.mpf("0.3"), mp.mpf("-1.1")))
+    E, g, o, m = _sum_over_states_ref(Hn, dHn, Sn, ks[0])
+    assert max(abs(float(a) - b) for a, b in zip(o1, o)) < 1e-11
+    e2, g2 = bd.energies([np.array([0.3]), np.array([-1.1])])
+    assert np.allclose(e2[:, 0], E, atol=1e-13) and np.allclose(g2[:, 0, 0], g, atol=1e-12)
+    # the sum rule sum_n Omega_n = 0 (Eq. 8b is antisymmetric in n, m up to the gap squared)
+    assert abs(sum(float(x) for x in o1)) < 1e-12
+
+
+def test_degenerate_coupled_bands_are_refused():
+    """Two bands degenerate at k = 0 and coupled by v and s: Omega (8b) is singular there."""
+    kx = sp.Symbol("k_x", real=True)
+    sk = sp.sin(kx)
+    # a coupled 3x3 block (numeric route) whose two lower bands meet at k = 0
+    H = sp.Matrix([[0, sk, sk / 10], [sk, 0, 0], [sk / 10, 0, 5]])
+    sy = sp.Matrix([[0, -sp.I, 0], [sp.I, 0, 0], [0, 0, 0]])
+    model = symgrav.Model(H, [kx], spin=[sy, sy, sy], lattice=True)
+    bd = symgrav.numeric_geometry(model, {}, "x", "x", dps=20)
+    assert not bd.closed_form
+    for B in (Float64(), Mpf(80)):
+        with B.context(), pytest.raises(SymgravError, match="degenerate"):
+            bd.evaluate(B, [B.array([0])])
+        with B.context():  # away from k = 0 the bands are split and the values finite
+            eps, _, om, _ = bd.evaluate(B, [B.array(["0.3"])])
+        assert all(mp.isfinite(B.mpf(x)) for x in om[:, 0])
+
+
+def test_si_scale_model_is_refused():
+    """The Rashba model in SI numbers (momenta ~1e-25 kg m/s): refused with the reason."""
+    model = symgrav.load_model("rashba")
+    params = {"hbar": "1.054571817e-34", "m": "9.1e-32", "alpha": "6e5", "b": "3e-21"}
+    S = symgrav.Susceptibilities(model, params, dps=15)
+    with pytest.raises(SymgravError, match="momentum scale"):
+        S.alpha("1e-21", 0)

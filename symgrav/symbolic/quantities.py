@@ -293,15 +293,6 @@ class Quantity:
         return out, ""
 
 
-def builtin(name):
-    """The built-in :class:`Quantity` of that name (see :data:`QUANTITIES`)."""
-    for q in QUANTITIES + (DALPHA_DMU,):
-        if q.name == name:
-            return q
-    raise SymgravError(f"unknown quantity {name!r}; built-in: "
-                       f"{', '.join(q.name for q in QUANTITIES)}")
-
-
 #: Eq. (19a): the magnetoelectric susceptibility alpha_a^i
 ALPHA = Quantity("alpha", "f", 0, equation="19a", label=r"\alpha_{a}^{i}", charge=True,
                  description="magnetoelectric susceptibility alpha_a^i, Eq. (19a)")
