@@ -522,3 +522,64 @@ def test_si_scale_model_is_refused():
     S = symgrav.Susceptibilities(model, params, dps=15)
     with pytest.raises(SymgravError, match="momentum scale"):
         S.alpha("1e-21", 0)
+
+
+def test_explain_reasons():
+    """The reasons, without computing (evaluate=False) and after computing, at T = 0 and T > 0."""
+    model = symgrav.load_model("rashba")
+    S = symgrav.Susceptibilities(model, model.defaults, dps=20)
+    static = {d.name: d for d in S.explain("0.1", "0", evaluate=False)}
+    assert static["window"].reason == "T = 0 (no thermal window to average over)"
+    assert static["graded"].applies and static["graded"].reason == "may apply (not evaluated)"
+    assert static["bz_lines"].reason == "continuum model (rays: graded)"
+    assert static["fermi_surface"].reason.startswith("the quantities have Fermi-sea parts")
+    hot = {d.name: d for d in S.explain("0.0", "0.001")}
+    assert hot["window"].applies and hot["window"].reason == "applies"
+    assert hot["graded"].reason == "applies (not needed: window was taken first)"
+    assert hot["fermi_surface"].reason == "T > 0 (the Fermi-surface sum is the T = 0 limit)"
+
+
+def test_mott_value_in_both_number_types():
+    """(21): pi^2 T^2 / 3 times d alpha0/d mu of the hand-derived closed form."""
+    from rashba_reference import alpha0
+    model = symgrav.load_model("rashba")
+    with mp.workdps(40):
+        b, mu, T = mp.mpf("0.5"), mp.mpf("0.2"), mp.mpf("0.001")
+        want = mp.pi ** 2 * T ** 2 / 3 * mp.diff(lambda m: alpha0(m, b), mu)
+    for dps, rel in ((20, mp.mpf(10) ** -18), ("double", 1e-12)):
+        S = symgrav.Susceptibilities(model, {**model.defaults, "b": "0.5"}, dps=dps)
+        with mp.workdps(40):
+            assert abs(S.mott("0.2", "0.001") - want) < rel * abs(want), dps
+        assert S.mott("0.2", 0) == 0
+
+
+def _moment_sea(mu, b):
+    """Z_m(mu) = sum_n int p dp/(2 pi) m theta(mu - eps) = (b/8 pi) sum ln(Delta) over the occupied
+    Delta intervals of tests/rashba_reference.py (m = b/(4 Delta^2), p dp = Delta dDelta)."""
+    disc = 1 + b * b + 2 * mu
+    if disc <= 0:
+        return mp.mpf(0)
+    r = mp.sqrt(disc)
+    total = mp.mpf(0)
+    for a, c in ((max(b, 1 - r), 1 + r), (b, max(b, r - 1))):
+        if c > a:
+            total += mp.log(c / a)
+    return b / (8 * mp.pi) * total
+
+
+def test_moment_density_at_a_band_edge():
+    """A weight (0, -df): at T = 0 the density sum_n int m delta(mu - eps); at mu = -b (b < 1) a
+    band edge sits at p = 0, where the engine takes the mean of the one-sided slopes of Z_m."""
+    model = symgrav.load_model("rashba")
+    q = Quantity("mdos", 0, "-df")
+    S = symgrav.Susceptibilities(model, {**model.defaults, "b": "0.5"}, dps=25, quantities=[q])
+    b = mp.mpf("0.5")
+    with mp.workdps(40):
+        h = mp.mpf(10) ** -12
+        left = (_moment_sea(-b, b) - _moment_sea(-b - h, b)) / h
+        right = (_moment_sea(-b + h, b) - _moment_sea(-b, b)) / h
+        regular = mp.diff(lambda m: _moment_sea(m, b), mp.mpf("0.2"))
+    assert abs(left - right) > mp.mpf("1e-3") * abs(left)  # a genuine kink
+    got = S.evaluate(-b, 0)["mdos"]
+    assert abs(got - (left + right) / 2) < mp.mpf(10) ** -9 * abs(got)
+    assert abs(S.evaluate("0.2", 0)["mdos"] - regular) < mp.mpf(10) ** -22 * abs(regular)

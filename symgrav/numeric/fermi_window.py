@@ -6,8 +6,8 @@ zero-temperature functions of the Fermi energy E (App. E; PHYSICS.md).
 :func:`fermi_window_rule` gives an N-node Gauss rule for that average, exact
 for polynomials of degree 2N - 1.  Its orthogonal polynomials have the
 closed-form recurrence b_k = pi^2 k^4 / (4 k^2 - 1) (:func:`recurrence`,
-checked against Chebyshev's algorithm on the moments, :func:`window_moments`
-= the Sommerfeld coefficients of Eq. E2).  The rule integrates the analytic
+checked in tests/test_window.py against Chebyshev's algorithm on the moments,
+:func:`window_moments` = the Sommerfeld coefficients of Eq. E2).  The rule integrates the analytic
 continuation of the zero-temperature functions, so the route that uses it
 (:mod:`symgrav.numeric.window_route`) requires band extrema and edges to be
 far from mu on the thermal scale.
@@ -47,32 +47,6 @@ def window_moment_exact(j):
     if j % 2:
         return sp.Integer(0)
     return 2 * (1 - sp.Rational(2) ** (1 - j)) * sp.factorial(j) * sp.zeta(j)
-
-
-def recurrence_from_moments(n):
-    """Recurrence coefficients of the polynomials orthogonal for the Fermi window w(x).
-
-    Chebyshev's algorithm on the moments (Eq. E2) of :func:`window_moments`;
-    it loses about log2(mu_2n) bits, so call it at a generous precision.
-    Used to check the closed form of :func:`recurrence` (tests).
-
-    Returns
-    -------
-    a, b : list of mpf
-        p_{k+1} = (x - a_k) p_k - b_k p_{k-1}, k < n (b_0 = mu_0).
-    """
-    mom = window_moments(2 * n + 1)
-    sig_prev = [mp.mpf(0)] * (2 * n + 1)
-    sig = list(mom)
-    a, b = [mom[1] / mom[0]], [mom[0]]
-    for k in range(1, n):
-        new = [mp.mpf(0)] * (2 * n + 1)
-        for m in range(k, 2 * n - k + 1):
-            new[m] = sig[m + 1] - a[k - 1] * sig[m] - b[k - 1] * sig_prev[m]
-        a.append(new[k + 1] / new[k] - sig[k] / sig[k - 1])
-        b.append(new[k] / sig[k - 1])
-        sig_prev, sig = sig, new
-    return a, b
 
 
 def recurrence(k):
