@@ -583,3 +583,38 @@ def test_moment_density_at_a_band_edge():
     got = S.evaluate(-b, 0)["mdos"]
     assert abs(got - (left + right) / 2) < mp.mpf(10) ** -9 * abs(got)
     assert abs(S.evaluate("0.2", 0)["mdos"] - regular) < mp.mpf(10) ** -22 * abs(regular)
+
+
+def test_tanh_sinh_fine_ends_and_failure():
+    """Abscissae near the ends go to ``fine`` (twice the precision); a divergence is reported."""
+    B = Mpf(PREC)
+    calls = []
+
+    def fine(xs):
+        calls.append(mp.mp.prec)
+        vals = np.array([[mp.sqrt(1 - x) for x in xs]], dtype=object)
+        return vals, np.abs(vals)
+    with B.context():
+        vals, _ = tanh_sinh(vec(lambda s: mp.sqrt(1 - s)), mp.mpf(0), mp.mpf(1), 1,
+                            mp.mpf(10) ** -30, B, fine=fine)
+        assert abs(vals[0] - mp.mpf(2) / 3) < mp.mpf(10) ** -30
+    assert calls and all(p == 2 * PREC for p in calls)
+    with B.context(), pytest.raises(SymgravError,
+                                    match="tanh-sinh rule did not converge across a Fermi-surface"):
+        tanh_sinh(vec(lambda s: 1 / s), mp.mpf(0), mp.mpf(1), 1, mp.mpf(10) ** -30, B,
+                  max_level=3)
+
+
+def test_window_route_temperature_dependent_weights():
+    """(T^2 f, 0) is T^2 alpha: its Fermi-window constant part C_00(T) = T^2 depends on T;
+    checked against T^2 times the hand-derived closed-form alpha (tests/rashba_reference.py)."""
+    from rashba_reference import reference
+    model = symgrav.load_model("rashba")
+    q = Quantity("T2alpha", "T**2*f", 0)
+    S = symgrav.Susceptibilities(model, {**model.defaults, "b": "0.5"}, dps=25, quantities=[q])
+    ev = S.evaluate("0.0", "0.001")
+    assert ev.route == "window"
+    with mp.workdps(40):
+        T = mp.mpf("0.001")
+        want = T ** 2 * reference(mp.mpf(0), T, mp.mpf("0.5"))["alpha"]
+        assert abs(ev["T2alpha"] - want) < mp.mpf(10) ** -24 * abs(want)
