@@ -508,7 +508,8 @@ def test_degenerate_coupled_bands_are_refused():
     bd = symgrav.numeric_geometry(model, {}, "x", "x", dps=20)
     assert not bd.closed_form
     for B in (Float64(), Mpf(80)):
-        with B.context(), pytest.raises(SymgravError, match="degenerate"):
+        with B.context(), pytest.raises(SymgravError, match=r"degenerate at k = .* and coupled by "
+                                        r"v and s: Omega \(8b\) and m \(8c\) are singular there"):
             bd.evaluate(B, [B.array([0])])
         with B.context():  # away from k = 0 the bands are split and the values finite
             eps, _, om, _ = bd.evaluate(B, [B.array(["0.3"])])
@@ -618,3 +619,46 @@ def test_window_route_temperature_dependent_weights():
         T = mp.mpf("0.001")
         want = T ** 2 * reference(mp.mpf(0), T, mp.mpf("0.5"))["alpha"]
         assert abs(ev["T2alpha"] - want) < mp.mpf(10) ** -24 * abs(want)
+
+
+def test_split_bands_are_not_mistaken_for_degenerate():
+    """A gap of 1e-15 is a split pair at dps 30 (the threshold is 10^-(working dps / 2)):
+    finite values, equal to the two-level closed form |Omega| = 2 |Im(v s)| / gap^2."""
+    kx = sp.Symbol("k_x", real=True)
+    g = sp.Rational(1, 10 ** 15)
+    H = sp.Matrix([[g / 2, kx / 100, 0], [kx / 100, -g / 2, 0], [0, 0, 5]]) + \
+        sp.Matrix([[0, 0, kx / 50], [0, 0, 0], [kx / 50, 0, 0]])
+    sy = sp.Matrix([[0, -sp.I, 0], [sp.I, 0, 0], [0, 0, 0]])
+    model = symgrav.Model(H, [kx], spin=[sy, sy, sy], lattice=True)
+    bd = symgrav.numeric_geometry(model, {}, "x", "x", dps=40)
+    assert not bd.closed_form
+    B = Mpf(mp.libmp.dps_to_prec(40))
+    with B.context():
+        _, _, om, _ = bd.evaluate(B, [B.array([0])])
+        # at k = 0: the 2x2 block g/2 sigma_z, v = sigma_x / 100, s = sigma_y: Im(v_01 s_10) = 1/100
+        want = 2 * (mp.mpf(1) / 100) / mp.mpf(10) ** -30
+        assert abs(abs(B.mpf(om[0, 0])) - want) < mp.mpf(10) ** -20 * want
+
+
+def test_band_bottom_at_mu_in_three_dimensions():
+    """An isotropic 3D model with its band bottom at p = 0 exactly at mu: the Fermi-surface
+    term there vanishes (the measure p^2 dp), d alpha/d mu is 0 (Omega = 0 here)."""
+    px, py, pz = sp.symbols("p_x p_y p_z", real=True)
+    H = (px ** 2 + py ** 2 + pz ** 2) / 2 * sp.eye(2) + sp.Rational(1, 2) * sp.diag(1, -1)
+    S = symgrav.Susceptibilities(symgrav.Model(H, [px, py, pz]), {}, dps=20,
+                                 quantities=[Quantity("dos", "-df", 0)])
+    assert S.isotropic
+    assert S.dalpha_dmu("-0.5") == 0
+    assert S.evaluate("-0.5", 0)["dos"] == 0
+
+
+def test_van_hove_point_gives_an_infinite_density_only_where_it_enters():
+    """At the ring minimum of eps_- (mu = -(1 + b^2)/2) the Fermi velocity vanishes on a circle:
+    the density (-df, 0) diverges; the Fermi-sea quantities stay finite (here 0: nothing is
+    occupied below the minimum)."""
+    model = symgrav.load_model("rashba")
+    S = symgrav.Susceptibilities(model, {**model.defaults, "b": "0.5"}, dps=20,
+                                 quantities=[Quantity("dos", "-df", 0)])
+    ev = S.evaluate("-0.625", 0)
+    assert ev["dos"] == mp.inf
+    assert ev["alpha"] == 0 and ev["mqm"] == 0

@@ -82,7 +82,10 @@ def mpfr_to_mpf(y):
 
 def mpf_to_mpfr(x):
     """mpmath mpf -> gmpy2 mpfr (exact when the gmpy2 precision is at least that of x)."""
-    sign, man, exp, _ = mp.mpf(x)._mpf_
+    x = mp.mpf(x)
+    if not mp.isfinite(x):
+        return gmpy2.mpfr(str(x))  # "+inf", "-inf", "nan"
+    sign, man, exp, _ = x._mpf_
     if not man:
         return gmpy2.mpfr(0)
     y = gmpy2.mul_2exp(gmpy2.mpfr(man), exp)
@@ -158,6 +161,11 @@ class Backend:
     def zero(self):
         """0 as a backend scalar."""
         return self.num(0)
+
+    @property
+    def inf(self):
+        """+infinity as a backend scalar."""
+        return self.num(mp.inf)
 
     def rational(self, p, q):
         """p/q correctly rounded at the backend precision (exact rationals in weights)."""

@@ -101,7 +101,7 @@ def fermi_surface_terms(ctx, feats, coefficients):
 
     Returns
     -------
-    list of backend scalars or mpf inf (not multiplied by the line weight)
+    list of backend scalars, +inf where a density diverges (not multiplied by the line weight)
     """
     B, bd, line = ctx.backend, ctx.bands, feats.line
     out = [B.num(0)] * len(coefficients)
@@ -121,6 +121,6 @@ def fermi_surface_terms(ctx, feats, coefficients):
             else:
                 terms = [B.num(0)] * len(coefficients)
         else:
-            terms = [mp.inf if (co != 0 or cm != 0) else B.num(0) for co, cm in coefficients]
+            terms = [B.inf if (co != 0 or cm != 0) else B.num(0) for co, cm in coefficients]
         out = [x + y for x, y in zip(out, terms)]
     return out
