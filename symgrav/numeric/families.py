@@ -189,12 +189,11 @@ def integrate_family(bd, B, B2, line_of, per_line, mu, margin, ncomp, eps, perio
         return fun(np.array([s - B.num(period) if s >= B.num(period) / 2 else s for s in ss],
                             dtype=object))
 
-    fine = None
-    if fine_line is not None:
-        def fine(ss):
-            lines = [line_of(s - period2 if s >= period2 / 2 else s) for s in ss]
-            vals, sizes = zip(*[fine_line(line) for line in lines])
-            return (np.array(vals, dtype=object).T, np.array(sizes, dtype=object).T)
+    def at_twice_precision(ss):
+        lines = [line_of(s - period2 if s >= period2 / 2 else s) for s in ss]
+        vals, sizes = zip(*[fine_line(line) for line in lines])
+        return (np.array(vals, dtype=object).T, np.array(sizes, dtype=object).T)
+    fine = at_twice_precision if fine_line is not None else None
 
     total, mags = [mp.mpf(0)] * ncomp, [mp.mpf(0)] * ncomp
     for a, b in zip(ends, ends[1:]):

@@ -204,7 +204,7 @@ class LineFeatures:
             bd.cache[key + ("scan",)] = eps_scan
         self.extrema, self.fermi = [], []
         emin = None
-        starts, brackets = [], []
+        brackets = []
         mu_f = float(mu)
         for n, (ends, evals) in enumerate(per_band):
             self.extrema += [(c, n, e) for c, (e, _) in zip(ends[1:-1], evals[1:-1])]

@@ -13,7 +13,6 @@ weights (df -> -delta) are added as sums over the Fermi points
 
 from __future__ import annotations
 
-import mpmath as mp
 import numpy as np
 
 from .line_features import band_values

@@ -31,6 +31,9 @@ from ..errors import SymgravError
 from .line_integral import fermi_surface_terms, integrate_line
 from .window_route import NotApplicable
 
+__all__ = ["AUTO_ORDER", "AUTO_ORDER_DOUBLE", "BrillouinZoneLines", "FermiSurfaceSum",
+           "FermiWindow", "GradedLines", "NotApplicable", "ROUTES", "Route", "RouteDecision",
+           "check_route", "integrate_momentum_space"]
 #: a route's verdict at one (mu, T)
 RouteDecision = namedtuple("RouteDecision", "name applies reason")
 
@@ -87,16 +90,15 @@ def integrate_momentum_space(engine, qset, mu, T, backend):
     def per_line(line):
         return integrate_line(ctx, engine.line_features(B, line, mu, T), mu_b, T_b, margin_b)
 
-    fine = None
-    if T == 0 and engine.model.dim == 2 and not engine.isotropic:
-        B2 = engine.backend2
-        ctx2 = engine.line_context(qset, B2)
+    B2 = engine.backend2
+    ctx2 = engine.line_context(qset, B2) if T == 0 and engine.model.dim == 2 else None
 
-        def fine(line):
-            with B2.context():
-                vals, sizes = integrate_line(ctx2, engine.line_features(B2, line, mu, T),
-                                             B2.num(mu), B2.num(T), B2.num(engine.margin(B2, T)))
-                return [B2.mpf(v) for v in vals], [B2.mpf(s) for s in sizes]
+    def twice_precision(line):
+        with B2.context():
+            vals, sizes = integrate_line(ctx2, engine.line_features(B2, line, mu, T),
+                                         B2.num(mu), B2.num(T), B2.num(engine.margin(B2, T)))
+            return [B2.mpf(v) for v in vals], [B2.mpf(s) for s in sizes]
+    fine = twice_precision if ctx2 is not None and not engine.isotropic else None
     vals, _ = engine.layout.integrate(per_line, len(qset.quantities), mu, margin,
                                       engine.tolerance(), B, engine.backend2, fine_line=fine,
                                       grid=ctx.point_integrand(mu_b, T_b), T=T)

@@ -28,7 +28,6 @@ import mpmath as mp
 from ..symbolic.quantities import Quantity
 from .chebyshev import Branch, BranchError
 from .fermi_window import fermi_window_rule, rules_for
-from .line_features import LineFeatures
 from .line_integral import LineContext, integrate_line
 from .weights import WeightSet, WindowForms
 
