@@ -662,3 +662,59 @@ def test_van_hove_point_gives_an_infinite_density_only_where_it_enters():
     ev = S.evaluate("-0.625", 0)
     assert ev["dos"] == mp.inf
     assert ev["alpha"] == 0 and ev["mqm"] == 0
+
+
+def test_block_model_closed_forms_against_numpy():
+    """A 2x2 + 1x1 block model whose spin couples the blocks: the closed forms of (8b), (8c) and
+    (24a, b) use the band projectors of the 2x2 block across blocks; checked against a numpy
+    sum over states written here."""
+    kx, ky = sp.symbols("k_x k_y", real=True)
+    H = sp.Matrix([[kx ** 2 / 2 + 1, kx - sp.I * ky, 0],
+                   [kx + sp.I * ky, kx ** 2 / 2 - 1, 0],
+                   [0, 0, ky ** 2 / 3 + sp.Rational(1, 4)]])
+    S = [sp.Matrix([[0, 0, 1], [0, 1, sp.I / 2], [1, -sp.I / 2, 0]]),
+         sp.Matrix([[1, 0, -sp.I], [0, 0, 1], [sp.I, 1, -1]]),
+         sp.diag(1, -1, 0)]
+    model = symgrav.Model(H, [kx, ky], spin=S, name="block")
+    with pytest.warns(symgrav.SymgravWarning, match="block by block"):
+        energies = sp.lambdify([kx, ky], list(symgrav.bands(model)), "numpy")
+    Hn = sp.lambdify([kx, ky], H, "numpy")
+
+    def order(k, E):
+        """numpy's index of each closed-form band (the closed forms list them block by block)."""
+        return [int(np.argmin(np.abs(E - e))) for e in energies(*k)]
+    dHn = [sp.lambdify([kx, ky], H.diff(k), "numpy") for k in (kx, ky)]
+    for a, ai in (("x", 0), ("y", 1)):
+        om = symgrav.spin_berry_curvature(model, a, "x")
+        mm = symgrav.spin_magnetic_moment(model, a, "x")
+        assert om.equation == "8b" and mm.equation == "8c"
+        f_om = sp.lambdify([kx, ky], list(om), "numpy")
+        f_mm = sp.lambdify([kx, ky], list(mm), "numpy")
+        Sn = np.array(sp.matrix2numpy(S[ai], dtype=complex))
+        for k in ((0.4, -0.3), (1.3, 0.8)):
+            E, U = np.linalg.eigh(np.array(Hn(*k), dtype=complex))
+            v = U.conj().T @ np.array(dHn[0](*k), dtype=complex) @ U
+            s = U.conj().T @ Sn @ U
+            for c, n in enumerate(order(k, E)):
+                x = [np.imag(v[n, m] * s[m, n]) for m in range(3)]
+                ref_om = sum(-2 * x[m] / (E[n] - E[m]) ** 2 for m in range(3) if m != n)
+                ref_mm = sum(x[m] / (E[n] - E[m]) for m in range(3) if m != n)
+                assert abs(complex(f_om(*k)[c]) - ref_om) < 1e-12 * (1 + abs(ref_om)), (a, k, n)
+                assert abs(complex(f_mm(*k)[c]) - ref_mm) < 1e-12 * (1 + abs(ref_mm)), (a, k, n)
+    # Eq. (24a, b) in the plane of the two momenta: numpy sum over states with A, B = dH/dk
+    bc = symgrav.berry_curvature(model, "x", "y")
+    mc = symgrav.magnetic_moment(model, "x", "y")
+    assert bc.equation == "24a" and mc.equation == "24b"
+    assert bc.quantity == "Omega_param" and mc.quantity == "m_param"
+    f_bc = sp.lambdify([kx, ky], list(bc), "numpy")
+    f_mc = sp.lambdify([kx, ky], list(mc), "numpy")
+    k = (0.4, -0.3)
+    E, U = np.linalg.eigh(np.array(Hn(*k), dtype=complex))
+    A = U.conj().T @ np.array(dHn[0](*k), dtype=complex) @ U
+    Bm = U.conj().T @ np.array(dHn[1](*k), dtype=complex) @ U
+    for c, n in enumerate(order(k, E)):
+        x = [np.imag(A[n, m] * Bm[m, n]) for m in range(3)]
+        ref_bc = sum(-2 * x[m] / (E[n] - E[m]) ** 2 for m in range(3) if m != n)
+        ref_mc = sum(x[m] / (E[n] - E[m]) for m in range(3) if m != n)
+        assert abs(complex(f_bc(*k)[c]) - ref_bc) < 1e-12 * (1 + abs(ref_bc))
+        assert abs(complex(f_mc(*k)[c]) - ref_mc) < 1e-12 * (1 + abs(ref_mc))

@@ -14,8 +14,11 @@ which gives
     m_{n;l1 l2}     =      hbar^2 d.(d_1 d x d_2 d) / (2 Delta^2) (24b)
 
 with Delta = |d| and c_a the Pauli vector of s_a.  Larger models are
-decomposed into decoupled blocks of size one or two and handled with band
-projectors (no eigenvector phase enters anywhere).
+decomposed into decoupled blocks of size one or two: a band pairs only with the
+other band of its own 2x2 block, because the momentum and parameter
+derivatives of a block-diagonal H are block diagonal, so tr(P_n A P_m B)
+vanishes for bands of different blocks whatever the spin operator couples (no
+eigenvector phase enters anywhere).
 """
 
 from __future__ import annotations
@@ -70,7 +73,7 @@ def _triple(d, a, b):
 
 
 class _Block:
-    """One decoupled block of H: its band energies and projectors (size 1 or 2)."""
+    """One decoupled block of H (size 1 or 2): its band energies and Pauli vector."""
 
     def __init__(self, indices, H):
         self.indices = tuple(indices)
@@ -108,7 +111,7 @@ def _blocks(H):
 
 
 class _Structure:
-    """Band energies, block membership and projectors of a model (cached per model)."""
+    """Band energies and block membership of a model (cached per model)."""
 
     def __init__(self, model: Model):
         H = model.H_real
@@ -164,22 +167,6 @@ class _Structure:
         blk, k = self.bands[n]
         return blk.energies[k]
 
-    def projector(self, n):
-        blk, k = self.bands[n]
-        N = self.model.N
-        P = sp.zeros(N, N)
-        if len(blk.indices) == 1:
-            P[blk.indices[0], blk.indices[0]] = 1
-            return P
-        sign = -1 if k == 0 else 1
-        delta = sp.sqrt(blk.delta2)
-        local = (sp.eye(2) + sign * sum((c * s for c, s in zip(blk.d, PAULI)),
-                                        sp.zeros(2, 2)) / delta) / 2
-        for r, gr in enumerate(blk.indices):
-            for c, gc in enumerate(blk.indices):
-                P[gr, gc] = local[r, c]
-        return P
-
 
 @lru_cache(maxsize=64)
 def _structure(model):
@@ -216,35 +203,22 @@ def _pair_terms(model, A, B, power_omega, power_m, prefactor_omega, prefactor_m)
         mm = [e.xreplace(defs) for e in m_c]
         return om, mm, om_c, m_c, defs
 
-    projs = [st.projector(n) for n in range(nb)]
+    # Bands of different blocks do not contribute: A (a momentum or parameter derivative
+    # of the block-diagonal H) is block diagonal, so tr(P_n A P_m B) = 0 for n, m in
+    # different blocks, whatever B couples.
     om, mm = [], []
     for n in range(nb):
         tot_o, tot_m = sp.Integer(0), sp.Integer(0)
-        for m in range(nb):
-            if m == n:
-                continue
-            blk_n, _ = st.bands[n]
-            blk_m, _ = st.bands[m]
-            if blk_n is blk_m:
-                # within a 2x2 block: closed form through the Pauli vectors
-                idx = list(blk_n.indices)
-                _, a = pauli_vector(A.extract(idx, idx))
-                _, b = pauli_vector(B.extract(idx, idx))
-                sign = -1 if st.bands[n][1] == 0 else 1
-                t = _triple(blk_n.d, a, b)
-                im = sign * t / sp.sqrt(blk_n.delta2)
-                gap = 2 * sign * sp.sqrt(blk_n.delta2)
-            else:
-                X = (projs[n] * A * projs[m] * B).trace()
-                Y = (projs[n] * B * projs[m] * A).trace()
-                im = sp.simplify((X - Y) / (2 * sp.I))
-                gap = sp.simplify(st.energy(n) - st.energy(m))
-                if im == 0:
-                    continue
-                if gap == 0:
-                    raise SymgravError(
-                        f"bands {n} and {m} are degenerate everywhere and coupled by the "
-                        "operators: the sum over states of Eqs. (8b)/(8c) is singular")
+        blk_n, local = st.bands[n]
+        if len(blk_n.indices) == 2:
+            # the partner in the 2x2 block: closed form through the Pauli vectors
+            idx = list(blk_n.indices)
+            _, a = pauli_vector(A.extract(idx, idx))
+            _, b = pauli_vector(B.extract(idx, idx))
+            sign = -1 if local == 0 else 1
+            t = _triple(blk_n.d, a, b)
+            im = sign * t / sp.sqrt(blk_n.delta2)
+            gap = 2 * sign * sp.sqrt(blk_n.delta2)
             tot_o += -2 * prefactor_omega * im / gap ** power_omega
             tot_m += prefactor_m * im / gap ** power_m
         om.append(_tidy_sum(tot_o))
