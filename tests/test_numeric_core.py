@@ -718,3 +718,37 @@ def test_block_model_closed_forms_against_numpy():
         ref_mc = sum(x[m] / (E[n] - E[m]) for m in range(3) if m != n)
         assert abs(complex(f_bc(*k)[c]) - ref_bc) < 1e-12 * (1 + abs(ref_bc))
         assert abs(complex(f_mc(*k)[c]) - ref_mc) < 1e-12 * (1 + abs(ref_mc))
+
+
+def test_quantity_dimensions_units_and_exact_weights():
+    """Energy dimension n of hbar L^(1-d) E^n: Omega ~ hbar L/E, m ~ hbar L, xi, T, G ~ E, df ~ 1/E."""
+    assert [q.energy_power for q in QUANTITIES] == [-1, 0, 0, 0, 0]
+    assert symgrav.symbolic.quantities.DALPHA_DMU.energy_power == -2
+    cases = {("xi**2*f", 0): 1, (0, "xi*f"): 1, ("G", 0): 0, (0, "f"): 0, ("df", 0): -2,
+             ("xi*f", "f"): 0, ("f", "f"): None, ("xi**2*f + f", 0): None, (0, "f + xi*f"): None}
+    for (wo, wm), n in cases.items():
+        assert Quantity("q", wo, wm).energy_power == n, (wo, wm)
+    assert QUANTITIES[0].unit == "hbar L^(1-d) E^-1 q"
+    assert QUANTITIES[2].unit == "hbar L^(1-d)"
+    assert Quantity("q", "xi**2*f", 0).unit == "hbar L^(1-d) E^1"
+    assert Quantity("q", "f", "f").unit.startswith("natural units (weights of mixed")
+    # binary floats become the exact rationals they are
+    q = Quantity("half", sp.Float(0.5) * Quantity.symbols()[2], 0)
+    assert q.omega == sp.Rational(1, 2) * Quantity.symbols()[2]
+    # names other than the weight variables are refused by the parser itself
+    with pytest.raises(SymgravError, match="unknown name 'p'"):
+        Quantity("q", "p*f", 0)
+    # coefficients may depend on T in any way for the Fermi-window route, not on xi
+    assert Quantity("q", "f/T", 0).window_form()[0] is not None
+    assert Quantity("q", "f/(1 + xi**2)", 0).window_form()[1].endswith("not polynomial in xi")
+
+
+def test_singular_point_is_reported_with_its_momentum():
+    """Rashba with b = 0: Delta = |p| vanishes at p = 0, Omega ~ 1/Delta^3 is singular there."""
+    model = symgrav.load_model("rashba")
+    bd = symgrav.numeric_geometry(model, {**model.defaults, "b": 0}, "x", "x", dps=20)
+    for B in (Float64(), Mpf(80)):
+        with B.context():
+            bd.evaluate(B, [B.array(["0.5", "0.25"]), B.array(["0", "0.1"])])
+            with pytest.raises(SymgravError, match=r"singular at k = \['0\.0', '0\.0'\] \(bands"):
+                bd.evaluate(B, [B.array(["0.5", "0", "0.25"]), B.array(["0.3", "0", "0.1"])])

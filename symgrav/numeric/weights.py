@@ -250,7 +250,7 @@ class WindowForms:
     applies : bool
     reason : str
         Why the route does not apply (a weight not linear in the occupation
-        or not polynomial in xi, T).
+        or not polynomial in xi).
     series : list of (g, l)
         The branch integrals I_gl needed (g = 0 for Omega, 1 for m).
     constants : list of (g, l)
@@ -260,7 +260,6 @@ class WindowForms:
     """
 
     def __init__(self, quantities, backend):
-        self.backend = backend
         self.applies, self.reason = True, ""
         forms = []
         for q in quantities:

@@ -249,8 +249,8 @@ class Quantity:
     def window_form(self):
         """Coefficients of the Fermi-window route (App. E), or None when it does not apply.
 
-        A weight a(xi, T) f + b(xi, T) G + c(xi, T) df with polynomial a, b,
-        c is a Fermi-window average: with the shifted Fermi energy
+        A weight a(xi, T) f + b(xi, T) G + c(xi, T) df with a, b, c
+        polynomial in xi (any function of T) is a Fermi-window average: with the shifted Fermi energy
         E_F = mu + y, f = <theta(y - xi)>, G = <(y - xi) theta(y - xi)>,
         df = <-delta(y - xi)>, so
 
@@ -264,8 +264,8 @@ class Quantity:
         -------
         form : dict or None
             ``{"omega": ([A_0, A_1, ...], c), "moment": (...)}`` as
-            polynomials in y (:data:`SHIFT`) and T; None when the route does
-            not apply.
+            polynomials in y (:data:`SHIFT`) with coefficients in T; None when
+            the route does not apply.
         reason : str
             Why not ("" when it applies).
         """
@@ -283,9 +283,8 @@ class Quantity:
             b = poly.coeff_monomial(OCC_INT)
             c = poly.coeff_monomial(OCC_DER)
             for coef in (a, b, c):
-                if not coef.is_polynomial(XI, TEMP):
-                    return None, (f"the {what} weight of {self.name!r} is not polynomial "
-                                  "in xi and T")
+                if not coef.is_polynomial(XI):
+                    return None, f"the {what} weight of {self.name!r} is not polynomial in xi"
             shifted = sp.expand(a.xreplace({XI: SHIFT + POWER_VAR})
                                 - b.xreplace({XI: SHIFT + POWER_VAR}) * POWER_VAR)
             coeffs = sp.Poly(shifted, POWER_VAR).all_coeffs()[::-1] if shifted != 0 else []
