@@ -752,3 +752,21 @@ def test_singular_point_is_reported_with_its_momentum():
             bd.evaluate(B, [B.array(["0.5", "0.25"]), B.array(["0", "0.1"])])
             with pytest.raises(SymgravError, match=r"singular at k = \['0\.0', '0\.0'\] \(bands"):
                 bd.evaluate(B, [B.array(["0.5", "0", "0.25"]), B.array(["0.3", "0", "0.1"])])
+
+
+def test_quantity_metadata_and_messages():
+    xi, T, f, G, df = Quantity.symbols()
+    q = Quantity("my_q", xi * f, 0)
+    assert q.label == r"\mathrm{my\_q}" and q.description == "my_q: weights (f*xi, 0)"
+    assert q.charge is False and Quantity("c", f, 0, charge=True).charge is True
+    assert Quantity("d", f, 0, description="mine", label="L", unit="u").description == "mine"
+    with pytest.raises(SymgravError, match=r"quantity 'q': the omega weight must be a SymPy "
+                                           r"expression or a string; got list"):
+        Quantity("q", [f], 0)
+    with pytest.raises(SymgravError, match="quantity 'q': the moment weight must be real and "
+                                           "finite"):
+        Quantity("q", f, sp.oo * f)
+    with pytest.raises(SymgravError, match="quantity 'q': the omega weight uses"):
+        Quantity("q", sp.Symbol("p") * f, 0)
+    with pytest.raises(SymgravError, match="both weights are zero"):
+        Quantity("q", 0, 0)
