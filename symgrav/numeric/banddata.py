@@ -25,6 +25,7 @@ from ..errors import SymgravError, SymgravWarning
 from ..symbolic.geometry import closed_form_band_data
 from ..symbolic.model import AXES, Model, axis_index
 from .arith import Mpf, to_mpf
+from .states import states_float, states_mp
 
 
 def parameter_values(model, params, dps):
@@ -312,74 +313,27 @@ class BandData:
         return arr.transpose(0, 3, 1, 2)  # (nmat, P, N, N)
 
     def _states_float(self, K, need_geometry=True):
-        """Eqs. (8b), (8c) as sums over states with batched numpy eigh."""
+        """Eqs. (8b), (8c) as sums over states with batched numpy eigh (:mod:`.states`)."""
         N, d = self.nbands, self.dim
         shape = K[0].shape
-        P = int(np.prod(shape)) if shape else 1
         mats = self._matrices_float(K)
-        E, U = np.linalg.eigh(mats[0])
-        Ud = np.conj(np.swapaxes(U, 1, 2))
-        grads = np.empty((N, d, P))
-        for j in range(d):
-            grads[:, j, :] = np.real(np.diagonal(Ud @ mats[1 + j] @ U, axis1=1, axis2=2)).T
-        eps = E.T.reshape((N,) + shape)
-        grads = grads.reshape((N, d) + shape)
+        dH = [mats[1 + j] for j in range(d)]
+        V, S = (mats[1 + self._iv], mats[-1]) if need_geometry else (None, None)
+        eps, grads, om, mm = states_float(mats[0], dH, V, S, float(self.hbar),
+                                          lambda q: [float(c.reshape(-1)[q]) for c in K])
+        out = (eps.reshape((N,) + shape), grads.reshape((N, d) + shape))
         if not need_geometry:
-            return eps, grads, None, None
-        v = Ud @ mats[1 + self._iv] @ U
-        s = Ud @ mats[-1] @ U
-        x = np.imag(v * np.swapaxes(s, 1, 2))          # x[n,m] = Im(v_nm s_mn)
-        gap = E[:, :, None] - E[:, None, :]
-        scale = np.maximum(1.0, np.max(np.abs(E), axis=1))[:, None, None]
-        tol = 1e-8 * scale
-        small = np.abs(gap) < tol
-        offdiag = ~np.eye(N, dtype=bool)[None]
-        coupled = np.abs(v) * np.abs(np.swapaxes(s, 1, 2)) >= tol
-        if np.any(small & offdiag & coupled):
-            q = int(np.argwhere((small & offdiag & coupled).any(axis=(1, 2)))[0, 0])
-            raise SymgravError(
-                f"bands are degenerate at k = {[float(c.reshape(-1)[q]) for c in K]} and "
-                "coupled by v and s: Omega (8b) and m (8c) are singular there")
-        use = offdiag & ~small
-        g = np.where(use, gap, 1.0)
-        hbar = float(self.hbar)
-        om = np.sum(np.where(use, -2 * hbar * x / g ** 2, 0.0), axis=2).T
-        mm = np.sum(np.where(use, hbar * x / g, 0.0), axis=2).T
-        return eps, grads, om.reshape((N,) + shape), mm.reshape((N,) + shape)
+            return out + (None, None)
+        return out + (om.reshape((N,) + shape), mm.reshape((N,) + shape))
 
     def _sum_over_states(self, backend, k, pv):
-        """Eqs. (8b), (8c) at one momentum as sums over states (mpmath eigh)."""
+        """Eqs. (8b), (8c) at one momentum as sums over states (mpmath eigh, :mod:`.states`)."""
         N, d = self.nbands, self.dim
         flat = self._function("mpf")(*k, *pv)
         mats = [mp.matrix([[flat[m * N * N + r * N + c] for c in range(N)] for r in range(N)])
                 for m in range(len(self._mats))]
-        H, dH, S = mats[0], mats[1:1 + d], mats[-1]
-        E, Q = mp.eigh(H)
-        cols = [Q[:, n] for n in range(N)]
-        vmat = [[(cols[n].H * dH[self._iv] * cols[m])[0] for m in range(N)] for n in range(N)]
-        smat = [[(cols[n].H * S * cols[m])[0] for m in range(N)] for n in range(N)]
-        grads = [mp.re((cols[n].H * dH[j] * cols[n])[0]) for n in range(N) for j in range(d)]
-        tol = mp.mpf(10) ** (-(mp.mp.dps // 2))
-        scale = max(mp.mpf(1), max(abs(e) for e in E))
-        om, mm = [], []
-        for n in range(N):
-            o = m_ = mp.mpf(0)
-            for m in range(N):
-                if m == n:
-                    continue
-                x = mp.im(vmat[n][m] * smat[m][n])
-                gap = E[n] - E[m]
-                if abs(gap) < tol * scale:
-                    if abs(vmat[n][m]) * abs(smat[m][n]) < tol * scale:
-                        continue
-                    raise SymgravError(
-                        f"bands {n} and {m} are degenerate at k = {[mp.nstr(c, 8) for c in k]} "
-                        "and coupled by v and s: Omega (8b) and m (8c) are singular there")
-                o += -2 * self.hbar * x / gap ** 2
-                m_ += self.hbar * x / gap
-            om.append(o)
-            mm.append(m_)
-        return list(E) + grads + om + mm
+        dH = mats[1:1 + d]
+        return states_mp(mats[0], dH, dH[self._iv], mats[-1], self.hbar, k)
 
 
 def numeric_geometry(model, params, a="x", i="x", dps=30):
