@@ -18,6 +18,7 @@ from .symbolic.model import Model
 from .symbolic.modelfile import builtin_models, load_model
 from .symbolic.printing import derivation_sheet, latex
 from .symbolic.quantities import QUANTITIES, Quantity
+from .tightbinding import TightBinding
 from .version import __version__
 from .workflows.sweep import sweep
 from .workflows.tensor import tensor
@@ -25,7 +26,7 @@ from .workflows.verify import verify
 
 __all__ = [
     "Model", "QUANTITIES", "Quantity", "ROUTES", "Susceptibilities", "SymgravError",
-    "SymgravWarning", "bands", "berry_curvature", "builtin_models", "derivation_sheet", "latex",
-    "load_model", "magnetic_moment", "numeric_geometry", "spin_berry_curvature",
-    "spin_magnetic_moment", "sweep", "tensor", "verify", "__version__",
+    "SymgravWarning", "TightBinding", "bands", "berry_curvature", "builtin_models",
+    "derivation_sheet", "latex", "load_model", "magnetic_moment", "numeric_geometry",
+    "spin_berry_curvature", "spin_magnetic_moment", "sweep", "tensor", "verify", "__version__",
 ]

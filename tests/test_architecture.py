@@ -44,6 +44,7 @@ MAX_LINES = 500
 LAYERS = (
     ("base", ("symgrav.errors", "symgrav.fileio", "symgrav.version")),
     ("symbolic", ("symgrav.symbolic",)),
+    ("tightbinding", ("symgrav.tightbinding",)),
     ("numeric", ("symgrav.numeric",)),
     ("units", ("symgrav.units",)),
     ("workflows", ("symgrav.workflows",)),

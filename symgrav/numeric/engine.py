@@ -26,11 +26,13 @@ from ..errors import SymgravError
 from ..symbolic.model import Model
 from ..symbolic.quantities import DALPHA_DMU, QUANTITIES, Quantity
 from .arith import GUARD, Float64, Mpf, Mpfr, to_mpf
+from ..tightbinding.model import TightBinding
 from .banddata import BandData, parameter_values
 from .layout import Layout
 from .line_features import LineFeatures
 from .line_integral import LineContext
 from .occupations import check_statistics
+from .tb_bands import TightBindingBands
 from .routes import (AUTO_ORDER, AUTO_ORDER_DOUBLE, ROUTES, NotApplicable, RouteDecision,
                      check_route)
 from .weights import QuantitySet
@@ -93,8 +95,9 @@ class Susceptibilities:
 
     def __init__(self, model, params, a="x", i="x", dps=30, statistics="fermi", quantities=(),
                  route="auto"):
-        if not isinstance(model, Model):
-            raise SymgravError(f"expected a symgrav.Model; got {type(model).__name__}")
+        if not isinstance(model, (Model, TightBinding)):
+            raise SymgravError(f"expected a symgrav.Model or TightBinding; got "
+                               f"{type(model).__name__}")
         self.model = model
         self.dps = check_dps(dps)
         self.double = dps == "double"
@@ -111,14 +114,23 @@ class Susceptibilities:
             raise SymgravError(f"quantity names must be unique; repeated: {dup}")
         self.quantities = QUANTITIES + extra
         self.wdps = 16 if self.double else dps + GUARD
-        values = parameter_values(model, params, self.wdps + 5)
-        self.bands = BandData(model, values, a, i)
+        if isinstance(model, TightBinding):
+            if params:
+                raise SymgravError("a tight-binding model has no parameters; got "
+                                   f"{sorted(map(str, dict(params)))}")
+            self.bands = TightBindingBands(model, a, i)
+        else:
+            values = parameter_values(model, params, self.wdps + 5)
+            self.bands = BandData(model, values, a, i)
         self.params = dict(self.bands.values)
         self.a, self.i = self.bands.a, self.bands.i
         prec = int(self.wdps * 3.3219280948873626) + 1
         if self.double:
             self.backend = Float64()
-            self.backend2 = Mpfr(106) if self.bands.supports(Mpfr(106)) else Mpf(106)
+            # tangencies and lines next to them at twice the precision: gmpy2 closed forms;
+            # without closed forms (sums over states) double precision is enough for the
+            # double-precision tolerance and mpmath matrices would cost 100x
+            self.backend2 = Mpfr(106) if self.bands.supports(Mpfr(106)) else Float64()
         else:
             fast = Mpfr(prec)
             self.backend = fast if self.bands.supports(fast) else Mpf(prec)

@@ -51,7 +51,8 @@ class Layout:
         d = bd.dim
         with backend.context():
             if bd.lattice:
-                self.measure = 1 / (2 * mp.pi) ** d
+                # a tight-binding model's Cartesian zone: 1/|det A| of the reduced one
+                self.measure = getattr(bd, "cell_factor", 1) / (2 * mp.pi) ** d
                 self.kind, self.isotropic = "lattice", False
                 return
             self.measure = 1 / (2 * mp.pi * bd.hbar) ** d

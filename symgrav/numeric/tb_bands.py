@@ -1,0 +1,138 @@
+"""Band data of a tight-binding model: H(k), its derivatives and the sums over states of (8b), (8c).
+
+For a :class:`~symgrav.tightbinding.TightBinding` with hoppings H(R) on
+integer vectors n (Cartesian R = sum_j n_j a_j), the engine integrates over
+the reduced momenta kappa_j = k . a_j in [-pi, pi)^d, where
+
+    H(kappa)           = sum_n e^{i kappa.n} H(n),
+    dH/dkappa_j        = sum_n i n_j e^{i kappa.n} H(n)       (the line slopes),
+    v_i = dH/dk_i      = sum_n i R_i e^{i kappa.n} H(n)        (the velocity of Eq. 8b),
+
+and the Cartesian measure d^dk/(2 pi)^d is d^d kappa / ((2 pi)^d |det A|)
+(:attr:`TightBindingBands.cell_factor`).  The operator s_a is the model's
+(spin by default).  Omega (8b) and m (8c) come from the sums over states of
+:mod:`symgrav.numeric.states`: batched numpy in double precision, mpmath at
+any precision (the hoppings are rounded once, from their exact values).
+"""
+
+from __future__ import annotations
+
+import mpmath as mp
+import numpy as np
+
+from ..errors import SymgravError
+from ..symbolic.model import AXES, axis_index
+from .arith import Mpf
+from .states import states_float, states_mp
+
+
+class TightBindingBands:
+    """Numeric band data of a tight-binding model (the interface of :class:`~.banddata.BandData`).
+
+    Parameters
+    ----------
+    model : TightBinding
+    a, i : {"x", "y", "z"}
+        Operator component and (Cartesian) momentum direction.
+    """
+
+    closed_form = False
+    lattice = True
+
+    def __init__(self, model, a, i):
+        self.model = model
+        self.a = AXES[axis_index(a, "spin component a")]
+        self.i = AXES[axis_index(i, "momentum axis i")]
+        self.dim, self.nbands = model.dim, model.N
+        if axis_index(self.i) >= self.dim:
+            raise SymgravError(f"momentum axis {self.i!r} does not exist in a {self.dim}D model")
+        self.values = {}
+        self.hbar = mp.mpf(1)
+        self.cache = {}
+        self._n, H = model.matrices()
+        A = np.array([[float(x) for x in row] for row in model.lattice_vectors])
+        self._R = self._n @ A                                   # Cartesian lattice vectors
+        self._H = H
+        self._S = np.array([[complex(float(x), float(y)) for x, y in row]
+                            for row in model.spin[axis_index(self.a)]])
+        self.cell_factor = 1 / mp.mpf(str(model.cell_volume()))
+        self._mp = {}
+
+    def supports(self, backend):
+        """Double precision and mpmath; no gmpy2 form (no closed forms)."""
+        return backend.name != "mpfr"
+
+    # -- double precision --------------------------------------------------------
+    def _float_matrices(self, K):
+        K = np.array([np.asarray(c, dtype=float).reshape(-1) for c in K])    # (d, P)
+        phase = np.exp(1j * (self._n @ K)).T                                  # (P, nR)
+        H = np.tensordot(phase, self._H, axes=(1, 0))                        # (P, N, N)
+        dH = [np.tensordot(phase * (1j * self._n[:, j]), self._H, axes=(1, 0))
+              for j in range(self.dim)]
+        iv = axis_index(self.i)
+        V = np.tensordot(phase * (1j * self._R[:, iv]), self._H, axes=(1, 0))
+        return K, H, dH, V
+
+    def energies(self, K):
+        """Band energies (N, P) and gradients dE/dkappa (N, dim, P) in double precision."""
+        shape = np.shape(K[0])
+        Kf, H, dH, _ = self._float_matrices(K)
+        eps, grads, _, _ = states_float(H, dH, None, None, 1.0, None)
+        N = self.nbands
+        return eps.reshape((N,) + shape), grads.reshape((N, self.dim) + shape)
+
+    def evaluate(self, backend, K):
+        """(eps, grads, Omega (8b), m (8c)) at reduced momenta K, as backend arrays."""
+        if backend.name == "float64":
+            Kf, H, dH, V = self._float_matrices(K)
+            S = np.broadcast_to(self._S, H.shape)
+            return states_float(H, dH, V, S, 1.0,
+                                lambda q: [float(c) for c in Kf[:, q]])
+        return self._evaluate_mp(backend, K)
+
+    # -- arbitrary precision ---------------------------------------------------------
+    def _exact(self):
+        key = mp.mp.prec
+        if key not in self._mp:
+            model = self.model
+            Rs = model.vectors
+            A = [[mp.mpf(x.numerator) / x.denominator for x in row] for row in model.lattice_vectors]
+
+            def num(p):
+                return mp.mpc(mp.mpf(p[0].numerator) / p[0].denominator,
+                              mp.mpf(p[1].numerator) / p[1].denominator)
+            mats = [mp.matrix([[num(x) for x in row] for row in model.hoppings[R]]) for R in Rs]
+            cart = [[mp.fsum(n[j] * A[j][c] for j in range(self.dim)) for c in range(self.dim)]
+                    for n in Rs]
+            S = mp.matrix([[num(x) for x in row] for row in model.spin[axis_index(self.a)]])
+            self._mp[key] = (Rs, mats, cart, S)
+        return self._mp[key]
+
+    def _evaluate_mp(self, backend, K):
+        Rs, mats, cart, S = self._exact()
+        N, d, iv = self.nbands, self.dim, axis_index(self.i)
+        P = len(K[0])
+        arr = np.empty((3 * N + N * d, P), dtype=object)
+        for q, k in enumerate(zip(*K)):
+            k = [backend.mpf(c) for c in k]
+            H = mp.zeros(N, N)
+            dH = [mp.zeros(N, N) for _ in range(d)]
+            V = mp.zeros(N, N)
+            for n, M, R in zip(Rs, mats, cart):
+                ph = mp.expj(mp.fsum(kj * nj for kj, nj in zip(k, n)))
+                H += ph * M
+                for j in range(d):
+                    if n[j]:
+                        dH[j] += (1j * n[j] * ph) * M
+                if R[iv]:
+                    V += (1j * R[iv] * ph) * M
+            arr[:, q] = states_mp(H, dH, V, S, self.hbar, k)
+        return (arr[:N], arr[N:N + N * d].reshape(N, d, P), arr[N + N * d:2 * N + N * d],
+                arr[2 * N + N * d:])
+
+    def at(self, k):
+        """Band data at one reduced momentum (mpf lists), like :meth:`BandData.at`."""
+        B = Mpf(mp.mp.prec)
+        eps, grads, om, mm = self.evaluate(B, [B.pack([mp.mpf(c)]) for c in k])
+        return ([e[0] for e in eps], [[g[j][0] for j in range(self.dim)] for g in grads],
+                [o[0] for o in om], [m[0] for m in mm])
