@@ -170,6 +170,18 @@ def test_builtin_declarations():
         assert eq in q.equation, (name, q.equation)
 
 
+def test_equal_declarations_are_one_quantity():
+    """Two declarations with the same name and weights are equal (and hash alike),
+    whether typed as text or SymPy; a different weight or name is a different quantity."""
+    xi, T, f, G, df = Quantity.symbols()
+    a = Quantity("q", "xi*f", "f")
+    b = Quantity("q", xi * f, f)
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1
+    assert a != Quantity("q", "xi*f", 0)
+    assert a != Quantity("p", "xi*f", "f")
+    assert a != "q" and a != (a.name, a.omega, a.moment)
+
+
 @pytest.mark.parametrize("name", ["1abc", "my-q", "a b", "", "alpha", "T_beta_kubo", "mqm",
                                   "mqm_aux", "T_beta", "mu", "T", "beta", "mott"])
 def test_bad_names(name):
