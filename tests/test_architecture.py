@@ -68,6 +68,10 @@ ALLOWED_PRIVATE = {
     # printer overrides and calls them on self or super() only (printer._print
     # on another object is refused; use printer.doprint)
     "_print*": "self",
+    # PythTB (1.7, 1.8) keeps its hoppings, on-site terms, spin flag, periodic directions and
+    # lattice only in these attributes, read by tightbinding/adapters.py as WannierBerri does
+    "_hoppings": "any", "_site_energies": "any", "_nspin": "any", "_per": "any",
+    "_lat": "any", "_dim_k": "any", "_dim_r": "any",
 }
 
 

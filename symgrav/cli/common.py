@@ -152,50 +152,72 @@ def _builtin_names():
         return []
 
 
-def add_model_argument(parser):
-    """Add the positional ``MODEL`` argument, listing the built-in models in its help.
+def add_model_argument(parser, tight_binding=True):
+    """Add the positional ``MODEL`` argument (and ``--spin`` for Wannier90 files).
 
     Plain command-line bookkeeping; implements no equation of the paper.
 
     Parameters
     ----------
     parser : argparse.ArgumentParser
+    tight_binding : bool
+        Whether the command takes Wannier90 ``_hr.dat`` / ``_tb.dat`` files
+        (then ``--spin`` is added).
     """
     names = _builtin_names()
     builtin = f" (built-in: {', '.join(names)})" if names else ""
+    wannier = ", or a Wannier90 seedname_hr.dat / _tb.dat file" if tight_binding else ""
     parser.add_argument("model", metavar="MODEL",
-                        help="built-in model name or path to a .toml model file" + builtin)
+                        help="built-in model name or path to a .toml model file" + wannier
+                        + builtin)
+    if tight_binding:
+        parser.add_argument("--spin", choices=("interlaced", "block"), default=None,
+                            help="order of the spin-1/2 Wannier functions of an _hr.dat/_tb.dat "
+                                 "MODEL: interlaced (orb1 up, orb1 down, ...) or block (all up, "
+                                 "then all down); default: a two-band file is one spin-1/2 pair")
 
 
-def load_model_arg(spec):
-    """The model named by a ``MODEL`` argument: a built-in name or a .toml file.
+def load_model_arg(spec, spin=None, tight_binding=True):
+    """The model named by a ``MODEL`` argument: a built-in name, a .toml or a Wannier90 file.
 
-    Plain bookkeeping around :func:`symgrav.load_model`; implements no
-    equation of the paper.
+    Plain bookkeeping around :func:`symgrav.load_model` and
+    :meth:`symgrav.TightBinding.from_wannier90`; implements no equation of the paper.
 
     Parameters
     ----------
     spec : str
-        Built-in model name or path to a model file.
+        Built-in model name, path to a model file, or (when ``tight_binding``)
+        a ``seedname_hr.dat`` / ``seedname_tb.dat`` file.
+    spin : {"interlaced", "block"}, optional
+        The ``--spin`` option (Wannier90 files only).
+    tight_binding : bool
+        Whether the command accepts Wannier90 files.
 
     Returns
     -------
-    Model
+    Model or TightBinding
 
     Raises
     ------
     SymgravError
-        For every problem, also the ones :func:`symgrav.load_model` does
-        not anticipate (a hostile file never causes a traceback).
+        For every problem, also the ones the readers do not anticipate (a
+        hostile file never causes a traceback).
     """
     try:
         from ..symbolic.modelfile import load_model
+        from ..workflows.grid import is_wannier90_path, model_of
     except ImportError as exc:
         raise SymgravError(f"cannot load models: {exc}") from None
+    wannier = is_wannier90_path(spec)
+    if wannier and not tight_binding:
+        raise SymgravError(f"{spec}: a Wannier90 tight-binding model has no closed forms; use "
+                           "symgrav compute or verify for it")
+    if spin is not None and not wannier:
+        raise SymgravError("--spin applies to Wannier90 files (_hr.dat, _tb.dat) only")
     try:
-        return load_model(spec)
+        return model_of(spec, spin=spin) if wannier else load_model(spec)
     except SymgravError:
         raise
     except (OSError, ValueError, TypeError, KeyError, RecursionError) as exc:
-        # load_model promises SymgravError; never let a hostile file cause a traceback
+        # the readers promise SymgravError; never let a hostile file cause a traceback
         raise SymgravError(f"cannot load model {spec!r}: {type(exc).__name__}: {exc}") from None

@@ -234,7 +234,7 @@ def _run(args):
     for t in Ts:
         if t < 0:
             raise SymgravError(f"--T: temperatures must be >= 0; got {float(t):g}")
-    model = load_model_arg(args.model)
+    model = load_model_arg(args.model, spin=args.spin)
     params = parse_params(args.param, model)
     if args.component.strip().lower() == "all":
         return _run_tensor(args, model, params, mus, Ts, quantities)

@@ -38,7 +38,7 @@ def add_parser(subparsers):
         description="Derive the bands, the spin-velocity Berry curvature Omega^i_{a n} "
                     "(Eq. 8b) and the spin magnetic moment m^i_{a n} (Eq. 8c) of a model "
                     "in closed form (Shitade, Daido, Yanase).")
-    add_model_argument(parser)
+    add_model_argument(parser, tight_binding=False)
     parser.add_argument("--latex", metavar="OUT.tex",
                         help="write the full LaTeX derivation sheet to OUT.tex (atomically)")
     parser.add_argument("--component", metavar="AI", action="append",
@@ -159,7 +159,7 @@ def _run(args):
     components = None
     if args.component:
         components = [parse_component(c) for c in args.component]
-    model = load_model_arg(args.model)
+    model = load_model_arg(args.model, tight_binding=False)
     text = summary(model, components, unicode=_unicode_ok(sys.stdout))
     if args.latex:
         sheet = derivation_sheet(model)

@@ -104,7 +104,7 @@ def _run(args):
 
     a, i = parse_component(args.component)
     check_dps(args.dps)
-    model = load_model_arg(args.model)
+    model = load_model_arg(args.model, spin=args.spin)
     params = parse_params(args.param, model)
     mus = None
     if args.mu:

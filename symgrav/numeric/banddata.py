@@ -24,8 +24,10 @@ from sympy.printing.pycode import MpmathPrinter
 from ..errors import SymgravError, SymgravWarning
 from ..symbolic.geometry import closed_form_band_data
 from ..symbolic.model import AXES, Model, axis_index
+from ..tightbinding.model import TightBinding
 from .arith import Mpf, to_mpf
 from .states import states_float, states_mp
+from .tb_bands import TightBindingBands
 
 
 def parameter_values(model, params, dps):
@@ -345,9 +347,11 @@ def numeric_geometry(model, params, a="x", i="x", dps=30):
 
     Parameters
     ----------
-    model : Model
+    model : Model or TightBinding
     params : dict
-        A value for every free parameter (name or symbol -> number/str/mpf).
+        A value for every free parameter (name or symbol -> number/str/mpf);
+        empty for a :class:`~symgrav.TightBinding` (its band data are sums over
+        states of its hoppings, :class:`~symgrav.numeric.tb_bands.TightBindingBands`).
     a, i : {"x", "y", "z"}
         Spin and momentum components.
     dps : int
@@ -355,9 +359,14 @@ def numeric_geometry(model, params, a="x", i="x", dps=30):
 
     Returns
     -------
-    BandData
+    BandData or TightBindingBands
         ``.at(k)`` gives (energies, gradients, Omega, m) at momentum k.
     """
+    if isinstance(model, TightBinding):
+        if params:
+            raise SymgravError("a tight-binding model has no parameters; got "
+                               f"{sorted(map(str, dict(params)))}")
+        return TightBindingBands(model, a, i)
     if not isinstance(model, Model):
-        raise SymgravError(f"expected a symgrav.Model; got {type(model).__name__}")
+        raise SymgravError(f"expected a symgrav.Model or TightBinding; got {type(model).__name__}")
     return BandData(model, parameter_values(model, params, dps), a, i)

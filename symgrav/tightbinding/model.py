@@ -127,6 +127,19 @@ class TightBinding:
 
     #: a lattice model (like a SymPy Model with lattice=True)
     lattice = True
+    #: no free parameters (the hoppings are numbers): the workflows' parameter handling
+    #: (defaults merged with overrides) sees an empty set
+    parameters = ()
+
+    @property
+    def defaults(self):
+        """Default parameter values: none (a fresh empty dict)."""
+        return {}
+
+    @property
+    def momentum_names(self):
+        """Names of the reduced momenta kappa_j = k . a_j (``k1``, ``k2``, ``k3``)."""
+        return [f"k{j + 1}" for j in range(self.dim)]
 
     def __init__(self, hoppings, *, dim=None, lattice=None, spin=None, name="tight-binding"):
         if not hasattr(hoppings, "items") or not len(hoppings):

@@ -19,6 +19,7 @@ import mpmath as mp
 from ..errors import SymgravError
 from ..numeric.arith import GUARD, to_mpf
 from ..symbolic.model import Model
+from ..tightbinding import TightBinding
 
 __all__ = ["GUARD", "exact_number", "grid_values", "linspace", "merged_parameters", "model_of",
            "parameter_texts", "parse_grid", "rounded"]
@@ -121,15 +122,39 @@ def grid_values(values, what):
     return flat
 
 
-def model_of(model):
-    """A :class:`~symgrav.Model`, a built-in model name or a model file -> Model."""
-    if isinstance(model, Model):
+#: file-name endings read as Wannier90 tight-binding files (see :func:`model_of`)
+WANNIER90_SUFFIXES = ("_hr.dat", "_tb.dat")
+
+
+def is_wannier90_path(spec):
+    """True for a path whose name ends in ``_hr.dat`` or ``_tb.dat`` (a Wannier90 file)."""
+    return isinstance(spec, (str, os.PathLike)) and \
+        os.fspath(spec).lower().endswith(WANNIER90_SUFFIXES)
+
+
+def model_of(model, spin=None):
+    """The model a workflow integrates: a Model or TightBinding as is, or one named by a path.
+
+    A built-in name or ``.toml`` file gives a :class:`~symgrav.Model`; a
+    Wannier90 ``seedname_hr.dat`` / ``seedname_tb.dat`` file a
+    :class:`~symgrav.TightBinding` with the operator ``spin`` (see
+    :func:`symgrav.tightbinding.wannier90.read`).  Plain bookkeeping.
+    """
+    if isinstance(model, (Model, TightBinding)):
+        if spin is not None:
+            raise SymgravError("spin= applies to Wannier90 files only; the model carries its "
+                               "own operator")
         return model
+    if is_wannier90_path(model):
+        return TightBinding.from_wannier90(model, spin=spin)
     if isinstance(model, (str, os.PathLike)):
+        if spin is not None:
+            raise SymgravError("spin= applies to Wannier90 files (_hr.dat, _tb.dat) only")
         from ..symbolic.modelfile import load_model
         return load_model(model)
-    raise SymgravError(f"model must be a symgrav.Model, a built-in name or a model file; "
-                       f"got {type(model).__name__}")
+    raise SymgravError(f"model must be a symgrav.Model, a TightBinding, a built-in name, a "
+                       f"model file or a Wannier90 _hr.dat/_tb.dat file; got "
+                       f"{type(model).__name__}")
 
 
 def merged_parameters(model, params):

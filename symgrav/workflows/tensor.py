@@ -66,7 +66,7 @@ def _apply(R, k):
 
 
 def _describe(model, R):
-    names = [p.name for p in model.momenta]
+    names = getattr(model, "momentum_names", None) or [p.name for p in model.momenta]
     perm, signs = R
     image = [("-" if s < 0 else "") + names[p] for p, s in zip(perm, signs)]
     return f"({', '.join(names)}) -> ({', '.join(image)})"

@@ -29,11 +29,10 @@ from dataclasses import dataclass, field
 import mpmath as mp
 
 from ..errors import SymgravError
-from ..symbolic.model import Model
-from ..symbolic.modelfile import load_model
-from ..numeric.spectrum import band_features
 from ..numeric.arith import to_mpf as _num
 from ..numeric.engine import Susceptibilities
+from ..numeric.spectrum import band_features
+from .grid import model_of
 
 #: tolerance of the T^2 scaling ratios (T^4 Sommerfeld terms are ~ (T0/E)^2)
 TOL_SCALING = mp.mpf("1e-2")
@@ -323,8 +322,10 @@ def verify(model, params=None, a="x", i="x", mu=None, dps=None, temperatures=Non
 
     Parameters
     ----------
-    model : Model or str
-        A model, or a built-in name / model file path for :func:`symgrav.load_model`.
+    model : Model, TightBinding or str
+        A model, or a built-in name / model file path for :func:`symgrav.load_model`,
+        or a Wannier90 ``_hr.dat`` / ``_tb.dat`` file (spin-1/2 two-band only; else
+        pass a :class:`~symgrav.TightBinding`).
     params : dict, optional
         Parameter values (name or symbol -> number), overriding ``model.defaults``.
     a, i : {"x", "y", "z"}
@@ -351,10 +352,7 @@ def verify(model, params=None, a="x", i="x", mu=None, dps=None, temperatures=Non
     VerifyReport
     """
     t_start = time.perf_counter()
-    if isinstance(model, str):
-        model = load_model(model)
-    if not isinstance(model, Model):
-        raise SymgravError(f"expected a symgrav.Model; got {type(model).__name__}")
+    model = model_of(model)
     checks = set(CHECKS if checks is None else checks)
     if not checks or checks - set(CHECKS):
         raise SymgravError(f"checks must be a non-empty subset of {list(CHECKS)}; "
