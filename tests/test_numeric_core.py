@@ -770,3 +770,26 @@ def test_quantity_metadata_and_messages():
         Quantity("q", sp.Symbol("p") * f, 0)
     with pytest.raises(SymgravError, match="both weights are zero"):
         Quantity("q", 0, 0)
+
+
+def test_closed_forms_run_in_gmpy2_and_agree_with_mpmath():
+    """The Rashba closed forms of (8b), (8c) (square roots to odd powers among them) pass
+    the gmpy2 check, so the engine integrates them in mpfr numbers; the values agree with
+    the mpmath form of the same closed forms at a point away from the check point.  A model
+    without closed forms (a tight-binding model: sums over states) is mpmath-only."""
+    model = symgrav.load_model("rashba")
+    S = symgrav.Susceptibilities(model, model.defaults, dps=30)
+    assert S.backend.name == "mpfr" and S.bands.supports(Mpfr(200))
+    B, M = Mpfr(200), Mpf(200)
+    k = [mp.mpf("-0.83"), mp.mpf("0.41")]
+    with B.context():
+        got = S.bands.evaluate(B, [B.pack([B.num(c)]) for c in k])
+    with mp.workprec(200):
+        want = S.bands.evaluate(M, [M.pack([c]) for c in k])
+        for g, w in zip(np.concatenate([np.ravel(x) for x in got]),
+                        np.concatenate([np.ravel(x) for x in want])):
+            # parameters rounded at the engine's working precision (dps 30 + guard)
+            assert isinstance(g, type(B.num(1))) and abs(B.mpf(g) - w) < mp.mpf(10) ** -33
+    tb = symgrav.TightBinding({(0,): [[1, 0], [0, -1]], (1,): [[0, "0.5"], ["0.5", 0]],
+                               (-1,): [[0, "0.5"], ["0.5", 0]]})
+    assert symgrav.Susceptibilities(tb, {}, dps=20).backend.name == "mpf"

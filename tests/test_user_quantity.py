@@ -215,3 +215,18 @@ def test_code_in_a_weight_is_refused_and_not_executed(tmp_path):
                 Quantity("q", *args)
             assert "\n" not in str(exc.value)
             assert not marker.exists(), text
+
+
+@pytest.mark.parametrize("name, omega, moment, message", [
+    ("alpha", "xi*f", 0, r"'alpha' is a built-in quantity \(symgrav.QUANTITIES\); choose "
+                         r"another name$"),
+    ("q", sp.I * Quantity.symbols()[2], 0, r"quantity 'q': the omega weight must be real and "
+                                            r"finite$"),
+    ("q", 0, sp.I * Quantity.symbols()[2], r"the moment weight must be real and finite$"),
+    ("q", "xi", 0, r"quantity 'q': the omega weight xi does not vanish for empty states"),
+    ("q", 0, "f + T", r"quantity 'q': the moment weight T \+ f does not vanish for empty"),
+])
+def test_weight_and_name_refusals_say_which(name, omega, moment, message):
+    """The one-line refusal names the quantity, the weight (omega or moment) and the rule."""
+    with pytest.raises(SymgravError, match=message):
+        Quantity(name, omega, moment)
