@@ -86,6 +86,11 @@ class Susceptibilities:
         User quantities computed alongside the built-ins (same routes).
     route : {"auto", "window", "graded", "bz_lines", "fermi_surface"}
         Force a route; a forced route that does not apply raises SymgravError.
+    operator : {"spin", "velocity"}
+        The operator s_a of Eqs. (8b), (8c): the model's (default) or, for a
+        :class:`~symgrav.TightBinding`, the velocity v_a, so that Omega is the
+        Berry curvature Omega_{n; k_i k_a} of Eq. (24a) and -alpha the Hall
+        conductivity (25) (see :func:`symgrav.hall_conductivity`).
 
     Notes
     -----
@@ -94,7 +99,7 @@ class Susceptibilities:
     """
 
     def __init__(self, model, params, a="x", i="x", dps=30, statistics="fermi", quantities=(),
-                 route="auto"):
+                 route="auto", operator="spin"):
         if not isinstance(model, (Model, TightBinding)):
             raise SymgravError(f"expected a symgrav.Model or TightBinding; got "
                                f"{type(model).__name__}")
@@ -118,8 +123,11 @@ class Susceptibilities:
             if params:
                 raise SymgravError("a tight-binding model has no parameters; got "
                                    f"{sorted(map(str, dict(params)))}")
-            self.bands = TightBindingBands(model, a, i)
+            self.bands = TightBindingBands(model, a, i, operator)
         else:
+            if operator != "spin":
+                raise SymgravError("operator='velocity' needs a TightBinding model (convert a "
+                                   "SymPy lattice model with TightBinding.from_model)")
             values = parameter_values(model, params, self.wdps + 5)
             self.bands = BandData(model, values, a, i)
         self.params = dict(self.bands.values)

@@ -34,18 +34,27 @@ class TightBindingBands:
     model : TightBinding
     a, i : {"x", "y", "z"}
         Operator component and (Cartesian) momentum direction.
+    operator : {"spin", "velocity"}
+        The operator s_a of Eqs. (8b), (8c): the model's (``"spin"``) or the
+        velocity v_a = dH/dk_a, which turns (8b) into the Berry curvature
+        Omega_{n; k_i k_a} of Eq. (24a) (hbar = 1).
     """
 
     closed_form = False
     lattice = True
 
-    def __init__(self, model, a, i):
+    def __init__(self, model, a, i, operator="spin"):
         self.model = model
         self.a = AXES[axis_index(a, "spin component a")]
         self.i = AXES[axis_index(i, "momentum axis i")]
         self.dim, self.nbands = model.dim, model.N
         if axis_index(self.i) >= self.dim:
             raise SymgravError(f"momentum axis {self.i!r} does not exist in a {self.dim}D model")
+        if operator not in ("spin", "velocity"):
+            raise SymgravError(f"operator must be 'spin' or 'velocity'; got {operator!r}")
+        self.operator = operator
+        if operator == "velocity" and axis_index(self.a) >= self.dim:
+            raise SymgravError(f"velocity axis {self.a!r} does not exist in a {self.dim}D model")
         self.values = {}
         self.hbar = mp.mpf(1)
         self.cache = {}
@@ -71,12 +80,17 @@ class TightBindingBands:
               for j in range(self.dim)]
         iv = axis_index(self.i)
         V = np.tensordot(phase * (1j * self._R[:, iv]), self._H, axes=(1, 0))
-        return K, H, dH, V
+        if self.operator == "velocity":
+            S = np.tensordot(phase * (1j * self._R[:, axis_index(self.a)]), self._H,
+                             axes=(1, 0))
+        else:
+            S = np.broadcast_to(self._S, H.shape)
+        return K, H, dH, V, S
 
     def energies(self, K):
         """Band energies (N, P) and gradients dE/dkappa (N, dim, P) in double precision."""
         shape = np.shape(K[0])
-        Kf, H, dH, _ = self._float_matrices(K)
+        Kf, H, dH, _, _ = self._float_matrices(K)
         eps, grads, _, _ = states_float(H, dH, None, None, 1.0, None)
         N = self.nbands
         return eps.reshape((N,) + shape), grads.reshape((N, self.dim) + shape)
@@ -84,8 +98,7 @@ class TightBindingBands:
     def evaluate(self, backend, K):
         """(eps, grads, Omega (8b), m (8c)) at reduced momenta K, as backend arrays."""
         if backend.name == "float64":
-            Kf, H, dH, V = self._float_matrices(K)
-            S = np.broadcast_to(self._S, H.shape)
+            Kf, H, dH, V, S = self._float_matrices(K)
             return states_float(H, dH, V, S, 1.0,
                                 lambda q: [float(c) for c in Kf[:, q]])
         return self._evaluate_mp(backend, K)
@@ -111,6 +124,7 @@ class TightBindingBands:
     def _evaluate_mp(self, backend, K):
         Rs, mats, cart, S = self._exact()
         N, d, iv = self.nbands, self.dim, axis_index(self.i)
+        ia = axis_index(self.a) if self.operator == "velocity" else None
         P = len(K[0])
         arr = np.empty((3 * N + N * d, P), dtype=object)
         for q, k in enumerate(zip(*K)):
@@ -118,6 +132,8 @@ class TightBindingBands:
             H = mp.zeros(N, N)
             dH = [mp.zeros(N, N) for _ in range(d)]
             V = mp.zeros(N, N)
+            if ia is not None:
+                S = mp.zeros(N, N)
             for n, M, R in zip(Rs, mats, cart):
                 ph = mp.expj(mp.fsum(kj * nj for kj, nj in zip(k, n)))
                 H += ph * M
@@ -126,6 +142,8 @@ class TightBindingBands:
                         dH[j] += (1j * n[j] * ph) * M
                 if R[iv]:
                     V += (1j * R[iv] * ph) * M
+                if ia is not None and R[ia]:
+                    S += (1j * R[ia] * ph) * M
             arr[:, q] = states_mp(H, dH, V, S, self.hbar, k)
         return (arr[:N], arr[N:N + N * d].reshape(N, d, P), arr[N + N * d:2 * N + N * d],
                 arr[2 * N + N * d:])
