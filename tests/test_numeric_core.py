@@ -497,20 +497,33 @@ def test_sum_over_states_against_numpy(kind):
     assert abs(sum(float(x) for x in o1)) < 1e-12
 
 
-def test_degenerate_coupled_bands_are_refused():
-    """Two bands degenerate at k = 0 and coupled by v and s: Omega (8b) is singular there."""
+def test_degenerate_point_takes_the_projector_form():
+    """Two bands meet at k = 0 (coupled by v and s).  There the two form one subspace A:
+    each gets half of -2 Im tr(P_A v P_B s)/(E_A - E_B)^2 (the projector form of
+    PHYSICS.md), computed here from the matrices without symgrav; away from k = 0 the
+    plain sums over states hold."""
     kx = sp.Symbol("k_x", real=True)
     sk = sp.sin(kx)
     # a coupled 3x3 block (numeric route) whose two lower bands meet at k = 0
     H = sp.Matrix([[0, sk, sk / 10], [sk, 0, 0], [sk / 10, 0, 5]])
-    sy = sp.Matrix([[0, -sp.I, 0], [sp.I, 0, 0], [0, 0, 0]])
+    sy = sp.Matrix([[0, -sp.I, -sp.I], [sp.I, 0, 0], [sp.I, 0, 0]])   # couples A and B too
     model = symgrav.Model(H, [kx], spin=[sy, sy, sy], lattice=True)
     bd = symgrav.numeric_geometry(model, {}, "x", "x", dps=20)
     assert not bd.closed_form
+    # at k = 0: H = diag(0, 0, 5); v = dH/dk; subspace A = the two zero-energy states
+    v = np.array([[0, 1, 0.1], [1, 0, 0], [0.1, 0, 0]], dtype=complex)
+    s = np.array(sy.tolist(), dtype=complex)
+    PA, PB = np.diag([1.0, 1.0, 0.0]), np.diag([0.0, 0.0, 1.0])
+    omA = -2 * np.imag(np.trace(PA @ v @ PB @ s)) / (0 - 5) ** 2
+    mA = np.imag(np.trace(PA @ v @ PB @ s)) / (0 - 5)
+    omB = -2 * np.imag(np.trace(PB @ v @ PA @ s)) / (5 - 0) ** 2
+    mB = np.imag(np.trace(PB @ v @ PA @ s)) / (5 - 0)
+    assert omA != 0 and mA != 0
     for B in (Float64(), Mpf(80)):
-        with B.context(), pytest.raises(SymgravError, match=r"degenerate at k = .* and coupled by "
-                                        r"v and s: Omega \(8b\) and m \(8c\) are singular there"):
-            bd.evaluate(B, [B.array([0])])
+        with B.context():
+            eps, _, om, mm = bd.evaluate(B, [B.array([0])])
+        got = [float(B.mpf(x)) for x in list(om[:, 0]) + list(mm[:, 0])]
+        assert got == pytest.approx([omA / 2, omA / 2, omB, mA / 2, mA / 2, mB], abs=1e-12)
         with B.context():  # away from k = 0 the bands are split and the values finite
             eps, _, om, _ = bd.evaluate(B, [B.array(["0.3"])])
         assert all(mp.isfinite(B.mpf(x)) for x in om[:, 0])

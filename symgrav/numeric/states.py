@@ -3,15 +3,25 @@
 For band data without closed forms (N-band SymPy models, tight-binding models)
 the spin-velocity Berry curvature and the spin magnetic moment are
 
-    Omega_n = -2 hbar sum_{m != n} Im(v_nm s_mn) / (e_n - e_m)^2      (8b)
-    m_n     =    hbar sum_{m != n} Im(v_nm s_mn) / (e_n - e_m)        (8c)
+    Omega_n = -2 hbar sum_{m not in A(n)} Im(v_nm s_mn) / (e_n - e_m)^2      (8b)
+    m_n     =    hbar sum_{m not in A(n)} Im(v_nm s_mn) / (e_n - e_m)        (8c)
 
-in the eigenbasis of H (gauge invariant: each term is a product of matrix
-elements between the same pair of states), with Hellmann-Feynman band
-gradients <n|dH/dk_j|n>.  A pair of bands closer than the working precision's
-half-digits and coupled by v and s makes (8b), (8c) singular: an error naming
-the momentum.  :func:`states_float` works on batches of momenta with numpy;
-:func:`states_mp` on one momentum with mpmath at the current precision.
+in the eigenbasis of H, where A(n) is the degenerate subspace of band n (the
+bands whose energies agree with e_n to half the working digits).  This is the
+projector form of PHYSICS.md ("Degenerate bands"): the sum over n in A,
+-2 hbar sum_{B != A} Im tr(P_A v P_B s) / (E_A - E_B)^2, is gauge invariant,
+and every band of A is given that sum divided by |A| (the bands of A share
+one energy, so any Fermi-sea integral is unchanged).  Terms inside A do not
+exist in (8c) (the factor e_m - e_n of (24b) kills them) and cancel in pairs
+in (8b) (Im(v_nm s_mn) is odd, the denominator even, in n <-> m).  Band
+energies and gradients <n|dH/dk_j|n> are averaged over A too (the bands of A then
+share their Fermi points exactly) (exact when dH is a multiple
+of the identity on A, as in Kramers pairs of PT-symmetric crystals).
+Where bands of different subspaces merge only at isolated momenta the values
+there are the merged subspace's; whether the integral converges around such
+a point is the quadrature's to decide (it reports a singular integrand).
+:func:`states_float` works on batches of momenta with numpy; :func:`states_mp`
+on one momentum with mpmath at the current precision.
 """
 
 from __future__ import annotations
@@ -19,9 +29,10 @@ from __future__ import annotations
 import mpmath as mp
 import numpy as np
 
-from ..errors import SymgravError
-
-_SINGULAR = "and coupled by v and s: Omega (8b) and m (8c) are singular there"
+#: degenerate subspaces: energies equal to this relative tolerance (double precision)
+DEGENERACY_TOLERANCE_FLOAT = 1e-8
+#: values of (8b), (8c) within this many ulps of ||V|| ||S|| / gap^n are rounding noise
+NOISE_ULPS = 64
 
 
 def states_float(H, dH, V, S, hbar, where):
@@ -36,7 +47,8 @@ def states_float(H, dH, V, S, hbar, where):
         Velocity (dH/dk_i) and the operator s_a.
     hbar : float
     where : callable
-        q -> list of the coordinates of momentum q (for the error message).
+        q -> list of the coordinates of momentum q (unused since degenerate
+        subspaces are summed in projector form; kept for the callers).
 
     Returns
     -------
@@ -46,27 +58,37 @@ def states_float(H, dH, V, S, hbar, where):
     N = H.shape[-1]
     E, U = np.linalg.eigh(H)
     Ud = np.conj(np.swapaxes(U, 1, 2))
-    grads = np.stack([np.real(np.diagonal(Ud @ d @ U, axis1=1, axis2=2)).T for d in dH],
-                     axis=1) if dH else np.empty((N, 0, H.shape[0]))
+    scale = np.maximum(1.0, np.max(np.abs(E), axis=1))[:, None]
+    # group label of every band: a new subspace starts where the sorted energies step
+    step = np.diff(E, axis=1) >= DEGENERACY_TOLERANCE_FLOAT * scale
+    label = np.concatenate([np.zeros((E.shape[0], 1), dtype=int), np.cumsum(step, axis=1)],
+                           axis=1)
+    same = label[:, :, None] == label[:, None, :]                       # (P, N, N)
+    size = same.sum(axis=2)                                             # (P, N)
+
+    def average(x):                                                     # x: (P, N)
+        return np.einsum("pnm,pm->pn", same, x) / size
+
+    grads = np.stack([average(np.real(np.diagonal(Ud @ d @ U, axis1=1, axis2=2))).T
+                      for d in dH], axis=1) if dH else np.empty((N, 0, H.shape[0]))
+    Eg = average(E)       # one energy per subspace: its bands share their Fermi points
     if V is None:
-        return E.T, grads, None, None
+        return Eg.T, grads, None, None
     v = Ud @ V @ U
     s = Ud @ S @ U
     x = np.imag(v * np.swapaxes(s, 1, 2))          # x[n, m] = Im(v_nm s_mn)
-    gap = E[:, :, None] - E[:, None, :]
-    scale = np.maximum(1.0, np.max(np.abs(E), axis=1))[:, None, None]
-    tol = 1e-8 * scale
-    small = np.abs(gap) < tol
-    offdiag = ~np.eye(N, dtype=bool)[None]
-    coupled = np.abs(v) * np.abs(np.swapaxes(s, 1, 2)) >= tol
-    if np.any(small & offdiag & coupled):
-        q = int(np.argwhere((small & offdiag & coupled).any(axis=(1, 2)))[0, 0])
-        raise SymgravError(f"bands are degenerate at k = {where(q)} {_SINGULAR}")
-    use = offdiag & ~small
-    g = np.where(use, gap, 1.0)
-    om = np.sum(np.where(use, -2 * hbar * x / g ** 2, 0.0), axis=2).T
-    mm = np.sum(np.where(use, hbar * x / g, 0.0), axis=2).T
-    return E.T, grads, om, mm
+    gap = np.where(same, 1.0, E[:, :, None] - E[:, None, :])
+    om = average(np.sum(np.where(same, 0.0, -2 * hbar * x / gap ** 2), axis=2))
+    mm = average(np.sum(np.where(same, 0.0, hbar * x / gap), axis=2))
+    # rounding error of the sums: the matrix elements carry ~eps ||V|| ||S||; values below
+    # it are zero to working precision (an exact zero, not noise for the quadrature)
+    unit = (NOISE_ULPS * np.finfo(float).eps * abs(hbar) * np.linalg.norm(V, axis=(1, 2))
+            * np.linalg.norm(S, axis=(1, 2)))[:, None, None]
+    om_noise = average(np.sum(np.where(same, 0.0, 2 * unit / gap ** 2), axis=2))
+    mm_noise = average(np.sum(np.where(same, 0.0, unit / np.abs(gap)), axis=2))
+    om = np.where(np.abs(om) <= om_noise, 0.0, om)
+    mm = np.where(np.abs(mm) <= mm_noise, 0.0, mm)
+    return Eg.T, grads, om.T, mm.T
 
 
 def states_mp(H, dH, V, S, hbar, k):
@@ -90,25 +112,27 @@ def states_mp(H, dH, V, S, hbar, k):
     cols = [Q[:, n] for n in range(N)]
     vmat = [[(cols[n].H * V * cols[m])[0] for m in range(N)] for n in range(N)]
     smat = [[(cols[n].H * S * cols[m])[0] for m in range(N)] for n in range(N)]
-    grads = [mp.re((cols[n].H * d * cols[n])[0]) for n in range(N) for d in dH]
-    tol = mp.mpf(10) ** (-(mp.mp.dps // 2))
-    scale = max(mp.mpf(1), max(abs(e) for e in E))
+    tol = mp.mpf(10) ** (-(mp.mp.dps // 2)) * max(mp.mpf(1), max(abs(e) for e in E))
+    label = [0]
+    for n in range(1, N):
+        label.append(label[-1] + (E[n] - E[n - 1] >= tol))
+    groups = [[m for m in range(N) if label[m] == label[n]] for n in range(N)]
+
+    def average(values):
+        return [mp.fsum(values[m] for m in groups[n]) / len(groups[n]) for n in range(N)]
+
+    grads = [average([mp.re((cols[n].H * d * cols[n])[0]) for n in range(N)]) for d in dH]
     om, mm = [], []
     for n in range(N):
         o = m_ = mp.mpf(0)
         for m in range(N):
-            if m == n:
+            if label[m] == label[n]:
                 continue
             x = mp.im(vmat[n][m] * smat[m][n])
             gap = E[n] - E[m]
-            if abs(gap) < tol * scale:
-                if abs(vmat[n][m]) * abs(smat[m][n]) < tol * scale:
-                    continue
-                raise SymgravError(
-                    f"bands {n} and {m} are degenerate at k = {[mp.nstr(c, 8) for c in k]} "
-                    f"{_SINGULAR}")
             o += -2 * hbar * x / gap ** 2
             m_ += hbar * x / gap
         om.append(o)
         mm.append(m_)
-    return list(E) + grads + om + mm
+    return (average(list(E)) + [grads[j][n] for n in range(N) for j in range(len(dH))]
+            + average(om) + average(mm))
