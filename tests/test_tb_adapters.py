@@ -199,3 +199,45 @@ def test_tensor_of_a_tight_binding_model_equals_the_sympy_model():
         for key, value in want.items():
             assert tb.values[comp][key] == pytest.approx(value, rel=1e-11, abs=1e-15), comp
     assert tb.values[("x", "x")]["alpha"] != 0
+
+
+# -- momentum-dependent operators ---------------------------------------------------------
+def spin_current_grid(a, mu, T, n):
+    """alpha of direction y with s_a -> {v_x, s_a}/2 (a spin Hall response) for the Rashba
+    square model on an n x n grid (numpy, from the formula of H(k); the reference of the
+    next test)."""
+    ks = 2 * np.pi * (np.arange(n) + 0.5) / n - np.pi
+    total = 0.0
+    s = [SX / 2, SY / 2, SZ / 2]["xyz".index(a)]
+    for kx in ks:
+        for ky in ks:
+            H = hk_reference((kx, ky))
+            vx = 2 * T_HOP * np.sin(kx) * np.eye(2) - LAM * np.cos(kx) * SY
+            vy = 2 * T_HOP * np.sin(ky) * np.eye(2) + LAM * np.cos(ky) * SX
+            op = (vx @ s + s @ vx) / 2
+            E, U = np.linalg.eigh(H)
+            v, o = U.conj().T @ vy @ U, U.conj().T @ op @ U
+            om0 = -2 * np.imag(v[0, 1] * o[1, 0]) / (E[0] - E[1]) ** 2
+            f = 1 / (np.exp((E - mu) / T) + 1)
+            total += om0 * (f[0] - f[1])
+    return total / n ** 2
+
+
+def test_spin_current_operator_against_a_grid():
+    tb = TightBinding.from_wannier90(HR)
+    cur = tb.spin_current("x")
+    assert cur.spin == [None, None, None] and (1, 0) in cur.operators[2]
+    ref = [spin_current_grid("z", -1.0, 0.3, n) for n in (60, 90)]
+    assert abs(ref[0] - ref[1]) < 1e-10 * abs(ref[1]) and abs(ref[1]) > 1e-4
+    got = symgrav.Susceptibilities(cur, {}, a="z", i="y", dps="double").evaluate("-1.0", "0.3")
+    assert got["alpha"] == pytest.approx(ref[1], rel=1e-9)
+
+
+def test_operator_hoppings_must_be_hermitian():
+    H = {(0,): [[1, 0], [0, -1]]}
+    S = {(1,): [[0, 1], [0, 0]]}
+    eye = [[1, 0], [0, 1]]
+    with pytest.raises(SymgravError, match=r"s_x\(\(-1,\)\) is missing"):
+        TightBinding(H, spin=[S, eye, eye])
+    with pytest.raises(SymgravError, match="spin_current: axis 'y' does not exist in a 1D"):
+        TightBinding(H).spin_current("y")

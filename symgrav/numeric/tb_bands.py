@@ -10,7 +10,8 @@ the reduced momenta kappa_j = k . a_j in [-pi, pi)^d, where
 
 and the Cartesian measure d^dk/(2 pi)^d is d^d kappa / ((2 pi)^d |det A|)
 (:attr:`TightBindingBands.cell_factor`).  The operator s_a is the model's
-(spin by default).  Omega (8b) and m (8c) come from the sums over states of
+(spin by default; a momentum-dependent one, such as a spin current, is a
+Fourier series sum_n e^{i kappa.n} S(n) like H).  Omega (8b) and m (8c) come from the sums over states of
 :mod:`symgrav.numeric.states`: batched numpy in double precision, mpmath at
 any precision (the hoppings are rounded once, from their exact values).
 """
@@ -62,8 +63,10 @@ class TightBindingBands:
         A = np.array([[float(x) for x in row] for row in model.lattice_vectors])
         self._R = self._n @ A                                   # Cartesian lattice vectors
         self._H = H
-        self._S = np.array([[complex(float(x), float(y)) for x, y in row]
-                            for row in model.spin[axis_index(self.a)]])
+        ops = model.operators[axis_index(self.a)]
+        self._Sn = np.array(sorted(ops), dtype=int).reshape(len(ops), self.dim)
+        self._Sm = np.array([[[complex(float(x), float(y)) for x, y in row] for row in ops[R]]
+                             for R in sorted(ops)])
         self.cell_factor = 1 / mp.mpf(str(model.cell_volume()))
         self._mp = {}
 
@@ -84,7 +87,7 @@ class TightBindingBands:
             S = np.tensordot(phase * (1j * self._R[:, axis_index(self.a)]), self._H,
                              axes=(1, 0))
         else:
-            S = np.broadcast_to(self._S, H.shape)
+            S = np.tensordot(np.exp(1j * (self._Sn @ K)).T, self._Sm, axes=(1, 0))
         return K, H, dH, V, S
 
     def energies(self, K):
@@ -117,12 +120,13 @@ class TightBindingBands:
             mats = [mp.matrix([[num(x) for x in row] for row in model.hoppings[R]]) for R in Rs]
             cart = [[mp.fsum(n[j] * A[j][c] for j in range(self.dim)) for c in range(self.dim)]
                     for n in Rs]
-            S = mp.matrix([[num(x) for x in row] for row in model.spin[axis_index(self.a)]])
+            ops = model.operators[axis_index(self.a)]
+            S = [(R, mp.matrix([[num(x) for x in row] for row in ops[R]])) for R in sorted(ops)]
             self._mp[key] = (Rs, mats, cart, S)
         return self._mp[key]
 
     def _evaluate_mp(self, backend, K):
-        Rs, mats, cart, S = self._exact()
+        Rs, mats, cart, Sterms = self._exact()
         N, d, iv = self.nbands, self.dim, axis_index(self.i)
         ia = axis_index(self.a) if self.operator == "velocity" else None
         P = len(K[0])
@@ -132,8 +136,10 @@ class TightBindingBands:
             H = mp.zeros(N, N)
             dH = [mp.zeros(N, N) for _ in range(d)]
             V = mp.zeros(N, N)
-            if ia is not None:
-                S = mp.zeros(N, N)
+            S = mp.zeros(N, N)
+            if ia is None:
+                for n, M in Sterms:
+                    S += (mp.expj(mp.fsum(kj * nj for kj, nj in zip(k, n))) if any(n) else 1) * M
             for n, M, R in zip(Rs, mats, cart):
                 ph = mp.expj(mp.fsum(kj * nj for kj, nj in zip(k, n)))
                 H += ph * M

@@ -70,7 +70,25 @@ def exact_complex(value, what="hopping"):
     return exact(value, what), Fraction(0)
 
 
-PAULI = (((0, 0), (1, 0)), ((0, 0), (0, 0)), ((1, 0), (0, 0)))
+def _mul(x, y):
+    """Product of two exact complex numbers given as (re, im) Fractions."""
+    return (x[0] * y[0] - x[1] * y[1], x[0] * y[1] + x[1] * y[0])
+
+
+def _matmul(A, B):
+    """Product of two matrices of (re, im) Fractions."""
+    n = len(A)
+    out = []
+    for i in range(n):
+        row = []
+        for k in range(n):
+            re = im = Fraction(0)
+            for m in range(n):
+                a, b = _mul(A[i][m], B[m][k])
+                re, im = re + a, im + b
+            row.append((re, im))
+        out.append(row)
+    return out
 
 
 def spin_operators(n_orbitals_times_2, layout):
@@ -184,22 +202,25 @@ class TightBinding:
         self.hbar = 1
 
     # -- construction helpers -------------------------------------------------
-    def _check_hermitian(self):
-        scale = max(abs(complex(float(a), float(b))) for M in self.hoppings.values()
+    def _check_hermitian(self, mats=None, what="H"):
+        """M(-R) = M(R)^dagger for the hoppings (or an operator's) within the tolerance."""
+        mats = self.hoppings if mats is None else mats
+        scale = max(abs(complex(float(a), float(b))) for M in mats.values()
                     for row in M for a, b in row) or 1.0
-        for R, M in self.hoppings.items():
-            partner = self.hoppings.get(tuple(-r for r in R))
+        for R, M in mats.items():
+            partner = mats.get(tuple(-r for r in R))
             if partner is None:
-                raise SymgravError(f"H({tuple(-r for r in R)}) is missing: H(-R) = H(R)^dagger "
-                                   f"is needed for a Hermitian H(k) (R = {R})")
+                raise SymgravError(f"{what}({tuple(-r for r in R)}) is missing: {what}(-R) = "
+                                   f"{what}(R)^dagger is needed for a Hermitian {what}(k) "
+                                   f"(R = {R})")
             for m in range(self.N):
                 for n in range(self.N):
                     a, b = M[m][n]
                     c, d = partner[n][m]
                     if abs(complex(float(a - c), float(b + d))) > HERMITICITY_TOLERANCE * scale:
                         raise SymgravError(
-                            f"H(k) is not Hermitian: H({tuple(-r for r in R)})[{n},{m}] is not "
-                            f"the conjugate of H({R})[{m},{n}]")
+                            f"{what}(k) is not Hermitian: {what}({tuple(-r for r in R)})[{n},{m}] "
+                            f"is not the conjugate of {what}({R})[{m},{n}]")
 
     def _lattice(self, lattice):
         d = self.dim
@@ -214,6 +235,12 @@ class TightBinding:
         return out
 
     def _spin(self, spin):
+        """Operators s_a: a layout name or three entries, each a matrix or a mapping R -> matrix.
+
+        Sets ``self.operators`` (three dicts R -> exact matrix; a constant
+        matrix sits on R = 0) and returns the constant matrices (None for a
+        momentum-dependent component).
+        """
         N = self.N
         if spin is None:
             if N != 2:
@@ -226,20 +253,64 @@ class TightBinding:
             mats = list(spin)
             if len(mats) != 3:
                 raise SymgravError(f"spin must be three matrices (s_x, s_y, s_z); got {len(mats)}")
-        out = []
+        zero = (0,) * self.dim
+        self.operators, out = [], []
         for k, S in enumerate(mats):
-            arr = np.asarray(S, dtype=object) if not isinstance(S, np.ndarray) else S
-            if arr.shape != (N, N):
-                raise SymgravError(f"spin matrix {k} has shape {arr.shape}, H(R) is {N}x{N}")
-            ex = [[exact_complex(x, f"spin matrix {k}") for x in row] for row in arr.tolist()]
-            for m in range(N):
-                for n in range(N):
-                    a, b = ex[m][n]
-                    c, d = ex[n][m]
-                    if a != c or b != -d:
-                        raise SymgravError(f"spin matrix {'xyz'[k]} is not Hermitian")
-            out.append(ex)
+            what = f"s_{'xyz'[k]}"
+            terms = dict(S.items()) if hasattr(S, "items") else {zero: S}
+            ops = {}
+            for R, M in terms.items():
+                try:
+                    Rt = tuple(int(r) for r in R)
+                except (TypeError, ValueError):
+                    raise SymgravError(f"{what}: lattice vector {R!r} is not a tuple of "
+                                       "integers") from None
+                if len(Rt) != self.dim:
+                    raise SymgravError(f"{what}: lattice vector {R!r} must have {self.dim} "
+                                       "components")
+                rows = [list(r) for r in M] if isinstance(M, (list, tuple)) else \
+                    np.asarray(M, dtype=object).tolist()
+                if len(rows) != N or any(len(r) != N for r in rows):
+                    raise SymgravError(f"spin matrix {k} is not {N}x{N} like H(R)")
+                ops[Rt] = [[exact_complex(x, f"spin matrix {k}") for x in row] for row in rows]
+            self._check_hermitian(ops, what)
+            self.operators.append(ops)
+            out.append(ops[zero] if set(ops) == {zero} else None)
         return out
+
+    def spin_current(self, j):
+        """The spin-current operators {v_j, s_a}/2 (a = x, y, z) as hoppings, exactly.
+
+        v_j = dH/dk_j = sum_R i R_j e^{i k.R} H(R) (Cartesian R_j = sum_l n_l A_lj);
+        the result is a new :class:`TightBinding` with the same hoppings whose
+        operators of Eqs. (8b), (8c) are the spin currents (the paper's closing
+        remark: any operator, here a momentum-dependent one).
+
+        Parameters
+        ----------
+        j : {"x", "y", "z"}
+            Direction of the velocity (within the model's dimension).
+        """
+        axis = "xyz".index(j) if j in ("x", "y", "z") else -1
+        if not 0 <= axis < self.dim:
+            raise SymgravError(f"spin_current: axis {j!r} does not exist in a {self.dim}D model")
+        if any(s is None for s in self.spin):
+            raise SymgravError("spin_current needs momentum-independent spin matrices")
+        ops = []
+        for S in self.spin:
+            terms = {}
+            for R, H in self.hoppings.items():
+                Rj = sum(R[l] * self.lattice_vectors[l][axis] for l in range(self.dim))
+                if Rj == 0:
+                    continue
+                V = [[_mul((Fraction(0), Rj), h) for h in row] for row in H]     # i R_j H(R)
+                VS, SV = _matmul(V, S), _matmul(S, V)
+                terms[R] = [[((a + c) / 2, (b + d) / 2) for (a, b), (c, d) in zip(r1, r2)]
+                            for r1, r2 in zip(VS, SV)]
+            ops.append(terms or {(0,) * self.dim: [[(Fraction(0), Fraction(0))] * self.N
+                                                   for _ in range(self.N)]})
+        return TightBinding(self.hoppings, dim=self.dim, lattice=self.lattice_vectors,
+                            spin=ops, name=f"{self.name} spin current {j}")
 
     # -- views ----------------------------------------------------------------------
     @property
