@@ -14,8 +14,6 @@ finite T (convergence asserted).
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pytest
 
@@ -47,22 +45,29 @@ def model():
 
 
 def projector_data(kx, ky, a, i):
-    """(E_-, E_+), Omega and m of each Kramers pair, summed over the pair, closed-form P."""
+    """(E_-, E_+), Omega and m of each Kramers pair, summed over the pair, closed-form P.
+
+    ``kx``, ``ky``: arrays of P momenta; every entry of the result is an array of P values.
+    """
+    kx, ky = np.atleast_1d(kx), np.atleast_1d(ky)
     c = np.cos(kx) + np.cos(ky)
     eps = -2 * T_ * c
-    d = np.array([M0 + T1 * c, LAM * np.sin(ky), -LAM * np.sin(kx), J])
-    dd = [np.array([-T1 * np.sin(kx), 0, -LAM * np.cos(kx), 0]),
-          np.array([-T1 * np.sin(ky), LAM * np.cos(ky), 0, 0])]
+    zero, one = np.zeros_like(kx), np.ones_like(kx)
+    d = np.stack([M0 + T1 * c, LAM * np.sin(ky), -LAM * np.sin(kx), J * one])      # (4, P)
+    dd = [np.stack([-T1 * np.sin(kx), zero, -LAM * np.cos(kx), zero]),
+          np.stack([-T1 * np.sin(ky), LAM * np.cos(ky), zero, zero])]
     deps = [2 * T_ * np.sin(kx), 2 * T_ * np.sin(ky)]
+    G = np.array(GAMMA)                                                              # (4, 4, 4)
     ax = "xyz".index(i)
-    v = deps[ax] * np.eye(4) + sum(x * G for x, G in zip(dd[ax], GAMMA))
+    v = deps[ax][:, None, None] * np.eye(4) + np.einsum("gp,gij->pij", dd[ax], G)
     s = SPIN["xyz".index(a)]
-    nd = np.linalg.norm(d)
-    dG = sum(x * G for x, G in zip(d, GAMMA)) / nd
+    nd = np.linalg.norm(d, axis=0)
+    dG = np.einsum("gp,gij->pij", d / nd, G)
     P = {-1: (np.eye(4) - dG) / 2, 1: (np.eye(4) + dG) / 2}
     E = {-1: eps - nd, 1: eps + nd}
-    om = {A: -2 * np.imag(np.trace(P[A] @ v @ P[-A] @ s)) / (E[A] - E[-A]) ** 2 for A in P}
-    mm = {A: np.imag(np.trace(P[A] @ v @ P[-A] @ s)) / (E[A] - E[-A]) for A in P}
+    tr = {A: np.einsum("pij,pjk,pkl,li->p", P[A], v, P[-A], s) for A in P}
+    om = {A: -2 * np.imag(tr[A]) / (E[A] - E[-A]) ** 2 for A in P}
+    mm = {A: np.imag(tr[A]) / (E[A] - E[-A]) for A in P}
     return E, om, mm
 
 
@@ -73,27 +78,25 @@ def test_every_band_is_a_kramers_pair_and_pointwise_projector_values():
     for a, i in (("x", "x"), ("x", "y"), ("y", "x"), ("z", "y")):
         S = symgrav.Susceptibilities(tb, {}, a=a, i=i, dps="double")
         eps, _, om, mm = S.bands.evaluate(S.backend, [ks[:, 0], ks[:, 1]])
-        for q, (kx, ky) in enumerate(ks):
-            E, o, m = projector_data(kx, ky, a, i)
-            assert np.allclose(eps[:, q], [E[-1], E[-1], E[1], E[1]], atol=1e-13)
-            # each band of a pair carries half of the pair's gauge-invariant sum
-            want_o = [o[-1] / 2] * 2 + [o[1] / 2] * 2
-            want_m = [m[-1] / 2] * 2 + [m[1] / 2] * 2
-            assert np.allclose(om[:, q], want_o, atol=1e-12), (a, i)
-            assert np.allclose(mm[:, q], want_m, atol=1e-12), (a, i)
+        E, o, m = projector_data(ks[:, 0], ks[:, 1], a, i)
+        assert np.allclose(eps, [E[-1], E[-1], E[1], E[1]], atol=1e-13)
+        # each band of a pair carries half of the pair's gauge-invariant sum
+        assert np.allclose(om, [o[-1] / 2, o[-1] / 2, o[1] / 2, o[1] / 2], atol=1e-12), (a, i)
+        assert np.allclose(mm, [m[-1] / 2, m[-1] / 2, m[1] / 2, m[1] / 2], atol=1e-12), (a, i)
 
 
 def grid_reference(mu, T, a, i, n):
+    """alpha (19a) and M (8a) on an n x n midpoint grid from :func:`projector_data`."""
     ks = 2 * np.pi * (np.arange(n) + 0.5) / n - np.pi
+    kx, ky = (x.ravel() for x in np.meshgrid(ks, ks, indexing="ij"))
+    E, o, m = projector_data(kx, ky, a, i)
     alpha = mqm = 0.0
-    for kx, ky in itertools.product(ks, ks):
-        E, o, m = projector_data(kx, ky, a, i)
-        for A in (-1, 1):
-            xi = E[A] - mu
-            f = 0.5 * (1 - np.tanh(xi / (2 * T)))
-            G = T * np.logaddexp(0, -xi / T)              # int_xi^inf f
-            alpha += o[A] * f
-            mqm += -o[A] * G + m[A] * f                   # Eq. (8a): (-G, f)
+    for A in (-1, 1):
+        xi = E[A] - mu
+        f = 0.5 * (1 - np.tanh(xi / (2 * T)))
+        G = T * np.logaddexp(0, -xi / T)                  # int_xi^inf f
+        alpha += np.sum(o[A] * f)
+        mqm += np.sum(-o[A] * G + m[A] * f)               # Eq. (8a): (-G, f)
     return alpha / n ** 2, mqm / n ** 2
 
 
