@@ -806,3 +806,15 @@ def test_closed_forms_run_in_gmpy2_and_agree_with_mpmath():
     tb = symgrav.TightBinding({(0,): [[1, 0], [0, -1]], (1,): [[0, "0.5"], ["0.5", 0]],
                                (-1,): [[0, "0.5"], ["0.5", 0]]})
     assert symgrav.Susceptibilities(tb, {}, dps=20).backend.name == "mpf"
+
+
+def test_engine_argument_refusals_name_the_problem():
+    model = symgrav.load_model("rashba")
+    with pytest.raises(SymgravError, match=r"^quantities must be symgrav.Quantity objects; "
+                                           r"got str$"):
+        symgrav.Susceptibilities(model, model.defaults, quantities=["alpha"])
+    tb = symgrav.TightBinding({(0,): [[1, 0], [0, -1]], (1,): [[0, "0.5"], ["0.5", 0]],
+                               (-1,): [[0, "0.5"], ["0.5", 0]]})
+    with pytest.raises(SymgravError, match=r"^a tight-binding model has no parameters; got "
+                                           r"\['b', 't'\]$"):
+        symgrav.Susceptibilities(tb, {"t": 1, "b": 2})

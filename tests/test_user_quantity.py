@@ -230,3 +230,18 @@ def test_weight_and_name_refusals_say_which(name, omega, moment, message):
     """The one-line refusal names the quantity, the weight (omega or moment) and the rule."""
     with pytest.raises(SymgravError, match=message):
         Quantity(name, omega, moment)
+
+
+@pytest.mark.parametrize("omega, why", [
+    ("df**2", r"the omega weight is nonlinear in df, which has no T = 0 limit \(a product of "
+              r"delta functions\)$"),
+    ("f/xi", r"the omega weight has no T = 0 limit$"),       # 1/0 at xi = 0: zoo
+    ("G/xi", r"the omega weight has no T = 0 limit$"),       # 0/0 at xi = 0: nan
+    ("f/T", r"the omega weight has no T = 0 limit$"),        # oo
+])
+def test_weights_without_a_zero_temperature_limit(omega, why):
+    """The T = 0 forms (above, below, at xi = 0, the df coefficient) must be finite."""
+    q = Quantity("q", omega, 0)
+    with pytest.raises(SymgravError, match=r"quantity 'q': " + why):
+        q.zero_temperature()
+    assert Quantity("ok", "xi*f + G", "f").zero_temperature()["omega"] == (0, 0, 0)
