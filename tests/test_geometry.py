@@ -699,3 +699,24 @@ def test_closed_form_band_data_without_closed_form():
     with pytest.raises(SymgravError) as public:
         closed_form_band_data(model, "z", "x")
     assert str(public.value) == str(direct.value)
+
+
+def test_axis_errors_name_the_index_and_moment_has_band_labels():
+    """One-line refusals say which index is wrong (spin component a or momentum axis i), for
+    the closed forms and the numeric band data; m (8c) carries the band labels of Omega."""
+    model = symgrav.load_model("rashba")
+    for fn in (symgrav.spin_berry_curvature, symgrav.spin_magnetic_moment):
+        with pytest.raises(symgrav.SymgravError, match="^spin component a must be one of"):
+            fn(model, "w", "x")
+        with pytest.raises(symgrav.SymgravError, match="^momentum axis i must be one of"):
+            fn(model, "x", "w")
+    with pytest.raises(symgrav.SymgravError, match="^spin component a must be one of"):
+        symgrav.numeric_geometry(model, model.defaults, "w", "x")
+    with pytest.raises(symgrav.SymgravError, match="^momentum axis i must be one of"):
+        symgrav.numeric_geometry(model, model.defaults, "x", "w")
+    with pytest.raises(symgrav.SymgravError, match="^spin component a must be one of"):
+        closed_form_band_data(model, "w", "x")
+    with pytest.raises(symgrav.SymgravError, match="^momentum axis i must be one of"):
+        closed_form_band_data(model, "x", "w")
+    assert symgrav.spin_magnetic_moment(model, "x", "y").labels == ("-", "+")
+    assert symgrav.spin_berry_curvature(model, "x", "y").labels == ("-", "+")

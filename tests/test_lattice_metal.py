@@ -139,3 +139,16 @@ def test_3d_lattice_metal_at_T0_is_refused_clearly():
     S = symgrav.Susceptibilities(symgrav.Model(H, [kx, ky, kz], lattice=True), {}, dps=15)
     with pytest.raises(SymgravError, match="Three-dimensional lattice models"):
         S.alpha("-4", 0)  # inside the lower band [-5.05, -2.95]
+
+
+def test_zero_T_in_double_precision_fermi_surface_relation(model):
+    """Double precision at T = 0: the Fermi-sea alpha (19a) at mu +- h, mu +- 2h, through a
+    fourth-order central difference, against the Fermi-surface integral (E1) (another
+    formula; tangencies of the Fermi surface are the hard part of both)."""
+    S = symgrav.Susceptibilities(model, model.defaults, dps="double")
+    h = 1e-3
+    a = [S.alpha(str(float(MU) + k * h), 0) for k in (-2, -1, 1, 2)]
+    fd = (a[0] - 8 * a[1] + 8 * a[2] - a[3]) / (12 * h)
+    d = S.dalpha_dmu(MU)
+    # truncation ~1e-13; rounding ~1e-16 / h of alpha
+    assert abs(fd - d) <= 1e-9 * abs(d)
