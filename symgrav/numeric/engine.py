@@ -20,13 +20,15 @@ because xi theta(-xi) + G(xi) = 0 at every xi).
 
 from __future__ import annotations
 
+import warnings
+
 import mpmath as mp
 
-from ..errors import SymgravError
+from ..errors import SymgravError, SymgravWarning
 from ..symbolic.model import Model
 from ..symbolic.quantities import DALPHA_DMU, QUANTITIES, Quantity
-from .arith import GUARD, Float64, Mpf, Mpfr, to_mpf
 from ..tightbinding.model import TightBinding
+from .arith import GUARD, Float64, Mpf, Mpfr, to_mpf
 from .banddata import BandData, parameter_values
 from .layout import Layout
 from .line_features import LineFeatures
@@ -211,6 +213,22 @@ class Susceptibilities:
         reason = route.reason(self, qset, T)
         if reason:
             raise NotApplicable(reason)
+        with B.context():
+            try:
+                return route.run(self, qset, mu, T, B)
+            except SymgravError:
+                # only where tangent lines are refined (T = 0, 2D lattice; routes.py)
+                if not (self.double and self.backend2.name == "float64" and T == 0
+                        and self.bands.lattice and self.bands.dim == 2):
+                    raise
+        # double precision without closed forms: next to a line tangent to the Fermi
+        # surface the rounding noise of the energies (~1e-16) makes the step occupation
+        # flicker over ~1e-8 of the line; those lines again at 106 bits (mpmath matrices,
+        # slow, hence only after double precision failed)
+        warnings.warn("double precision did not converge next to a Fermi-surface tangency; "
+                      "the lines there are redone at 106 bits (slow)", SymgravWarning,
+                      stacklevel=4)
+        self.backend2 = Mpf(106)
         with B.context():
             return route.run(self, qset, mu, T, B)
 
