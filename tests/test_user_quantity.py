@@ -245,3 +245,14 @@ def test_weights_without_a_zero_temperature_limit(omega, why):
     with pytest.raises(SymgravError, match=r"quantity 'q': " + why):
         q.zero_temperature()
     assert Quantity("ok", "xi*f + G", "f").zero_temperature()["omega"] == (0, 0, 0)
+
+
+def test_irrational_constants_in_weights_carry_every_digit():
+    """A weight pi*f is pi times alpha's weight: the sum is linear in the weights, so the
+    quantity equals pi * alpha to the working precision (pi rounded at 30 digits would not)."""
+    model = symgrav.load_model("rashba")
+    q = Quantity("pif", "pi*f", 0)
+    with mp.workdps(40):
+        ev = symgrav.Susceptibilities(model, model.defaults, dps=40,
+                                      quantities=[q]).evaluate("-0.2", "0.01")
+        assert abs(ev["pif"] - mp.pi * ev["alpha"]) <= mp.mpf(10) ** -38 * abs(ev["pif"])
