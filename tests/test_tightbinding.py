@@ -156,3 +156,26 @@ def test_container_errors():
     inter = TightBinding(four, spin="interlaced").spin[2]
     assert [blk[k][k][0] for k in range(4)] == [Fraction(1, 2)] * 2 + [Fraction(-1, 2)] * 2
     assert [inter[k][k][0] for k in range(4)] == [Fraction(1, 2), Fraction(-1, 2)] * 2
+
+
+def test_small_values_are_not_taken_for_rounding_noise():
+    """An exchange of 1e-9 makes Omega and m ~1e-9 of the band terms: the double-precision
+    sums over states keep them (only rounding-level values become zeros), against the
+    closed forms of the same SymPy model."""
+    kx, ky = sp.symbols("k_x k_y", real=True)
+    sx, sy, sz = (sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]),
+                  sp.Matrix([[1, 0], [0, -1]]))
+    b = sp.Rational(1, 10 ** 9)
+    H = -(sp.cos(kx) + sp.cos(ky)) * sp.eye(2) + sp.Rational(3, 10) * (
+        sp.sin(ky) * sx - sp.sin(kx) * sy) + b * sz
+    model = symgrav.Model(H, [kx, ky], lattice=True, name="weak_exchange")
+    S = symgrav.Susceptibilities(TightBinding.from_model(model), {}, dps="double")
+    K = [np.array([0.3, 1.1]), np.array([-0.7, 0.4])]
+    _, _, om, mm = S.bands.evaluate(S.backend, K)
+    ref = symgrav.numeric_geometry(model, {}, "x", "x")
+    for q in range(2):
+        with mp.workdps(30):
+            _, _, o, m = ref.at((mp.mpf(K[0][q]), mp.mpf(K[1][q])))
+        assert 0 < abs(float(o[0])) < 1e-7
+        assert np.allclose(om[:, q], [float(x) for x in o], rtol=1e-6, atol=0)
+        assert np.allclose(mm[:, q], [float(x) for x in m], rtol=1e-6, atol=0)
