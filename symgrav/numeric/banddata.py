@@ -321,8 +321,7 @@ class BandData:
         mats = self._matrices_float(K)
         dH = [mats[1 + j] for j in range(d)]
         V, S = (mats[1 + self._iv], mats[-1]) if need_geometry else (None, None)
-        eps, grads, om, mm = states_float(mats[0], dH, V, S, float(self.hbar),
-                                          lambda q: [float(c.reshape(-1)[q]) for c in K])
+        eps, grads, om, mm = states_float(mats[0], dH, V, S, float(self.hbar))
         out = (eps.reshape((N,) + shape), grads.reshape((N, d) + shape))
         if not need_geometry:
             return out + (None, None)
@@ -335,7 +334,7 @@ class BandData:
         mats = [mp.matrix([[flat[m * N * N + r * N + c] for c in range(N)] for r in range(N)])
                 for m in range(len(self._mats))]
         dH = mats[1:1 + d]
-        return states_mp(mats[0], dH, dH[self._iv], mats[-1], self.hbar, k)
+        return states_mp(mats[0], dH, dH[self._iv], mats[-1], self.hbar)
 
 
 def numeric_geometry(model, params, a="x", i="x", dps=30):

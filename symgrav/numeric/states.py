@@ -35,7 +35,7 @@ DEGENERACY_TOLERANCE_FLOAT = 1e-8
 NOISE_ULPS = 64
 
 
-def states_float(H, dH, V, S, hbar, where):
+def states_float(H, dH, V, S, hbar):
     """Band data of a batch of momenta in double precision.
 
     Parameters
@@ -46,9 +46,6 @@ def states_float(H, dH, V, S, hbar, where):
     V, S : complex arrays (P, N, N)
         Velocity (dH/dk_i) and the operator s_a.
     hbar : float
-    where : callable
-        q -> list of the coordinates of momentum q (unused since degenerate
-        subspaces are summed in projector form; kept for the callers).
 
     Returns
     -------
@@ -91,7 +88,7 @@ def states_float(H, dH, V, S, hbar, where):
     return Eg.T, grads, om.T, mm.T
 
 
-def states_mp(H, dH, V, S, hbar, k):
+def states_mp(H, dH, V, S, hbar):
     """Band data at one momentum with mpmath (current precision).
 
     Parameters
@@ -99,8 +96,6 @@ def states_mp(H, dH, V, S, hbar, k):
     H, V, S : mpmath matrices (N x N)
     dH : list of mpmath matrices (the derivatives along the integration coordinates)
     hbar : mpf
-    k : sequence
-        The momentum (for the error message).
 
     Returns
     -------

@@ -94,16 +94,15 @@ class TightBindingBands:
         """Band energies (N, P) and gradients dE/dkappa (N, dim, P) in double precision."""
         shape = np.shape(K[0])
         Kf, H, dH, _, _ = self._float_matrices(K)
-        eps, grads, _, _ = states_float(H, dH, None, None, 1.0, None)
+        eps, grads, _, _ = states_float(H, dH, None, None, 1.0)
         N = self.nbands
         return eps.reshape((N,) + shape), grads.reshape((N, self.dim) + shape)
 
     def evaluate(self, backend, K):
         """(eps, grads, Omega (8b), m (8c)) at reduced momenta K, as backend arrays."""
         if backend.name == "float64":
-            Kf, H, dH, V, S = self._float_matrices(K)
-            return states_float(H, dH, V, S, 1.0,
-                                lambda q: [float(c) for c in Kf[:, q]])
+            _, H, dH, V, S = self._float_matrices(K)
+            return states_float(H, dH, V, S, 1.0)
         return self._evaluate_mp(backend, K)
 
     # -- arbitrary precision ---------------------------------------------------------
@@ -150,7 +149,7 @@ class TightBindingBands:
                     V += (1j * R[iv] * ph) * M
                 if ia is not None and R[ia]:
                     S += (1j * R[ia] * ph) * M
-            arr[:, q] = states_mp(H, dH, V, S, self.hbar, k)
+            arr[:, q] = states_mp(H, dH, V, S, self.hbar)
         return (arr[:N], arr[N:N + N * d].reshape(N, d, P), arr[N + N * d:2 * N + N * d],
                 arr[2 * N + N * d:])
 
