@@ -818,3 +818,19 @@ def test_engine_argument_refusals_name_the_problem():
     with pytest.raises(SymgravError, match=r"^a tight-binding model has no parameters; got "
                                            r"\['b', 't'\]$"):
         symgrav.Susceptibilities(tb, {"t": 1, "b": 2})
+
+
+def test_refusals_quote_the_numbers():
+    """A forced route that does not apply names mu and T (10 digits); Bose statistics above a
+    band bottom names the band's lowest energy: the minimum of the lower Rashba band,
+    -(1 + b^2)/2 = -0.625 at p^2 = 1 - b^2 for b = 1/2 (m = alpha = 1)."""
+    model = symgrav.load_model("rashba")
+    third = mp.mpf(1) / 3
+    S = symgrav.Susceptibilities(model, model.defaults, dps=20, route="fermi_surface")
+    with pytest.raises(SymgravError, match=r"^route 'fermi_surface' does not apply at mu = "
+                                           r"0\.3333333333, T = 0\.3333333333: T > 0"):
+        S.evaluate(third, third)
+    B = symgrav.Susceptibilities(model, model.defaults, dps=20, statistics="bose")
+    with pytest.raises(SymgravError, match=r"mu = 0\.5 lies above a band bottom \(a band "
+                                           r"reaches -0\.625\); choose mu below every band"):
+        B.evaluate("0.5", "0.1")
