@@ -48,10 +48,10 @@ def _interpolation_matrix(B, m):
     tab = _cos_table(B, m)
     dtype = float if B.name == "float64" else object
     M = np.empty((m + 1, m + 1), dtype=dtype)
+    ends, inner = B.rational(1, m), B.rational(2, m)
     for k in range(m + 1):
         for j in range(m + 1):
-            w = B.rational(1, m) if j in (0, m) else B.rational(2, m)
-            M[k, j] = w * tab[(j * k) % (2 * m)]
+            M[k, j] = (ends if j in (0, m) else inner) * tab[(j * k) % (2 * m)]
     M[0, :] = M[0, :] / 2
     M[m, :] = M[m, :] / 2
     return M
