@@ -93,7 +93,7 @@ class TightBindingBands:
     def energies(self, K):
         """Band energies (N, P) and gradients dE/dkappa (N, dim, P) in double precision."""
         shape = np.shape(K[0])
-        Kf, H, dH, _, _ = self._float_matrices(K)
+        _, H, dH, _, _ = self._float_matrices(K)
         eps, grads, _, _ = states_float(H, dH, None, None, 1.0)
         N = self.nbands
         return eps.reshape((N,) + shape), grads.reshape((N, self.dim) + shape)
