@@ -20,6 +20,7 @@ from .symbolic.printing import derivation_sheet, latex
 from .symbolic.quantities import QUANTITIES, Quantity
 from .tightbinding import TightBinding
 from .version import __version__
+from .workflows.bz_scan import bz_scan
 from .workflows.hall import hall_conductivity
 from .workflows.sweep import sweep
 from .workflows.tensor import tensor
@@ -27,7 +28,7 @@ from .workflows.verify import verify
 
 __all__ = [
     "Model", "QUANTITIES", "Quantity", "ROUTES", "Susceptibilities", "SymgravError",
-    "SymgravWarning", "TightBinding", "bands", "berry_curvature", "builtin_models",
+    "SymgravWarning", "TightBinding", "bands", "berry_curvature", "builtin_models", "bz_scan",
     "derivation_sheet", "hall_conductivity", "latex", "load_model", "magnetic_moment", "numeric_geometry",
     "spin_berry_curvature", "spin_magnetic_moment", "sweep", "tensor", "verify", "__version__",
 ]
