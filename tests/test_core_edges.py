@@ -12,9 +12,11 @@ import re
 import mpmath as mp
 import numpy as np
 import pytest
+import sympy as sp
 
+import symgrav
 from symgrav import SymgravError
-from symgrav.numeric.arith import Mpf
+from symgrav.numeric.arith import Float64, Mpf
 from symgrav.numeric.occupations import Occupations
 from symgrav.numeric.roots import newton
 from symgrav.numeric.rules import integrate_pieces
@@ -56,3 +58,34 @@ def test_adaptive_quadrature_refusal_says_why():
     assert m, str(err.value)
     nbad, npieces = int(m.group(1)), int(m.group(2))
     assert 0 < nbad and npieces <= 60 < npieces + nbad
+
+
+def test_closed_form_with_complex_phases_in_double_precision():
+    """H_01 = e^{ic} (p_x - i p_y): the closed forms of Eqs. (8b), (8c) carry I (e^{-ic} - e^{ic});
+    their double-precision values are real and equal the numpy sum over states written here,
+    Omega_n = -2 sum_m Im(v_nm s_mn) / (e_n - e_m)^2, m_n = sum_m Im(v_nm s_mn) / (e_n - e_m)
+    (v = dH/dp_x, s = sigma_x / 2, hbar = 1)."""
+    px, py, c = sp.symbols("p_x p_y c", real=True)
+    H01 = sp.exp(sp.I * c) * (px - sp.I * py)
+    H = sp.Matrix([[(px ** 2 + py ** 2) / 2, H01], [sp.conjugate(H01), (px ** 2 + py ** 2) / 2]]) \
+        + sp.diag(1, -1) / 4
+    bd = symgrav.numeric_geometry(symgrav.Model(H, [px, py]), {"c": "0.3"}, "x", "x", dps=20)
+    assert bd.closed_form
+    ks = [(0.3, -1.1), (2.0, 0.7)]
+    Bf = Float64()
+    with Bf.context():
+        eps, _, om, mm = bd.evaluate(Bf, [Bf.array([k[0] for k in ks]),
+                                          Bf.array([k[1] for k in ks])])
+    sub = {c: sp.Rational(3, 10)}
+    Hn = sp.lambdify([px, py], H.subs(sub), "numpy")
+    dHn = sp.lambdify([px, py], H.diff(px).subs(sub), "numpy")
+    s = np.array([[0, 0.5], [0.5, 0]], dtype=complex)
+    for q, k in enumerate(ks):
+        E, U = np.linalg.eigh(np.array(Hn(*k), dtype=complex))
+        v = U.conj().T @ np.array(dHn(*k), dtype=complex) @ U
+        sm = U.conj().T @ s @ U
+        for n, m in ((0, 1), (1, 0)):
+            x = np.imag(v[n, m] * sm[m, n])
+            assert float(eps[n, q]) == pytest.approx(E[n], abs=1e-13)
+            assert float(om[n, q]) == pytest.approx(-2 * x / (E[n] - E[m]) ** 2, abs=1e-13)
+            assert float(mm[n, q]) == pytest.approx(x / (E[n] - E[m]), abs=1e-13)
