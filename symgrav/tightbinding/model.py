@@ -24,6 +24,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
+from ..display import html_table
 from ..errors import SymgravError
 from ..symbolic.model import Model
 
@@ -329,6 +330,19 @@ class TightBinding:
         """|det A| of the lattice vectors (the Cartesian zone's measure is 1/|det A| of [-pi, pi)^d)."""
         return abs(sp.Matrix([[sp.Rational(x.numerator, x.denominator) for x in r]
                               for r in self.lattice_vectors]).det())
+
+    def _repr_html_(self):
+        """The model in a notebook: size, dimension, lattice vectors and hoppings per R."""
+        rows = [[str(R), str(sum(1 for row in self.hoppings[R] for a, b in row if a or b))]
+                for R in self.vectors]
+        lattice = "; ".join("(" + ", ".join(str(x) for x in r) + ")"
+                            for r in self.lattice_vectors)
+        caption = (f"TightBinding {self.name}: {self.N} orbitals, {self.dim}D, "
+                   f"{len(self.hoppings)} lattice vectors R")
+        return html_table(("R", "nonzero entries of H(R)"), rows, caption,
+                          notes=[f"lattice vectors (rows): {lattice}",
+                                 "H(k) = sum_R exp(i k.R) H(R) (Wannier90's convention)"],
+                          max_rows=40)
 
     def __repr__(self):
         return (f"TightBinding(name={self.name!r}, N={self.N}, dim={self.dim}, "

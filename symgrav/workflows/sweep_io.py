@@ -27,6 +27,7 @@ import os
 
 import mpmath as mp
 
+from ..display import html_table
 from ..errors import SymgravError
 from .columns import (COLUMNS, DESCRIPTIONS, QUANTITIES, UNITS, columns_for,
                       quantities_from_metadata)
@@ -89,6 +90,17 @@ class SweepResult:
         m = self.metadata
         return (f"<SweepResult {m.get('model')} {m.get('component')} dps={m.get('dps')} "
                 f"{len(self.rows)} points>")
+
+    def _repr_html_(self):
+        """The table in a notebook: metadata caption, one row per (mu, T), at most 60 rows."""
+        m = self.metadata
+        digits = min(self._digits(None), 10)
+        params = ", ".join(f"{k} = {v}" for k, v in m.get("parameters", {}).items())
+        caption = (f"sweep of {m.get('model')} ({params}), component {m.get('component')}, "
+                   f"dps {m.get('dps')}, {m.get('statistics')}: {len(self.rows)} points")
+        rows = [[_fmt(r[c], digits) for c in self.columns] for r in self.rows]
+        return html_table(self.columns, rows, caption, notes=[str(m.get("units", UNITS))],
+                          max_rows=60)
 
     def column(self, name):
         """All values of one column, in row order."""

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import mpmath as mp
 
+from ..display import html_table
 from ..errors import SymgravError
 from ..numeric.arith import to_mpf as _num
 from ..numeric.engine import Susceptibilities
@@ -117,6 +118,14 @@ class VerifyReport:
     def passed(self):
         """True when every row passed (and there is at least one row)."""
         return bool(self.rows) and all(r.passed for r in self.rows)
+
+    def _repr_html_(self):
+        """The table in a notebook: header lines as caption, one row per check, the verdict."""
+        nfail = sum(not r.passed for r in self.rows)
+        verdict = "PASS" if self.passed else f"FAIL ({nfail} of {len(self.rows)} checks)"
+        return html_table(self.COLUMNS, [r.cells() for r in self.rows],
+                          "; ".join(self.header),
+                          notes=[f"{len(self.rows)} checks in {self.seconds:.1f} s: {verdict}"])
 
     def __str__(self):
         table = [list(self.COLUMNS)] + [r.cells() for r in self.rows]
