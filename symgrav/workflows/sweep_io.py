@@ -179,14 +179,16 @@ class SweepResult:
                 os.fsync(fh.fileno())
 
     def save(self, path, digits=None):
-        """Write CSV or JSON by the extension of ``path`` (``.csv`` or ``.json``)."""
+        """Write CSV, JSON or netCDF by the extension of ``path`` (``.csv``, ``.json``, ``.nc``)."""
         ext = os.path.splitext(os.fspath(path))[1].lower()
         if ext == ".csv":
             return self.to_csv(path, digits)
         if ext == ".json":
             return self.to_json(path, digits)
+        if ext == ".nc":
+            return self.to_netcdf(path)
         raise SymgravError(f"unknown output format {ext or '(none)'!r} for {os.fspath(path)!r}; "
-                           "use .csv or .json")
+                           "use .csv, .json or .nc")
 
     @staticmethod
     def _parse_rows(metadata, columns, raw):
@@ -219,6 +221,35 @@ class SweepResult:
             data = json.load(fh)
         return cls(data["metadata"], cls._parse_rows(data["metadata"], data["columns"],
                                                       data["rows"]))
+
+    def to_pandas(self):
+        """The rows as a pandas DataFrame (float64), metadata in ``attrs``; extra ``data``.
+
+        See :func:`symgrav.workflows.sweep_data.to_pandas` (Eqs. 19a, 19b, 8a,
+        B7a, 20, 21 as columns).
+        """
+        from .sweep_data import to_pandas
+
+        return to_pandas(self)
+
+    def to_xarray(self):
+        """The rows as an xarray Dataset over mu, T, component, quantity; extra ``data``.
+
+        See :func:`symgrav.workflows.sweep_data.to_xarray` (Eqs. 19a, 19b, 8a,
+        B7a, 20, 21 along ``quantity``).
+        """
+        from .sweep_data import to_xarray
+
+        return to_xarray(self)
+
+    def to_netcdf(self, path):
+        """Write :meth:`to_xarray` to a netCDF file, atomically; extra ``data``.
+
+        See :func:`symgrav.workflows.sweep_data.to_netcdf`.
+        """
+        from .sweep_data import to_netcdf
+
+        to_netcdf(self, path)
 
     def plot(self, path, quantities=None):
         """Draw the quantities versus mu, one line per temperature, and save a PNG atomically.
