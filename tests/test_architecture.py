@@ -48,6 +48,7 @@ LAYERS = (
     ("numeric", ("symgrav.numeric",)),
     ("units", ("symgrav.units",)),
     ("workflows", ("symgrav.workflows",)),
+    ("plot", ("symgrav.plot",)),
     ("paper", ("symgrav.paper",)),
     ("cli", ("symgrav.cli",)),
     ("facade", ("symgrav", "symgrav.__main__")),

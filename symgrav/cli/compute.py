@@ -80,7 +80,7 @@ def add_parser(subparsers):
                         help="write the results to FILE (atomically) instead of stdout; "
                              ".nc (netCDF, float64, through xarray) needs symgrav[data] and "
                              "a single component")
-    parser.add_argument("--plot", metavar="FILE.png",
+    parser.add_argument("--plot", metavar="FILE.png|.pdf|.svg",
                         help="plot alpha, T_beta_kubo, mqm, T_beta and every --quantity "
                              "versus mu, one line per T (atomically)")
     add_parallel_options(parser)
@@ -244,7 +244,7 @@ def _run(args):
     check_output(args.out, (".csv", ".json", ".nc"), "--out")
     if args.out and args.out.lower().endswith(".nc"):
         require("xarray", "data", "--out FILE.nc")
-    check_output(args.plot, (".png",), "--plot")
+    check_output(args.plot, (".png", ".pdf", ".svg"), "--plot")
     result = sweep(model, params, mus, Ts, a, i, dps=args.dps, statistics=args.statistics,
                    workers=args.workers, progress=not args.no_progress, quantities=quantities)
     if args.out:

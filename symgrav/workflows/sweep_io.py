@@ -32,7 +32,7 @@ from ..errors import SymgravError
 from .columns import (COLUMNS, DESCRIPTIONS, QUANTITIES, UNITS, columns_for,
                       quantities_from_metadata)
 from .grid import GUARD
-from .sweep_plot import plot_sweep
+from .sweep_plot import plot_sweep, sweep_figure
 
 __all__ = ["COLUMNS", "DESCRIPTIONS", "QUANTITIES", "UNITS", "SweepResult", "digits_of"]
 
@@ -251,12 +251,20 @@ class SweepResult:
 
         to_netcdf(self, path)
 
-    def plot(self, path, quantities=None):
-        """Draw the quantities versus mu, one line per temperature, and save a PNG atomically.
+    def plot(self, path=None, quantities=None):
+        """Draw the quantities versus mu, one line per temperature; return the Figure.
 
         One panel per quantity (Eqs. 19a, 19b, 8a, B7a, 20, or a user
         quantity); the ``T_beta`` panel also shows the Mott value, Eq. (21),
         dashed.  Default: alpha, T beta~, M, T beta and the user quantities.
-        See :func:`symgrav.workflows.sweep_plot.plot_sweep`.
+        With ``path`` the figure is also written, atomically, in the format of
+        its extension (PNG, PDF, SVG, ...).  See
+        :func:`symgrav.workflows.sweep_plot.sweep_figure`.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
         """
-        plot_sweep(self, path, quantities)
+        if path is None:
+            return sweep_figure(self, quantities)
+        return plot_sweep(self, path, quantities)
