@@ -52,6 +52,20 @@ def add_output_arguments(parser, default):
                              f"(default {default})")
 
 
+def picture_inputs(args, command):
+    """The model and parameters of a picture command, after checking for matplotlib.
+
+    Plain command-line bookkeeping; implements no equation of the paper.
+
+    Returns
+    -------
+    model, params
+    """
+    require("matplotlib", "plot", command)
+    model = load_model_arg(args.model, spin=args.spin)
+    return model, parse_params(args.param, model)
+
+
 def write_figure(fig, path):
     """Save a figure with :func:`symgrav.plot.save` and say so on standard error.
 
@@ -91,11 +105,9 @@ def add_parser(subparsers):
 
 
 def _run(args):
-    require("matplotlib", "plot", "symgrav bands")
+    model, params = picture_inputs(args, "symgrav bands")
     from ..plot import bands
 
-    model = load_model_arg(args.model, spin=args.spin)
-    params = parse_params(args.param, model)
     fig = bands(model, params, path=args.path, points=parse_points(args.point), n=args.n,
                 extent=args.extent, mu=args.mu)
     write_figure(fig, args.out)

@@ -10,11 +10,10 @@ eps_n = mu instead.  Needs the ``plot`` extra.
 
 from __future__ import annotations
 
-from ..errors import SymgravError, require
-from .bands import add_output_arguments, write_figure
-from .common import add_model_argument, load_model_arg, run_reporting_warnings
+from ..errors import SymgravError
+from .bands import add_output_arguments, picture_inputs, write_figure
+from .common import add_model_argument, run_reporting_warnings
 from .derive import parse_component
-from .verify import parse_params
 
 NAME = "map"
 
@@ -49,11 +48,9 @@ def add_parser(subparsers):
 
 
 def _run(args):
-    require("matplotlib", "plot", "symgrav map")
+    model, params = picture_inputs(args, "symgrav map")
     from ..plot import fermi_surface, geometry_map
 
-    model = load_model_arg(args.model, spin=args.spin)
-    params = parse_params(args.param, model)
     window = None if args.window is None else (-args.window, args.window)
     if args.fermi_surface:
         if args.mu is None:
