@@ -9,16 +9,20 @@ methods.  The result classes of symgrav (:class:`~symgrav.TightBinding`,
 markup.  :func:`progress_class` picks tqdm's notebook widget only where it
 works (inside a Jupyter kernel with ipywidgets installed) and plain text
 tqdm otherwise, so no "IProgress not found" warning is ever raised.
+:func:`figure` makes the matplotlib Figures of symgrav show themselves in a
+notebook (as PNG) without pyplot and without ``%matplotlib inline``.
 Plain presentation; no equation of the paper is evaluated here.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import importlib.util
+import io
 import sys
 
-__all__ = ["html_table", "in_notebook", "progress_class"]
+__all__ = ["figure", "html_table", "in_notebook", "progress_class"]
 
 
 def html_table(header, rows, caption=None, notes=(), max_rows=None):
@@ -109,3 +113,32 @@ def progress_class():
     from tqdm.std import tqdm as text_tqdm
 
     return text_tqdm
+
+
+@functools.lru_cache(maxsize=None)
+def _figure_class():
+    from matplotlib.figure import Figure
+
+    class NotebookFigure(Figure):
+        """A matplotlib Figure with ``_repr_png_``: Jupyter shows it as an image."""
+
+        def _repr_png_(self):
+            buf = io.BytesIO()
+            self.savefig(buf, format="png", dpi=100)
+            return buf.getvalue()
+
+    return NotebookFigure
+
+
+def figure(**kwargs):
+    """A new matplotlib Figure (no pyplot state) that a notebook displays as a PNG.
+
+    Plain presentation; no equation.  Keyword arguments go to
+    :class:`matplotlib.figure.Figure` (``figsize``, ``layout``, ...).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        An instance of a subclass whose only addition is ``_repr_png_``.
+    """
+    return _figure_class()(**kwargs)

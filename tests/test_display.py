@@ -162,3 +162,12 @@ def test_widget_bar_with_ipywidgets(fake_kernel):
     from tqdm.notebook import tqdm as notebook_tqdm
 
     assert progress_class() is notebook_tqdm
+
+
+def test_figures_show_in_a_notebook_without_pyplot():
+    pytest.importorskip("matplotlib")
+    import symgrav.plot as splot
+
+    fig = splot.bands("rashba", path="G-X", n=20)
+    png = fig._repr_png_()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"

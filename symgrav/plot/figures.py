@@ -15,6 +15,7 @@ import os
 
 import numpy as np
 
+from ..display import figure
 from ..errors import SymgravError, require
 from ..workflows.grid import model_of
 from ..workflows.sweep_plot import sweep_figure
@@ -28,9 +29,7 @@ EQUATIONS = {"omega": "Eq. (8b)", "moment": "Eq. (8c)"}
 
 def _figure(**kw):
     require("matplotlib", "plot", "symgrav.plot")
-    from matplotlib.figure import Figure
-
-    return Figure(layout="constrained", **kw)
+    return figure(layout="constrained", **kw)
 
 
 def _title(model, params):
@@ -58,7 +57,7 @@ def bands(model, params=None, path="G-X-M-G", points=None, n=200, extent=1.0, mu
     n : int
         Samples along the path.
     extent : float
-        |k| of the standard points of a continuum model.
+        The momentum k of the standard points of a continuum model.
     mu : float, optional
         Draw the chemical potential as a dashed line.
 

@@ -1,4 +1,4 @@
-"""Tight-binding models from numeric hoppings: H(k) = sum_R e^{i k.R} H(R) (PHYSICS.md).
+"""Tight-binding models from numeric hoppings: H(k) = sum_R e^{i k.R} H(R) (docs/conventions.md).
 
 A :class:`TightBinding` holds the hopping matrices H(R), H_mn(R) = <m,0|H|n,R>
 (Wannier90's convention), on integer lattice vectors R, the lattice vectors
@@ -353,7 +353,7 @@ class TightBinding:
     def from_arrays(cls, R, H, *, dim=None, lattice=None, spin=None, name="tight-binding"):
         """From arrays: R (nR x d integers) and H (nR x N x N numbers), H_mn(R) = <m,0|H|n,R>.
 
-        Plain bookkeeping (the Fourier series of H(k) below Eq. 25 of PHYSICS.md).
+        Plain bookkeeping (the Fourier series of H(k) below Eq. 25 of docs/conventions.md).
         """
         R = np.asarray(R)
         if R.ndim != 2 or len(R) != len(H):

@@ -5,9 +5,10 @@ alpha (19a), T beta~ (19b), M (8a), M~ (B7a), T beta (20), beta, the Mott
 value (21), or a user quantity -- with the Mott value of T beta (21) dashed
 in the T beta panel, in the natural units of docs/conventions.md:
 :func:`sweep_figure` returns the matplotlib Figure, :func:`plot_sweep` writes
-it atomically in the format of the file's extension (PNG, PDF, SVG, ...).  Labels come from the declarations (:attr:`Quantity.label` and
-the equation number, :func:`symgrav.workflows.columns.plot_label`).  Values
-are converted to float only for drawing.
+it atomically in the format of the file's extension (PNG, PDF, SVG, ...).
+Labels come from the declarations (:attr:`Quantity.label` and the equation
+number, :func:`symgrav.workflows.columns.plot_label`).  Values are converted
+to float only for drawing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import math
 
 import mpmath as mp
 
+from ..display import figure
 from ..errors import SymgravError
 from .columns import LABELS, plot_label
 
@@ -44,8 +46,6 @@ def sweep_figure(result, quantities=None):
     -------
     matplotlib.figure.Figure
     """
-    from matplotlib.figure import Figure
-
     extra = tuple(result.quantities)
     if quantities is None:
         quantities = DEFAULT + tuple(q.name for q in extra)
@@ -58,7 +58,7 @@ def sweep_figure(result, quantities=None):
     n = len(quantities)
     ncols = 2 if n > 1 else 1
     nrows = math.ceil(n / ncols)
-    fig = Figure(figsize=(5.2 * ncols, 3.6 * nrows + 0.6), layout="constrained")
+    fig = figure(figsize=(5.2 * ncols, 3.6 * nrows + 0.6), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     single_mu = len({mp.nstr(r["mu"], 30) for r in result.rows}) == 1
     for ax, q in zip(axes, quantities):
@@ -80,7 +80,8 @@ def sweep_figure(result, quantities=None):
     params = ", ".join(f"{k}={v}" for k, v in m.get("parameters", {}).items())
     dashed = "; dashed: Mott value (21)" if "T_beta" in quantities else ""
     fig.suptitle(f"{m.get('model')} ({params}), component {comp}\n"
-                 f"natural units: q = 1, g$\\mu_B/\\hbar$ = 1, $k_B$ = 1{dashed}",
+                 f"natural units (docs/conventions.md): q = 1, g$\\mu_B/\\hbar$ = 1, "
+                 f"$k_B$ = 1{dashed}",
                  fontsize="medium")
     return fig
 

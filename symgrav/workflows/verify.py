@@ -41,7 +41,7 @@ TOL_SCALING = mp.mpf("1e-2")
 TOL_MOTT = mp.mpf("1e-3")
 #: smallest tolerance of the T -> 0 limit of T beta / T^2 (zero-T row), relative.  The
 #: Richardson extrapolation c(Tb) + (c(Tb) - c(Ta)) Tb^2 / (Ta^2 - Tb^2) of c = T beta / T^2
-#: removes the T^2 term of the Sommerfeld series (PHYSICS.md); what is left is ~ (Ta Tb /
+#: removes the T^2 term of the Sommerfeld series (docs/conventions.md); what is left is ~ (Ta Tb /
 #: delta^2)^2 relative, delta the distance from mu to the nearest band feature (measured on
 #: Rashba: 7e-16 and 1e-12 at the default temperatures, 5e-4 at T = 0.04, 0.02 for mu = 0).
 #: The row allows LIMIT_FACTOR times that estimate, but never less than 1e-4: features that
@@ -183,7 +183,7 @@ def richardson_limit(T_a, c_a, T_b, c_b):
 
     Plain numerics: c0 = (c_b T_a^2 - c_a T_b^2) / (T_a^2 - T_b^2), the
     Richardson extrapolation that removes the T^2 term of the Sommerfeld
-    series of T beta / T^2 (PHYSICS.md).
+    series of T beta / T^2 (docs/conventions.md).
     """
     return (c_b * T_a ** 2 - c_a * T_b ** 2) / (T_a ** 2 - T_b ** 2)
 
