@@ -128,14 +128,18 @@ def test_model_and_closed_forms_render_latex():
     assert "\\Omega" in omega._repr_latex_()
 
 
-@pytest.fixture
-def fake_kernel(monkeypatch):
+def _fake_kernel(monkeypatch):
     """A Jupyter kernel as tqdm and symgrav detect it: get_ipython().config has IPKernelApp."""
     shell = types.SimpleNamespace(config={"IPKernelApp": {}})
     fake = types.ModuleType("IPython")
     fake.get_ipython = lambda: shell
     monkeypatch.setitem(sys.modules, "IPython", fake)
     return shell
+
+
+@pytest.fixture
+def fake_kernel(monkeypatch):
+    return _fake_kernel(monkeypatch)
 
 
 def test_text_bar_outside_notebook(monkeypatch):
@@ -157,10 +161,11 @@ def test_no_iprogress_warning_without_ipywidgets(fake_kernel, monkeypatch):
         assert parallel_map(abs, [-1, 2, -3], workers=1, progress=True) == [1, 2, 3]
 
 
-def test_widget_bar_with_ipywidgets(fake_kernel):
+def test_widget_bar_with_ipywidgets(monkeypatch):
     pytest.importorskip("ipywidgets")
     from tqdm.notebook import tqdm as notebook_tqdm
 
+    _fake_kernel(monkeypatch)
     assert progress_class() is notebook_tqdm
 
 
