@@ -162,6 +162,9 @@ def to_netcdf(result, path):
     try:
         with atomic_output(path) as tmp:
             ds.to_netcdf(tmp)
+    except ImportError as exc:      # an engine xarray found but cannot load (h5py missing)
+        raise SymgravError(f"cannot write {os.fspath(path)!r}: {exc}; "
+                           "pip install 'symgrav[data]'") from None
     except ValueError as exc:
         if "engine" in str(exc):
             raise SymgravError(f"cannot write {os.fspath(path)!r}: no netCDF engine; "
