@@ -44,7 +44,7 @@ def bz_scan(model, params=None, mu=(0,), T=("0.1",), a="x", i="x", dps="double",
     Eqs. (19a), (19b), (8a), (B7a), (20) and user quantities, integrated by the
     product trapezoid rule over the Brillouin zone with node doubling
     (:meth:`symgrav.Susceptibilities.scan`).  Applies at T > 0 (the grid must
-    resolve the thermal width: about 2 |v| / T nodes per direction) and at
+    resolve the thermal width: about ``2 |v| / T`` nodes per direction) and at
     T = 0 where no band comes near any mu.
 
     Parameters
