@@ -53,6 +53,8 @@ TOL_MOTT = mp.mpf("1e-3")
 TOL_LIMIT = mp.mpf("1e-4")
 #: factor on (Ta Tb / delta^2)^2 in the limit's tolerance (measured ratio <= 60 on Rashba)
 LIMIT_FACTOR = 1000
+#: digits that the tolerances assume for ``dps="double"`` (IEEE double, ~1e-12 relative per value)
+DOUBLE_DIGITS = 15
 #: names accepted by ``checks``
 CHECKS = ("zero_T", "T2", "mott", "eq18", "relation6", "me", "eq13")
 
@@ -174,8 +176,11 @@ def _gap(mu, ranges, scale):
 
 
 def _values(S, mu, T):
-    """Every quantity at (mu, T) (Eqs. 19a, 19b, 8a, B7a, 20), through ``S.evaluate``."""
-    return S.evaluate(mu, T)
+    """Every quantity at (mu, T) (Eqs. 19a, 19b, 8a, B7a, 20), through ``S.evaluate``, as mpf.
+
+    (``dps="double"`` gives floats; as mpf, exactly, they print with ``mp.nstr`` digits.)
+    """
+    return {k: mp.mpf(v) for k, v in S.evaluate(mu, T).items()}
 
 
 def richardson_limit(T_a, c_a, T_b, c_b):
@@ -195,7 +200,10 @@ class _Checker:
         self.S, self.model, self.params, self.mu, self.E = S, model, params, mu, E
         self.temps, self.t_rel6, self.checks, self.rows = temps, t_rel6, checks, rows
         self.features = list(features)
-        self.floor = mp.mpf(10) ** (-(S.dps - 5))  # identities: dps - 5 digits
+        #: decimal digits of the values: dps, or 15 in double precision (about 1e-12 relative
+        #: per value, docs of Susceptibilities), so that the floors below are 1e-10 there
+        self.digits = DOUBLE_DIGITS if S.double else S.dps
+        self.floor = mp.mpf(10) ** (-(self.digits - 5))  # identities: dps - 5 digits
 
     def add(self, check, eq, T, compared, disc, tol, values=(), note=""):
         passed = bool(disc <= tol) and mp.isfinite(disc)
@@ -234,7 +242,7 @@ class _Checker:
         ca = _values(S, mu, Ta)["T_beta"] / Ta ** 2
         cb = _values(S, mu, Tb)["T_beta"] / Tb ** 2
         limit = richardson_limit(Ta, ca, Tb, cb)
-        want = mp.pi ** 2 / 3 * S.dalpha_dmu(mu)
+        want = mp.pi ** 2 / 3 * mp.mpf(S.dalpha_dmu(mu))
         delta = min([abs(mu - x) for x in self.features] or [E])
         truncation = LIMIT_FACTOR * (Ta * Tb / delta ** 2) ** 2 if delta > 0 else mp.inf
         rounding = f * (Ta ** 2 + Tb ** 2) / (Ta ** 2 - Tb ** 2)
@@ -253,7 +261,7 @@ class _Checker:
     def _low_T(self, R):
         S, mu, f = self.S, self.mu, self.floor
         tb = [_values(S, mu, T)["T_beta"] for T in self.temps]
-        dadmu = S.dalpha_dmu(mu)
+        dadmu = mp.mpf(S.dalpha_dmu(mu))
         fs = dadmu != 0
         if "T2" in self.checks and fs:
             ratios = [x / y if y else mp.inf for x, y in zip(tb, tb[1:])]
@@ -269,7 +277,7 @@ class _Checker:
                      max(abs(x) for x in tb) / R, f, tuple(tb), "d alpha/d mu = 0")
         if "mott" in self.checks:
             T = self.temps[-1]
-            mott = S.mott(mu, T)
+            mott = mp.mpf(S.mott(mu, T))
             note = ""
             if fs and mp.isfinite(mott):
                 disc = abs(tb[-1] / mott - 1)
@@ -293,7 +301,7 @@ class _Checker:
                  abs(ev["T_beta"] - rhs) / scale, self.floor, (ev["T_beta"], rhs))
 
     def _relation6(self, R):
-        S, mu, T, dps = self.S, self.mu, self.t_rel6, self.S.dps
+        S, mu, T, dps = self.S, self.mu, self.t_rel6, self.digits
         beta = 1 / T
         h = beta * mp.mpf(10) ** (-(dps // 3))
         lhs = _values(S, mu, T)["mqm_aux"]
@@ -319,7 +327,7 @@ class _Checker:
                      f"one-sided, dmu = {mp.nstr(delta, 2)}")
         if "eq13" in self.checks:
             from ..numeric.zeeman_route import mqm_zero_T_insulator
-            mz = mqm_zero_T_insulator(self.model, self.params, mu, S.a, S.i, S.dps)
+            mz = mqm_zero_T_insulator(self.model, self.params, mu, S.a, S.i, self.digits)
             self.add("Zeeman route = M", "(11c), (13), (8a)", mp.mpf(0),
                      f"(11c)={mp.nstr(mz, 12)}  (8a)={mp.nstr(M0, 12)}",
                      abs(mz - M0) / max(abs(M0), R), f, (mz, M0))
@@ -343,10 +351,12 @@ def verify(model, params=None, a="x", i="x", mu=None, dps=None, temperatures=Non
         Chemical potentials.  Default: lattice models, the centre of every
         band gap; continuum models, the midpoints between consecutive band
         features (band energies at p = 0, band extrema) and one above them.
-    dps : int, optional
+    dps : int or "double", optional
         Decimal digits of the susceptibilities.  Default 30 for continuum
         models and 20 for lattice models (an evaluation over a Brillouin zone
-        costs ~10-40 s at dps 20).
+        costs ~10-40 s at dps 20).  ``"double"``: IEEE double precision (see
+        :class:`~symgrav.Susceptibilities`); the tolerances are then those of
+        dps = 15 (identities to 1e-10 of R, relation (6) to 1e-6).
     temperatures : sequence of >= 2 positive numbers, optional
         Temperatures of the T -> 0 checks (T^2 scaling, Mott relation (21),
         Eq. 18).  Default T0, T0/10, T0/100 with T0 = 10^floor(log10(1e-3 E)),
