@@ -282,7 +282,8 @@ class Susceptibilities:
         ev = self._evaluate_set(self._main, mu, T)
         return Evaluation(self._finish(ev), ev.route, ev.decisions)
 
-    def scan(self, mus, T, mapper=None, progress=None, max_points=2 ** 24, rtol=None):
+    def scan(self, mus, T, mapper=None, progress=None, max_points=2 ** 24, rtol=None,
+             symmetries=None):
         """Every quantity at many mu and one T on one Brillouin-zone grid (route ``bz_grid``).
 
         The quantities of :meth:`evaluate` (Eqs. 19a, 19b, 8a, B7a, 20 and user
@@ -304,6 +305,14 @@ class Susceptibilities:
             The largest grid (points in all) before the scan refuses.
         rtol : float, optional
             Relative tolerance (default: that of :meth:`evaluate`).
+        symmetries : sequence of d x d integer matrices, optional
+            Symmetries kappa -> M kappa of the reduced momenta (det +-1), e.g.
+            ``[[0, 1, 0], [1, 0, 0], [0, 0, 1]]`` for k_x <-> k_y.  The group
+            they generate is checked first (the integrand of every quantity
+            at kappa and M kappa at random momenta, this mu and T; else a
+            SymgravError naming the matrix and the component (a, i)); then
+            every grid level computes one point per orbit, weighted by the
+            orbit size (:mod:`symgrav.numeric.symmetry`).
 
         Returns
         -------
@@ -315,13 +324,16 @@ class Susceptibilities:
         with self.backend.context():
             rows = grid_integrals(self, self._main, [m for m, _ in pairs], T, self.backend,
                                   mapper=mapper, progress=progress, max_points=max_points,
-                                  rtol=rtol)
+                                  rtol=rtol, symmetries=symmetries)
         names = self._main.names
         decision = [RouteDecision("bz_grid", True, "applies")]
         return [Evaluation(self._finish(dict(zip(names, r))), "bz_grid", decision) for r in rows]
 
     def grid_chunk(self, K, mus, T):
         """Sums of the integrands over the momenta K for every mu (a task of :meth:`scan`).
+
+        K: one array of reduced momenta per direction, and with symmetries the
+        orbit sizes as a last array (the points' weights).
 
         See :func:`symgrav.numeric.bz_grid.chunk_sums` (Eqs. 8a, 19a, 19b, 20,
         B7a weights of the quantities of :meth:`evaluate`).

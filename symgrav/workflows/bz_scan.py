@@ -38,7 +38,7 @@ def _grid_task(task):
 
 def bz_scan(model, params=None, mu=(0,), T=("0.1",), a="x", i="x", dps="double",
             statistics="fermi", executor=None, workers=None, progress=True, quantities=(),
-            max_points=2 ** 24, rtol=None):
+            max_points=2 ** 24, rtol=None, symmetries=None):
     """Susceptibilities of a lattice model at many mu from one zone grid per T.
 
     Eqs. (19a), (19b), (8a), (B7a), (20) and user quantities, integrated by the
@@ -73,6 +73,10 @@ def bz_scan(model, params=None, mu=(0,), T=("0.1",), a="x", i="x", dps="double",
         The largest grid (points in all) before the scan refuses.
     rtol : float, optional
         Relative tolerance of the grid (default: the engine's).
+    symmetries : sequence of d x d integer matrices, optional
+        Symmetries kappa -> M kappa of the reduced momenta (det +-1), checked
+        against the integrand at every T, then used to compute one point per
+        orbit (:meth:`symgrav.Susceptibilities.scan`).
 
     Returns
     -------
@@ -84,7 +88,8 @@ def bz_scan(model, params=None, mu=(0,), T=("0.1",), a="x", i="x", dps="double",
     ------
     SymgravError
         Not a lattice model in 2 or 3 dimensions, a Fermi surface at T = 0, a
-        grid beyond ``max_points``, or bad input as in :func:`symgrav.sweep`.
+        grid beyond ``max_points``, a declared symmetry that the integrand does
+        not have, or bad input as in :func:`symgrav.sweep`.
     """
     tqdm = progress_class()
     model = model_of(model)
@@ -125,7 +130,7 @@ def bz_scan(model, params=None, mu=(0,), T=("0.1",), a="x", i="x", dps="double",
                 return parallel_map(_grid_task, tasks, executor=executor, progress=False)
             try:
                 evs = s.scan(mus, t, mapper=mapper, progress=report, max_points=max_points,
-                             rtol=rtol)
+                             rtol=rtol, symmetries=symmetries)
             finally:
                 bar.close()
             for m, ev in zip(mus, evs):
@@ -148,4 +153,8 @@ def bz_scan(model, params=None, mu=(0,), T=("0.1",), a="x", i="x", dps="double",
     }
     if extra:
         metadata["quantities"] = quantity_metadata(extra)
+    if symmetries is not None:
+        metadata["symmetries"] = [[[int(x) for x in row] for row in
+                                   (M.tolist() if hasattr(M, "tolist") else M)]
+                                  for M in symmetries]
     return SweepResult(metadata, rows)
