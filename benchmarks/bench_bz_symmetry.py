@@ -19,25 +19,17 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import sys
 import time
-
-import sympy as sp
+from pathlib import Path
 
 import symgrav
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from test_bz_grid import lattice3d_model  # noqa: E402  (the model of the tests)
+
 MIRRORS = ([[-1, 0, 0], [0, 1, 0], [0, 0, 1]], [[1, 0, 0], [0, -1, 0], [0, 0, 1]])
 MUS = ["-2.5", "-0.5", "1.0"]
-
-
-def lattice3d():
-    """H = c/5 + sin k_y sigma_x - sin k_x sigma_y + (3 + c/2 + sin k_z / 3) sigma_z."""
-    kx, ky, kz = sp.symbols("k_x k_y k_z", real=True)
-    sx, sy, sz = (sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]),
-                  sp.Matrix([[1, 0], [0, -1]]))
-    c = sp.cos(kx) + sp.cos(ky) + sp.cos(kz)
-    H = (c / 5 * sp.eye(2) + sp.sin(ky) * sx - sp.sin(kx) * sy
-         + (3 + c / 2 + sp.sin(kz) / 3) * sz)
-    return symgrav.Model(H, [kx, ky, kz], lattice=True, name="lattice3d")
 
 
 def run(S, T, symmetries):
@@ -58,7 +50,7 @@ def main():
     args = ap.parse_args()
     print(f"machine: nproc={os.cpu_count()}  python {platform.python_version()}  "
           f"symgrav {symgrav.__version__}")
-    model = lattice3d()
+    model = lattice3d_model()
     for T in args.T or ["0.4", "0.2"]:
         S = symgrav.Susceptibilities(model, {}, dps="double")
         run(S, T, MIRRORS)   # warm-up: compiled band data, the thermal-node scan

@@ -23,7 +23,7 @@ T_GRID = 0.4          # v_max ~ 2: the reference 48^3 grid is good to ~1e-11 her
 MUS = (-2.5, -0.5, 1.0)   # lower band, gap, upper band
 
 
-def _sympy_model():
+def lattice3d_model():
     kx, ky, kz = sp.symbols("k_x k_y k_z", real=True)
     sx, sy, sz = (sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]),
                   sp.Matrix([[1, 0], [0, -1]]))
@@ -35,7 +35,7 @@ def _sympy_model():
 
 @pytest.fixture(scope="module")
 def model():
-    return _sympy_model()
+    return lattice3d_model()
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +119,9 @@ def test_forced_grid_in_2d_against_numpy():
     ev = S.evaluate("-1.5", "0.2")
     assert ev.route == "bz_grid"
     _close(ev, ref, size, rel=1e-10)
+    # the mirrors k_x -> -k_x, k_y -> -k_y of component (x, x) (checked by the scan): in 2D too
+    row, = S.scan(["-1.5"], "0.2", symmetries=[[[-1, 0], [0, 1]], [[1, 0], [0, -1]]])
+    _close(row, ref, size, rel=1e-10)
 
 
 def test_low_temperature_metal_is_refused_at_once(model):
@@ -136,6 +139,8 @@ def test_low_temperature_metal_is_refused_at_once(model):
         S.scan(["1.0"], 0)
     with pytest.raises(SymgravError, match="max_points must be a positive integer"):
         S.scan(["1.0"], "0.4", max_points=0)
+    with pytest.raises(SymgravError, match="at least one chemical potential"):
+        S.scan([], "0.4")
 
 
 def test_budget_is_honoured(model):

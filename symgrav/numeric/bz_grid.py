@@ -327,7 +327,8 @@ def grid_integrals(engine, qset, mus, T, backend, mapper=None, progress=None, ma
         Relative tolerance (default: the engine's).
     symmetries : sequence of integer d x d matrices, optional
         Declared symmetries kappa -> M kappa (det +-1): the group they
-        generate is checked against the integrand at the scan's mu and T
+        generate is checked against the integrand at the scan's T and its
+        lowest, middle and highest mu
         (:func:`symgrav.numeric.symmetry.check_symmetries`), then every level
         computes one point per orbit, weighted by the orbit size.
 
@@ -367,9 +368,13 @@ def grid_integrals(engine, qset, mus, T, backend, mapper=None, progress=None, ma
         with B.context():
             return [chunk_sums(bd, ws, stat, B, K, mus_b, T_b) for K in chunks]
 
+    # the check: the lowest, middle and highest mu of the scan (cheap for a long scan)
+    probe_mus = [mus_b[j] for j in sorted({0, len(mus_b) // 2, len(mus_b) - 1})]
+
     def probe(K):
         with B.context():
-            return point_integrands(bd, ws, stat, B, tuple(B.array(k) for k in K), mus_b, T_b)
+            return point_integrands(bd, ws, stat, B, tuple(B.array(k) for k in K), probe_mus,
+                                    T_b)
     group = None
     if symmetries is not None:
         group = symmetry_group(symmetries, bd.dim)

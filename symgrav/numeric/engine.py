@@ -309,10 +309,11 @@ class Susceptibilities:
             Symmetries kappa -> M kappa of the reduced momenta (det +-1), e.g.
             ``[[0, 1, 0], [1, 0, 0], [0, 0, 1]]`` for k_x <-> k_y.  The group
             they generate is checked first (the integrand of every quantity
-            at kappa and M kappa at random momenta, this mu and T; else a
-            SymgravError naming the matrix and the component (a, i)); then
-            every grid level computes one point per orbit, weighted by the
-            orbit size (:mod:`symgrav.numeric.symmetry`).
+            at kappa and M kappa at random momenta, this T and the lowest,
+            middle and highest mu; else a SymgravError naming the matrix and
+            the component (a, i)); then every grid level computes one point
+            per orbit, weighted by the orbit size
+            (:mod:`symgrav.numeric.symmetry`).
 
         Returns
         -------
@@ -320,7 +321,9 @@ class Susceptibilities:
             One per mu, route ``bz_grid``.
         """
         pairs = [self._args(mu, T) for mu in mus]
-        T = pairs[0][1] if pairs else self._args(0, T)[1]
+        if not pairs:
+            raise SymgravError("scan needs at least one chemical potential; got none")
+        T = pairs[0][1]
         with self.backend.context():
             rows = grid_integrals(self, self._main, [m for m, _ in pairs], T, self.backend,
                                   mapper=mapper, progress=progress, max_points=max_points,
