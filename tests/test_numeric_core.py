@@ -21,8 +21,8 @@ import sympy as sp
 import symgrav
 from symgrav import Quantity, QUANTITIES, SymgravError
 from symgrav.numeric.arith import Float64, Mpf, Mpfr, mpf_to_mpfr, mpfr_to_mpf, to_mpf
-from symgrav.numeric.fermi_window import (fermi_window_rule, rules_for, window_moment_exact,
-                                          window_moments)
+from symgrav.numeric.fermi_window import fermi_window_rule, rules_for, window_moments
+from symgrav.symbolic.sommerfeld import window_moment_exact
 from symgrav.numeric.line_features import Line, LineFeatures, radial_extent
 from symgrav.numeric.occupations import Occupations, check_statistics, cutoff
 from symgrav.numeric.roots import illinois, newton
