@@ -205,3 +205,15 @@ def test_time_limit(monkeypatch):
     with pytest.raises(SymgravError, match="numeric route"):
         symgrav.zero_temperature(RASHBA, "alpha", params={"hbar": 1, "m": 1, "alpha": 1,
                                                           "b": "1/3"})
+
+
+def test_derivation_sheet_section():
+    """symgrav derive --latex: the closed-form section for isotropic models, none on a lattice."""
+    from symgrav.symbolic.latex_printer import SymgravLatexPrinter
+    sheet = symgrav.derivation_sheet(RASHBA)
+    assert r"\section*{Closed forms at $T = 0$ and the Mott series}" in sheet
+    alpha = symgrav.zero_temperature(RASHBA, "alpha", params=RASHBA.defaults)
+    printed = SymgravLatexPrinter({"compact": True, "definitions": False}).doprint(alpha)
+    assert r"\alpha_{x}^{x}(\mu) &= " + printed in sheet
+    assert "Closed forms at" not in symgrav.derivation_sheet(
+        symgrav.load_model("lattice_insulator"))
