@@ -45,34 +45,49 @@ def window_moment_exact(j):
     return 2 * (1 - sp.Rational(2) ** (1 - j)) * sp.factorial(j) * sp.zeta(j)
 
 
-def _terms(q, order):
-    """(g, k, derivative j, coefficient of Z_gk^(j)(mu)) with the T power folded in."""
+def window_terms(q):
+    """The Fermi-window integrand of a quantity as terms (g, k, j, A(y, T)) (App. E).
+
+    X(mu, T) = < sum A(y, T) Z_gk^(j)(mu + y) >, y = T x, with j = 0 (the A_gk of
+    :meth:`Quantity.window_form`) or j = 1 (the Fermi-surface terms, A = -c_g).
+
+    Raises
+    ------
+    SymgravError
+        The quantity is not a Fermi-window average.
+    """
     form, reason = q.window_form()
     if form is None:
-        raise SymgravError(f"no Sommerfeld series for {q.name!r}: {reason}")
+        raise SymgravError(f"{q.name!r} is not a Fermi-window average: {reason}")
     out = []
-    top = 2 * order
     for g, what in enumerate(("omega", "moment")):
         coeffs, c = form[what]
-        parts = [(k, 0, A) for k, A in enumerate(coeffs)] + [(0, 1, -c)]
-        for k, shift, A in parts:
+        for k, j, A in [(k, 0, A) for k, A in enumerate(coeffs)] + [(0, 1, -c)]:
             A = sp.expand(A)
-            if A == 0:
-                continue
-            try:
-                poly = sp.Poly(A, SHIFT, TEMP)
-            except sp.PolynomialError:
-                raise SymgravError(f"no Sommerfeld series for {q.name!r}: a weight coefficient "
-                                   f"is not polynomial in T ({A})") from None
-            for (ey, et), coef in poly.terms():
-                for j in range(0, top + 1):
-                    power = ey + j + et
-                    if power > top:
-                        break
-                    moment = window_moment_exact(ey + j)
-                    if moment == 0:
-                        continue
-                    out.append((g, k, j + shift, coef * moment / sp.factorial(j), power))
+            if A != 0:
+                out.append((g, k, j, A))
+    return out
+
+
+def _terms(q, order):
+    """(g, k, derivative j, coefficient of Z_gk^(j)(mu)) with the T power folded in."""
+    out = []
+    top = 2 * order
+    for g, k, shift, A in window_terms(q):
+        try:
+            poly = sp.Poly(A, SHIFT, TEMP)
+        except sp.PolynomialError:
+            raise SymgravError(f"no Sommerfeld series for {q.name!r}: a weight coefficient "
+                               f"is not polynomial in T ({A})") from None
+        for (ey, et), coef in poly.terms():
+            for j in range(0, top + 1):
+                power = ey + j + et
+                if power > top:
+                    break
+                moment = window_moment_exact(ey + j)
+                if moment == 0:
+                    continue
+                out.append((g, k, j + shift, coef * moment / sp.factorial(j), power))
     return out
 
 
