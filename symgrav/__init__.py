@@ -19,17 +19,18 @@ from .symbolic.modelfile import builtin_models, load_model
 from .symbolic.printing import derivation_sheet, latex
 from .symbolic.quantities import QUANTITIES, Quantity
 from .symbolic.sommerfeld import low_temperature_series
+from .symbolic.zero_temperature import zero_temperature
 from .tightbinding import TightBinding
 from .version import __version__
+from .workflows.bz_scan import bz_scan
 from .workflows.hall import hall_conductivity
 from .workflows.sweep import sweep
 from .workflows.tensor import tensor
 from .workflows.verify import verify
-from .symbolic.zero_temperature import zero_temperature
 
 __all__ = [
     "Model", "QUANTITIES", "Quantity", "ROUTES", "Susceptibilities", "SymgravError",
-    "SymgravWarning", "TightBinding", "bands", "berry_curvature", "builtin_models",
+    "SymgravWarning", "TightBinding", "bands", "berry_curvature", "builtin_models", "bz_scan",
     "derivation_sheet", "hall_conductivity", "latex", "load_model", "low_temperature_series",
     "magnetic_moment", "numeric_geometry", "spin_berry_curvature", "spin_magnetic_moment", "sweep",
     "tensor", "verify", "zero_temperature", "__version__",

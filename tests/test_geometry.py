@@ -720,3 +720,29 @@ def test_axis_errors_name_the_index_and_moment_has_band_labels():
         closed_form_band_data(model, "x", "w")
     assert symgrav.spin_magnetic_moment(model, "x", "y").labels == ("-", "+")
     assert symgrav.spin_berry_curvature(model, "x", "y").labels == ("-", "+")
+
+
+def test_blocks_are_sorted_by_provable_energy_order():
+    """diag(p^2 + 2, p^2 + 1, p^2): three 1x1 blocks whose energies are provably ordered; the
+    bands come out in ascending order p^2 < p^2 + 1 < p^2 + 2 (the diagonal entries)."""
+    px, py = sp.symbols("p_x p_y", real=True)
+    p2 = px ** 2 + py ** 2
+    spin = [sp.eye(3), sp.diag(1, 0, -1), sp.Matrix([[0, 1, 0], [1, 0, 1], [0, 1, 0]])]
+    model = Model(sp.diag(p2 + 2, p2 + 1, p2), [px, py], spin=spin)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SymgravWarning)
+        got = bands(model)
+    assert [sp.simplify(e - w) for e, w in zip(got, (p2, p2 + 1, p2 + 2))] == [0, 0, 0]
+
+
+def test_coupled_block_refusal_names_the_block_and_the_way_out():
+    px, py = sp.symbols("p_x p_y", real=True)
+    H = sp.Matrix([[px, 1, 0], [1, py, sp.I * px], [0, -sp.I * px, -px]])
+    spin = [sp.eye(3), sp.diag(1, 0, -1), sp.Matrix([[0, 1, 0], [1, 0, 1], [0, 1, 0]])]
+    with pytest.raises(SymgravError) as err:
+        bands(Model(H, [px, py], spin=spin))
+    assert str(err.value) == (
+        "no closed form: H has a coupled block of size 3 (rows [0, 1, 2]); closed forms exist "
+        "for two-band models and for models that split into decoupled 1x1 and 2x2 blocks. "
+        "Evaluate the sums over states numerically instead (symgrav.numeric_geometry, "
+        "symgrav.Susceptibilities)")

@@ -137,7 +137,7 @@ def test_3d_lattice_metal_at_T0_is_refused_clearly():
     c = sp.cos(kx) + sp.cos(ky) + sp.cos(kz)
     H = c / 5 * sp.eye(2) + sp.sin(ky) * sx - sp.sin(kx) * sy + (4 + c / 2 + sp.sin(kz) / 3) * sz
     S = symgrav.Susceptibilities(symgrav.Model(H, [kx, ky, kz], lattice=True), {}, dps=15)
-    with pytest.raises(SymgravError, match="Three-dimensional lattice models"):
+    with pytest.raises(SymgravError, match="three-dimensional lattice metal at T = 0"):
         S.alpha("-4", 0)  # inside the lower band [-5.05, -2.95]
 
 

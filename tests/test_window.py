@@ -237,3 +237,34 @@ def test_zero_temperature_and_statistics_and_lattice_use_graded_path():
     why = {d.name: d for d in S.explain(0, "0.1")}["window"]
     assert not why.applies and "lattice" in why.reason
     assert S.evaluate(0, "0.1").route == "bz_lines"
+
+
+def test_upper_band_fermi_point_just_beyond_the_lower_ring_minimum():
+    """b = 1/2: the upper band crosses mu at |p| = 0.88, just beyond the ring minimum of the lower
+    band at |p| = sqrt(1 - b^2) = 0.866, whose energy -(1 + b^2)/2 lies far from mu.  The
+    upper band's branch may extend below |p| = 0.866 (only its own extrema bound it): the
+    window route applies and agrees with the closed-form reference; so does the refusal
+    next to a band edge, with the edge eps_+(0) = b and X = ln 10 (dps + 6) + ln X quoted."""
+    model = symgrav.load_model("rashba")
+    S = Susceptibilities(model, {**model.defaults, "b": "0.5"}, dps=20)
+    t = mp.mpf("0.88")
+    mu = t * t / 2 + mp.sqrt(t * t + mp.mpf("0.25"))
+    ev = S.evaluate(mu, "0.01")
+    assert ev.route == "window"
+    with mp.workdps(30):
+        want = reference(mu, mp.mpf("0.01"), mp.mpf("0.5"))
+    scale = max(abs(want[key]) for key in KEYS)  # M nearly cancels here
+    for key in KEYS:
+        assert abs(ev[key] - want[key]) <= mp.mpf(10) ** -18 * scale, key
+    X = mp.log(10) * 26
+    X += mp.log(X)
+    why = {d.name: d.reason for d in S.explain("0.51", "0.001")}["window"]
+    assert why == (f"a band edge or extremum at 0.5 lies within {mp.nstr(X, 3)} T of mu "
+                   "(the window average would feel its kink)")
+
+
+def test_refusal_when_the_rules_do_not_converge():
+    """mu = 6.5, T = 0.05, dps = 40 (the last case of NEAR): far from every extremum, but the
+    window spans +-3 in energy and successive rules differ beyond dps + 3 digits."""
+    why = {d.name: d.reason for d in rashba(0.5).explain(6.5, 5e-2)}["window"]
+    assert why == "successive Fermi-window rules do not agree"

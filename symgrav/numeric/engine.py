@@ -30,6 +30,7 @@ from ..symbolic.quantities import DALPHA_DMU, QUANTITIES, Quantity
 from ..tightbinding.model import TightBinding
 from .arith import GUARD, Float64, Mpf, Mpfr, to_mpf
 from .banddata import BandData, parameter_values
+from .bz_grid import chunk_sums, grid_integrals
 from .closed_form_route import ClosedFormEvaluator
 from .layout import Layout
 from .line_features import LineFeatures
@@ -292,6 +293,56 @@ class Susceptibilities:
         mu, T = self._args(mu, T)
         ev = self._evaluate_set(self._main, mu, T)
         return Evaluation(self._finish(ev), ev.route, ev.decisions)
+
+    def scan(self, mus, T, mapper=None, progress=None, max_points=2 ** 24, rtol=None):
+        """Every quantity at many mu and one T on one Brillouin-zone grid (route ``bz_grid``).
+
+        The quantities of :meth:`evaluate` (Eqs. 19a, 19b, 8a, B7a, 20 and user
+        ones) by the product trapezoid rule of :mod:`symgrav.numeric.bz_grid`:
+        the band data of each grid point are computed once for all mu, the
+        grid is refined until every value has converged.
+
+        Parameters
+        ----------
+        mus : sequence of number or str
+        T : number or str
+            T > 0, or T = 0 with no band near any mu.
+        mapper : callable, optional
+            ``mapper(chunks) -> [self.grid_chunk(K, mus, T) for K in chunks]``
+            computed anywhere (see :func:`symgrav.workflows.bz_scan.bz_scan`).
+        progress : callable, optional
+            ``progress(points_done, points_of_level, nodes_per_direction)``.
+        max_points : int
+            The largest grid (points in all) before the scan refuses.
+        rtol : float, optional
+            Relative tolerance (default: that of :meth:`evaluate`).
+
+        Returns
+        -------
+        list of Evaluation
+            One per mu, route ``bz_grid``.
+        """
+        pairs = [self._args(mu, T) for mu in mus]
+        T = pairs[0][1] if pairs else self._args(0, T)[1]
+        with self.backend.context():
+            rows = grid_integrals(self, self._main, [m for m, _ in pairs], T, self.backend,
+                                  mapper=mapper, progress=progress, max_points=max_points,
+                                  rtol=rtol)
+        names = self._main.names
+        decision = [RouteDecision("bz_grid", True, "applies")]
+        return [Evaluation(self._finish(dict(zip(names, r))), "bz_grid", decision) for r in rows]
+
+    def grid_chunk(self, K, mus, T):
+        """Sums of the integrands over the momenta K for every mu (a task of :meth:`scan`).
+
+        See :func:`symgrav.numeric.bz_grid.chunk_sums` (Eqs. 8a, 19a, 19b, 20,
+        B7a weights of the quantities of :meth:`evaluate`).
+        """
+        B = self.backend
+        with B.context():
+            return chunk_sums(self.bands, self._main.weights(B), self.statistics, B, K,
+                              [B.num(self._args(mu, 0)[0]) for mu in mus],
+                              B.num(self._args(0, T)[1]))
 
     def explain(self, mu, T, evaluate=True):
         """Which route each strategy would take at (mu, T) and why (list of RouteDecision).

@@ -32,6 +32,9 @@ from .families import integrate_family, stack_lines
 from .line_features import Line
 from .rules import integrate_pieces, periodic_grid, periodic_trapezoid
 
+#: most nodes per transverse direction of the nested trapezoid rules of a 3D lattice model
+LATTICE_3D_NODES = 2 ** 9
+
 
 class Layout:
     """The lines that cover momentum space for one model (see the module docstring).
@@ -161,8 +164,8 @@ class Layout:
             if d == 2:
                 return integrate_family(self.bd, B, B2, line_at, per_line, mu, margin, ncomp,
                                         eps, fine_line=fine_line)
-            message = ("periodic trapezoid rule did not converge with 512 nodes per "
-                       "dimension. Three-dimensional lattice models are integrated by nested "
+            message = (f"periodic trapezoid rule did not converge with {LATTICE_3D_NODES} "
+                       "nodes per dimension. Three-dimensional lattice models are integrated by nested "
                        "trapezoid rules, which resolve a Fermi surface only at temperatures "
                        "well above the node spacing; raise T (or use a 2D model, whose "
                        "transverse integral is split at the Fermi surface)")
@@ -170,11 +173,12 @@ class Layout:
             def plane(kz):
                 def row(kys):
                     return stack_lines(per_line, lambda ky: line_at(B.mpf(ky), B.mpf(kz)), kys, ncomp)
-                v, s = periodic_trapezoid(row, ncomp, eps, B, max_nodes=2 ** 9, message=message)
+                v, s = periodic_trapezoid(row, ncomp, eps, B, max_nodes=LATTICE_3D_NODES,
+                                          message=message)
                 return v, s
             return as_mpf(periodic_trapezoid(
                 lambda kzs: stack_lines(lambda kz: plane(kz), lambda kz: kz, kzs, ncomp),
-                ncomp, eps, B, max_nodes=2 ** 9, message=message))
+                ncomp, eps, B, max_nodes=LATTICE_3D_NODES, message=message))
         if self.kind == "rays":
             plus = per_line(Line(zero, (1,), meas))
             minus = per_line(Line(zero, (-1,), meas))

@@ -100,7 +100,7 @@ def radial_extent(bd, line, mu, margin):
     Raises
     ------
     SymgravError
-        When some band stays below mu + margin out to |p| ~ 1e18 (the
+        When some band stays below mu + margin out to |p| = 2^66 (the
         occupied states are unbounded), or when the model's momentum scale
         is far from 1 (e.g. SI numbers).
     """
@@ -131,10 +131,11 @@ def radial_extent(bd, line, mu, margin):
                 raise SymgravError(_SCALE_MESSAGE.format(t=t))
             return mp.mpf(t)
         t *= 2
+    # eps[:, -1] was sampled at 8 t of the last iteration, i.e. at 4 t now
     low = int(np.argmin(eps[:, -1]))
     raise SymgravError(
         f"band {low} does not rise above the chemical potential as |p| grows "
-        f"(epsilon = {eps[low, -1]:.4g} at |p| = {t:.3g}): the occupied states are "
+        f"(epsilon = {eps[low, -1]:.4g} at |p| = {4 * t:.3g}): the occupied states are "
         "unbounded, so the Fermi-sea integrals diverge")
 
 

@@ -11,6 +11,11 @@
 * ``bz_lines`` (:class:`BrillouinZoneLines`) -- Brillouin-zone lines of a
   lattice model, the transverse integral split at Fermi-surface tangencies
   (:mod:`symgrav.numeric.families`); any T >= 0, Fermi or Bose.
+* ``bz_grid`` (:class:`BrillouinZoneGrid`) -- the product trapezoid rule
+  over the zone with node doubling (:mod:`symgrav.numeric.bz_grid`), lattice
+  models in 2D and 3D at T > 0 (or with no band near mu at T = 0); taken by
+  ``auto`` in double precision for 3D lattice models, where the nested lines
+  cost far more per point.
 * ``fermi_surface`` (:class:`FermiSurfaceSum`) -- the Fermi-surface sum of
   Eq. (E1) at T = 0, for quantities that are pure Fermi-surface terms there
   (d alpha / d mu).
@@ -32,12 +37,15 @@ from collections import namedtuple
 import mpmath as mp
 
 from ..errors import SymgravError
+from .bz_grid import grid_integrals, thermal_nodes
 from .closed_form_route import static_reason
+from .layout import LATTICE_3D_NODES
 from .line_integral import fermi_surface_terms, integrate_line
 from .window_route import NotApplicable
 
-__all__ = ["AUTO_ORDER", "AUTO_ORDER_DOUBLE", "BrillouinZoneLines", "ClosedForm", "FermiSurfaceSum",
-           "FermiWindow", "GradedLines", "NotApplicable", "ROUTES", "Route", "RouteDecision",
+__all__ = ["AUTO_ORDER", "AUTO_ORDER_DOUBLE", "BrillouinZoneGrid", "BrillouinZoneLines",
+           "ClosedForm", "FermiSurfaceSum", "FermiWindow", "GradedLines", "NotApplicable",
+           "ROUTES", "Route", "RouteDecision",
            "check_route", "integrate_momentum_space"]
 #: a route's verdict at one (mu, T)
 RouteDecision = namedtuple("RouteDecision", "name applies reason")
@@ -143,6 +151,46 @@ class BrillouinZoneLines(_Lines):
     summary = "Brillouin-zone lines of a lattice model"
     lattice = True
 
+    def run(self, engine, qset, mu, T, backend):
+        if engine.model.dim == 3 and not engine.layout.gapped(mu, T):
+            # the (k_y, k_z) integral is a nested trapezoid rule (layout.py): hopeless below
+            # the node count that resolves the occupations, so say so at once
+            need = thermal_nodes(engine.bands, [float(mu)], float(T)) if T > 0 else None
+            if need is None or need > LATTICE_3D_NODES:
+                raise SymgravError(
+                    "a three-dimensional lattice metal at " + (
+                        "T = 0: the nested trapezoid rules converge only algebraically"
+                        if need is None else
+                        f"T = {mp.nstr(T, 6)} needs about {need} nodes per direction "
+                        f"(2 |v| / T) and the lines stop at {LATTICE_3D_NODES}")
+                    + "; raise T")
+        return integrate_momentum_space(engine, qset, mu, T, backend)
+
+
+class BrillouinZoneGrid(Route):
+    """The product trapezoid rule over the zone, converged by node doubling (bz_grid.py)."""
+
+    name = "bz_grid"
+    summary = "product trapezoid rule over the Brillouin zone"
+
+    def reason(self, engine, qset, T):
+        if not engine.model.lattice:
+            return "continuum model (no Brillouin zone)"
+        if engine.model.dim < 2:
+            return "one dimension (one Brillouin-zone line: bz_lines)"
+        return ""
+
+    def run(self, engine, qset, mu, T, backend):
+        if engine.route == "auto" and engine.model.dim == 2:
+            raise NotApplicable("two dimensions: the Brillouin-zone lines are split at the "
+                                "Fermi surface, exact at any T (force route='bz_grid')")
+        try:
+            return grid_integrals(engine, qset, [mu], T, backend)[0]
+        except SymgravError as exc:
+            if engine.route == "auto":
+                raise NotApplicable(str(exc)) from None
+            raise
+
 
 class FermiSurfaceSum(Route):
     """Eq. (E1): sums over the Fermi points of every line of the T = 0 delta terms."""
@@ -203,12 +251,12 @@ class ClosedForm(Route):
 
 #: the routes by name, in the order of the documentation
 ROUTES = {r.name: r for r in (FermiWindow(), GradedLines(), BrillouinZoneLines(),
-                              FermiSurfaceSum(), ClosedForm())}
+                              BrillouinZoneGrid(), FermiSurfaceSum(), ClosedForm())}
 #: the order in which ``route="auto"`` tries them
 AUTO_ORDER = ("fermi_surface", "window", "graded", "bz_lines")
 #: ... and in double precision, where the graded lines (numpy-vectorized) are faster than
 #: the Fermi-window route (scalar Chebyshev series) at the same accuracy
-AUTO_ORDER_DOUBLE = ("fermi_surface", "graded", "bz_lines", "window")
+AUTO_ORDER_DOUBLE = ("fermi_surface", "graded", "bz_grid", "bz_lines", "window")
 
 
 def check_route(route):

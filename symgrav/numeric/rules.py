@@ -171,7 +171,7 @@ def integrate_pieces(fun, breakpoints, ncomp, eps, backend, degree=3, max_pieces
             [sum((v[1][k] for v in values), B.zero) for k in range(ncomp)])
 
 
-def _trapezoid_converged(d, d0, size, eps, floor):
+def trapezoid_converged(d, d0, size, eps, floor):
     """Stopping rule of :func:`periodic_trapezoid` for one component (mpf arguments).
 
     d = |T_2n - T_n| ~ err(n) and d0 = |T_n - T_n/2| ~ err(n/2).  The error
@@ -194,7 +194,7 @@ def periodic_trapezoid(fun, ncomp, eps, backend, n0=16, max_nodes=2 ** 14, perio
 
     Nodes are doubled (reusing the old ones) until the error of the finest
     rule, predicted from the last two differences at the measured rate of
-    convergence (:func:`_trapezoid_converged`), is below ``eps`` relative to
+    convergence (:func:`trapezoid_converged`), is below ``eps`` relative to
     the size (integral of the absolute values) of each component, or below
     the rounding floor.
 
@@ -242,7 +242,7 @@ def periodic_trapezoid(fun, ncomp, eps, backend, n0=16, max_nodes=2 ** 14, perio
         size = [B.mpf(abs(m) * period / n) for m in mags]
         diff = [abs(c - p) for c, p in zip(cur, prev)]
         floor = max(tiny, max(size) * noise)
-        if n >= 32 and all(_trapezoid_converged(d, d0, sz, eps, floor)
+        if n >= 32 and all(trapezoid_converged(d, d0, sz, eps, floor)
                            for d, d0, sz in zip(diff, last or [None] * ncomp, size)):
             return [s * period / n for s in sums], [m * period / n for m in mags]
         prev, last = cur, diff
@@ -251,7 +251,8 @@ def periodic_trapezoid(fun, ncomp, eps, backend, n0=16, max_nodes=2 ** 14, perio
         "integrand is not smooth (a Fermi surface on a lattice at low T?)"))
 
 
-def periodic_grid(fun, dim, ncomp, eps, backend, n0=16, max_nodes=2 ** 9, message=None):
+def periodic_grid(fun, dim, ncomp, eps, backend, n0=16, max_nodes=2 ** 9, message=None,
+                  min_nodes=32):
     """The product trapezoid rule over [-pi, pi)^dim with node doubling in every direction.
 
     For an integrand that is analytic and periodic in every momentum (a
@@ -268,6 +269,10 @@ def periodic_grid(fun, dim, ncomp, eps, backend, n0=16, max_nodes=2 ** 9, messag
     dim : int
     max_nodes : int
         Most nodes per direction.
+    min_nodes : int
+        Fewest nodes per direction at which convergence may be accepted (a
+        metal at T > 0 needs nodes finer than the thermal width of its
+        occupations before the differences mean anything).
 
     Returns
     -------
@@ -301,7 +306,7 @@ def periodic_grid(fun, dim, ncomp, eps, backend, n0=16, max_nodes=2 ** 9, messag
         if prev is not None:
             diff = [abs(c - p) for c, p in zip(cur, prev)]
             floor = max(tiny, max(size) * noise)
-            if n >= 32 and all(_trapezoid_converged(d, d0, sz, float(eps), floor)
+            if n >= min_nodes and all(trapezoid_converged(d, d0, sz, float(eps), floor)
                                for d, d0, sz in zip(diff, last or [None] * ncomp, size)):
                 return ([s * volume / n ** dim for s in sums],
                         [m * volume / n ** dim for m in mags])

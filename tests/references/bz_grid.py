@@ -66,6 +66,33 @@ class LatticeInsulator:
                 _pauli(-self.t0 * sy, self.lam * np.cos(ky) + zero, zero, -self.t * sy))
 
 
+class Lattice3D:
+    """A three-dimensional two-band lattice metal, typed by hand (the model of tests/test_bz_grid.py):
+
+    H = t0 c + lam (sin ky sx - sin kx sy) + (M0 + t c + u sin kz) sz,  c = cos kx + cos ky + cos kz,
+    s = sigma / 2.  With M0 > 3 t + u the bands never touch.
+    """
+
+    dim = 3
+
+    def __init__(self, t0=0.2, lam=1.0, M0=3.0, t=0.5, u=1 / 3):
+        self.t0, self.lam, self.M0, self.t, self.u = t0, lam, M0, t, u
+        self.spin = (SX / 2, SY / 2, SZ / 2)
+
+    def H(self, kx, ky, kz):
+        c = np.cos(kx) + np.cos(ky) + np.cos(kz)
+        return _pauli(self.t0 * c, self.lam * np.sin(ky), -self.lam * np.sin(kx),
+                      self.M0 + self.t * c + self.u * np.sin(kz))
+
+    def dH(self, kx, ky, kz):
+        """(dH/dkx, dH/dky, dH/dkz)."""
+        sx, sy, sz = np.sin(kx), np.sin(ky), np.sin(kz)
+        zero = np.zeros_like(sx * sy * sz)
+        return (_pauli(-self.t0 * sx, zero, -self.lam * np.cos(kx) + zero, -self.t * sx),
+                _pauli(-self.t0 * sy, self.lam * np.cos(ky) + zero, zero, -self.t * sy),
+                _pauli(-self.t0 * sz, zero, zero, -self.t * sz + self.u * np.cos(kz)))
+
+
 # -- geometry -----------------------------------------------------------------------------
 
 def geometry(H, v, s):
@@ -84,12 +111,12 @@ def geometry(H, v, s):
 
 
 def grid_geometry(model, n, a="x", i="x"):
-    """Band data on the n x n grid over [-pi, pi)^2, flattened to (n*n, N)."""
+    """Band data on the n^d grid over [-pi, pi)^d (d = model.dim, 2 by default), (n^d, N)."""
+    d = getattr(model, "dim", 2)
     k = -np.pi + 2 * np.pi * np.arange(n) / n
-    kx, ky = np.meshgrid(k, k, indexing="ij")
-    kx, ky = kx.ravel(), ky.ravel()
-    v = model.dH(kx, ky)["xy".index(i)]
-    return geometry(model.H(kx, ky), v, model.spin[AXES.index(a)])
+    ks = [m.ravel() for m in np.meshgrid(*([k] * d), indexing="ij")]
+    v = model.dH(*ks)[AXES.index(i)]
+    return geometry(model.H(*ks), v, model.spin[AXES.index(a)])
 
 
 # -- occupations and weights -----------------------------------------------------------------

@@ -1,0 +1,172 @@
+"""The Brillouin-zone grid route (symgrav.numeric.bz_grid): 3D lattice metals at T > 0, many mu.
+
+Reference: tests/references/bz_grid.py, a numpy eigh sum over states on a dense grid typed
+by hand (nothing imported from symgrav), converged between n and 2n points per direction.
+The model is Lattice3D there: a 3D two-band lattice metal whose bands never touch (gap
+between -1.95 and 0.83).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+
+import pytest
+import sympy as sp
+
+import symgrav
+from symgrav import SymgravError
+from references import bz_grid as Z
+
+T_GRID = 0.4          # v_max ~ 2: the reference 48^3 grid is good to ~1e-11 here
+MUS = (-2.5, -0.5, 1.0)   # lower band, gap, upper band
+
+
+def _sympy_model():
+    kx, ky, kz = sp.symbols("k_x k_y k_z", real=True)
+    sx, sy, sz = (sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]),
+                  sp.Matrix([[1, 0], [0, -1]]))
+    c = sp.cos(kx) + sp.cos(ky) + sp.cos(kz)
+    H = (c / 5 * sp.eye(2) + sp.sin(ky) * sx - sp.sin(kx) * sy
+         + (3 + c / 2 + sp.sin(kz) / 3) * sz)
+    return symgrav.Model(H, [kx, ky, kz], lattice=True, name="lattice3d")
+
+
+@pytest.fixture(scope="module")
+def model():
+    return _sympy_model()
+
+
+@pytest.fixture(scope="module")
+def reference():
+    """{mu: {name: value}} on the 96^3 grid, and the sizes; converged against 48^3."""
+    W = Z.builtin_weights()
+    lo_geom, hi_geom = Z.grid_geometry(Z.Lattice3D(), 48), Z.grid_geometry(Z.Lattice3D(), 96)
+    ref, size = {}, {}
+    for mu in MUS:
+        lo, hi = Z.band_sums(lo_geom, mu, T_GRID, W), Z.band_sums(hi_geom, mu, T_GRID, W)
+        ref[mu] = {k: v[0] for k, v in hi.items()}
+        size[mu] = {k: v[1] for k, v in hi.items()}
+        for k in W:   # the reference has converged far below the tolerance of the tests
+            assert abs(lo[k][0] - hi[k][0]) <= 1e-10 * max(size[mu][k], abs(hi[k][0])), k
+    return ref, size
+
+
+def _close(got, ref, size, rel=1e-9):
+    for name, r in ref.items():
+        assert abs(float(got[name]) - r) <= rel * max(size[name], abs(r)), (name, got[name], r)
+
+
+def test_auto_takes_the_grid_in_3d_and_agrees_with_numpy(model, reference):
+    ref, size = reference
+    S = symgrav.Susceptibilities(model, {}, dps="double")
+    for mu in (MUS[0], MUS[2]):
+        ev = S.evaluate(str(mu), str(T_GRID))
+        assert ev.route == "bz_grid"
+        _close(ev, ref[mu], size[mu])
+
+
+def test_scan_many_mu_at_once(model, reference):
+    """Metal, insulator and metal from one grid: each against the reference."""
+    ref, size = reference
+    S = symgrav.Susceptibilities(model, {}, dps="double")
+    rows = S.scan([str(m) for m in MUS], str(T_GRID))
+    assert [r.route for r in rows] == ["bz_grid"] * 3
+    for mu, row in zip(MUS, rows):
+        _close(row, ref[mu], size[mu])
+
+
+def test_scan_through_an_executor_of_a_tight_binding_conversion(model, reference):
+    """The TightBinding conversion of the model, chunks computed by a thread pool."""
+    ref, size = reference
+    tb = symgrav.TightBinding.from_model(model)
+    S = symgrav.Susceptibilities(tb, {}, dps="double")
+    mus, T = [str(m) for m in MUS], str(T_GRID)
+    seen = []
+    with cf.ThreadPoolExecutor(2) as pool:
+        def mapper(chunks):
+            seen.append(len(chunks))
+            return list(pool.map(lambda K: S.grid_chunk(K, mus, T), chunks))
+        rows = S.scan(mus, T, mapper=mapper)
+    assert sum(seen) > 2
+    for mu, row in zip(MUS, rows):
+        _close(row, ref[mu], size[mu])
+
+
+def test_insulator_at_zero_temperature(model):
+    """mu in the gap at T = 0: the grid applies (no Fermi surface) and matches the reference."""
+    W = Z.builtin_weights()
+    _, ref = Z.converged(Z.Lattice3D(), -0.5, 0, W, n=32, rtol=1e-10)
+    size = {k: v[1] for k, v in Z.band_sums(Z.grid_geometry(Z.Lattice3D(), 64), -0.5, 0,
+                                               W).items()}
+    S = symgrav.Susceptibilities(model, {}, dps="double")
+    row, = S.scan(["-0.5"], 0)
+    _close(row, ref, size)
+    assert row["T_beta"] == 0 or abs(row["T_beta"]) < 1e-12 * size["mqm"]
+
+
+def test_forced_grid_in_2d_against_numpy():
+    """route='bz_grid' on the 2D lattice_insulator (auto keeps the lines there)."""
+    m = symgrav.load_model("lattice_insulator")
+    W = Z.builtin_weights()
+    _, ref = Z.converged(Z.LatticeInsulator(), -1.5, 0.2, W, n=128, rtol=1e-11)
+    size = {k: v[1] for k, v in Z.band_sums(Z.grid_geometry(Z.LatticeInsulator(), 256), -1.5,
+                                               0.2, W).items()}
+    auto = symgrav.Susceptibilities(m, m.defaults, dps="double")
+    assert auto.evaluate("-1.5", "0.2").route == "bz_lines"
+    S = symgrav.Susceptibilities(m, m.defaults, dps="double", route="bz_grid")
+    ev = S.evaluate("-1.5", "0.2")
+    assert ev.route == "bz_grid"
+    _close(ev, ref, size, rel=1e-10)
+
+
+def test_low_temperature_metal_is_refused_at_once(model):
+    """T far below the grid's reach: bz_grid says how many nodes it would need, bz_lines too."""
+    S = symgrav.Susceptibilities(model, {}, dps="double")
+    with pytest.raises(SymgravError, match=r"needs about \d+ nodes per direction"):
+        S.evaluate("1.0", "0.001")
+    decisions = {d.name: d.reason for d in S.explain("-0.5", "0.001")}
+    assert decisions["bz_grid"] == "applies"          # insulator: converges at once
+    with pytest.raises(SymgravError, match=r"at least \d+ nodes per direction"):
+        S.scan(["1.0"], "0.001")
+    with pytest.raises(SymgravError, match="T = 0: the nested trapezoid rules"):
+        S.evaluate("1.0", 0)
+    with pytest.raises(SymgravError, match="Fermi surface at mu = 1.0"):
+        S.scan(["1.0"], 0)
+    with pytest.raises(SymgravError, match="max_points must be a positive integer"):
+        S.scan(["1.0"], "0.4", max_points=0)
+
+
+def test_budget_is_honoured(model):
+    """A grid budget below what T needs is refused with the numbers."""
+    S = symgrav.Susceptibilities(model, {}, dps="double")
+    with pytest.raises(SymgravError, match=r"budget allows 16 \(4096 points\)"):
+        S.scan(["1.0"], "0.05", max_points=4096)
+
+
+
+def test_bz_scan_on_a_process_pool(model, reference):
+    """symgrav.bz_scan: k-point chunks on two worker processes, rows like a sweep."""
+    ref, size = reference
+    res = symgrav.bz_scan(model, mu=",".join(str(m) for m in MUS), T=str(T_GRID), workers=2,
+                          progress=False)
+    assert res.metadata["route"] == "bz_grid"
+    assert [float(r["mu"]) for r in res.rows] == list(MUS)
+    for mu, row in zip(MUS, res.rows):
+        _close(row, ref[mu], size[mu])
+        assert float(row["beta"]) == pytest.approx(float(row["T_beta"]) / T_GRID, rel=1e-15)
+
+
+def test_bz_scan_on_dask(model, reference):
+    distributed = pytest.importorskip("distributed")
+    ref, size = reference
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        res = symgrav.bz_scan(model, mu=str(MUS[2]), T=str(T_GRID),
+                              executor=client.get_executor(), progress=False)
+    _close(res.rows[0], ref[MUS[2]], size[MUS[2]])
+
+
+def test_bz_scan_refuses_continuum_models():
+    with pytest.raises(SymgravError, match="needs a lattice model in 2 or 3 dimensions"):
+        symgrav.bz_scan("rashba", mu="0.1", T="0.1", workers=1)
