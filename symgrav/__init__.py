@@ -11,6 +11,7 @@ relation (21).
 from .errors import SymgravError, SymgravWarning
 from .numeric.banddata import numeric_geometry
 from .numeric.engine import Susceptibilities
+from .numeric.rigorous import zero_temperature_enclosure
 from .numeric.routes import ROUTES
 from .symbolic.geometry import (bands, berry_curvature, magnetic_moment, spin_berry_curvature,
                                 spin_magnetic_moment)
@@ -33,5 +34,5 @@ __all__ = [
     "SymgravWarning", "TightBinding", "bands", "berry_curvature", "builtin_models", "bz_scan",
     "derivation_sheet", "hall_conductivity", "latex", "load_model", "low_temperature_series",
     "magnetic_moment", "numeric_geometry", "spin_berry_curvature", "spin_magnetic_moment", "sweep",
-    "tensor", "verify", "zero_temperature", "__version__",
+    "tensor", "verify", "zero_temperature", "zero_temperature_enclosure", "__version__",
 ]
