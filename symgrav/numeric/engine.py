@@ -88,7 +88,7 @@ class Susceptibilities:
     statistics : {"fermi", "bose"}
     quantities : sequence of Quantity, optional
         User quantities computed alongside the built-ins (same routes).
-    route : {"auto", "window", "graded", "bz_lines", "fermi_surface", "closed_form"}
+    route : {"auto", "window", "graded", "bz_lines", "bz_grid", "fermi_surface", "closed_form"}
         Force a route; a forced route that does not apply raises SymgravError.
     operator : {"spin", "velocity"}
         The operator s_a of Eqs. (8b), (8c): the model's (default) or, for a
