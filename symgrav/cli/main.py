@@ -15,7 +15,7 @@ from ..version import __version__
 from ..errors import SymgravError
 
 #: subcommand modules under symgrav.commands, in the order shown by --help
-COMMANDS = ("derive", "compute", "verify", "paper", "bitei")
+COMMANDS = ("derive", "compute", "verify", "paper", "bitei", "bands", "map")
 
 
 def build_parser():

@@ -98,7 +98,7 @@ class Susceptibilities:
 
     Notes
     -----
-    Results are in the natural units of PHYSICS.md.  ``T = 0`` is the exact
+    Results are in the natural units of docs/conventions.md.  ``T = 0`` is the exact
     step-function limit.
     """
 

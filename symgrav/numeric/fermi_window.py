@@ -2,7 +2,7 @@
 
 All susceptibilities are linear in the occupations, so at temperature T each
 one is an average over the Fermi window w(x) = -f'(x), x = (E - mu)/T, of
-zero-temperature functions of the Fermi energy E (App. E; PHYSICS.md).
+zero-temperature functions of the Fermi energy E (App. E; docs/conventions.md).
 :func:`fermi_window_rule` gives an N-node Gauss rule for that average, exact
 for polynomials of degree 2N - 1.  Its orthogonal polynomials have the
 closed-form recurrence b_k = pi^2 k^4 / (4 k^2 - 1) (:func:`recurrence`,

@@ -334,7 +334,7 @@ def spin_berry_curvature(model, a, i):
     -------
     BandResult
         Tuple of SymPy expressions, one per band in ascending energy (for two
-        bands: lower epsilon_-, upper epsilon_+).  Gauge invariant, in the
+        bands: lower ``epsilon_-``, upper ``epsilon_+``).  Gauge invariant, in the
         user's symbols.
 
     See Also
@@ -381,7 +381,7 @@ def spin_magnetic_moment(model, a, i):
 
 
 def bands(model):
-    """Band energies epsilon_n(p) in ascending order (for two bands d0 -+ |d|).
+    """Band energies epsilon_n(p) in ascending order (for two bands ``d0 -+ |d|``).
 
     Parameters
     ----------
@@ -391,7 +391,7 @@ def bands(model):
     -------
     BandResult
         Tuple of SymPy expressions, one per band; for two bands the compact
-        form uses Delta = |d| as below Eq. (22) of the paper.
+        form uses ``Delta = |d|`` as below Eq. (22) of the paper.
     """
     _check_model(model)
     st = _structure(model)

@@ -387,3 +387,39 @@ class _Reader:
         model.description = description
         model.source = self.source
         return model
+
+
+def is_paper_model(model):
+    """True when ``model`` is the paper's Rashba ferromagnet, Eq. (22), as the built-in file.
+
+    The Hamiltonian, momenta and spin operators are compared with those of the
+    built-in ``rashba`` model, symbols matched by name (parameter values do
+    not matter: ``rashba_strong`` is the same model).  Paper-specific remarks
+    ("as below Eq. (22)") are printed only for this model; any other model
+    gets generic text.
+
+    Parameters
+    ----------
+    model : Model or object
+        Anything else (e.g. a :class:`~symgrav.TightBinding`) is not the paper's model.
+
+    Returns
+    -------
+    bool
+    """
+    if not isinstance(model, Model):
+        return False
+    paper = load_model("rashba")
+    if (model.N, model.dim, model.lattice) != (paper.N, paper.dim, paper.lattice):
+        return False
+    if [p.name for p in model.momenta] != [p.name for p in paper.momenta]:
+        return False
+    by_name = {s.name: s for s in model.symbols_real}
+    mine = {s.name: s for s in paper.symbols_real}
+    if set(by_name) != set(mine):
+        return False
+    rename = {mine[n]: by_name[n] for n in mine}
+    if sp.simplify(paper.hbar_real.xreplace(rename) - model.hbar_real) != 0:
+        return False
+    pairs = [(paper.H_real, model.H_real)] + list(zip(paper.spin_real, model.spin_real))
+    return all(sp.simplify(a.xreplace(rename) - b) == sp.zeros(*b.shape) for a, b in pairs)

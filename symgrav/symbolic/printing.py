@@ -22,6 +22,7 @@ from .closed_form_sheet import closed_form_section
 from .geometry import bands, spin_berry_curvature, spin_magnetic_moment
 from .latex_printer import SymgravLatexPrinter, escape_text
 from .model import AXES, Model
+from .modelfile import is_paper_model
 
 __all__ = ["SymgravLatexPrinter", "latex", "derivation_sheet", "geometry_components",
            "escape_text"]
@@ -175,14 +176,17 @@ def _geometry_section(printer, title, equation, definition, entries, dim):
 def derivation_sheet(model):
     r"""A standalone LaTeX document deriving the band geometry of a model.
 
-    The sheet lists the Hamiltonian (Eq. 22 for the Rashba model), momenta,
-    spin operators, the bands in ascending energy with the abbreviation
-    :math:`\Delta` (as below Eq. 22), every nonzero component of the
+    The sheet lists the Hamiltonian, momenta, spin operators, the bands in
+    ascending energy with abbreviations such as :math:`\Delta = |d|` for two
+    bands, every nonzero component of the
     spin-velocity Berry curvature :math:`\Omega_{an}^i` (Eq. 8b) and of the
     spin magnetic moment :math:`m_{an}^i` (Eq. 8c) for ``a`` in x, y, z and
     ``i`` among the model's momentum axes, and which components vanish.  It
     cites Shitade, Daido and Yanase and uses only ``article`` and
-    ``amsmath``.  When a model has no closed form (a coupled block larger
+    ``amsmath``.  Remarks about the paper's Rashba ferromagnet (Eq. 22)
+    appear only for that model
+    (:func:`~symgrav.symbolic.modelfile.is_paper_model`).  When a model
+    has no closed form (a coupled block larger
     than 2x2, see :mod:`symgrav.geometry`), the affected sections say so
     instead of failing.  For 1D and isotropic continuum models a last
     section gives alpha (19a) and M (8a) at T = 0 in closed form and the
@@ -254,7 +258,9 @@ def derivation_sheet(model):
     if isinstance(band_res, SymgravError):
         out.append(_no_closed_form(band_res))
     else:
-        out += ["Band energies in ascending order (for the Rashba model as below Eq.~(22)):",
+        where = (" (the Rashba ferromagnet of Eq.~(22); compare the text below it)"
+                 if is_paper_model(model) else "")
+        out += [f"Band energies in ascending order{where}:",
                 _align([f"{h} &= {v}" for h, v in pr.band_entries(band_res, True)])]
         if model.N > 2 and not _provably_ascending(list(band_res)):
             out.append("The energy order of these bands could not be established "

@@ -17,6 +17,7 @@ import uuid
 
 import mpmath as mp
 
+from ..display import progress_class
 from ..errors import SymgravError
 from ..numeric.engine import check_dps
 from ..version import __version__
@@ -43,7 +44,7 @@ def bz_scan(model, params=None, mu=(0,), T=("0.1",), a="x", i="x", dps="double",
     Eqs. (19a), (19b), (8a), (B7a), (20) and user quantities, integrated by the
     product trapezoid rule over the Brillouin zone with node doubling
     (:meth:`symgrav.Susceptibilities.scan`).  Applies at T > 0 (the grid must
-    resolve the thermal width: about 2 |v| / T nodes per direction) and at
+    resolve the thermal width: about ``2 |v| / T`` nodes per direction) and at
     T = 0 where no band comes near any mu.
 
     Parameters
@@ -65,7 +66,8 @@ def bz_scan(model, params=None, mu=(0,), T=("0.1",), a="x", i="x", dps="double",
     workers : int, optional
         ``workers=1`` computes everything in this process.
     progress : bool
-        A progress bar per grid level (tqdm, on standard error).
+        A progress bar per grid level (tqdm: a notebook widget in Jupyter with
+        ipywidgets, else text on standard error; :func:`symgrav.display.progress_class`).
     quantities : sequence of Quantity, optional
     max_points : int
         The largest grid (points in all) before the scan refuses.
@@ -84,8 +86,7 @@ def bz_scan(model, params=None, mu=(0,), T=("0.1",), a="x", i="x", dps="double",
         Not a lattice model in 2 or 3 dimensions, a Fermi surface at T = 0, a
         grid beyond ``max_points``, or bad input as in :func:`symgrav.sweep`.
     """
-    from tqdm.auto import tqdm
-
+    tqdm = progress_class()
     model = model_of(model)
     merged = merged_parameters(model, params)
     dps = check_dps(dps)

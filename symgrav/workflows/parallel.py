@@ -4,7 +4,8 @@
 ``sweep`` API, ``symgrav compute`` and ``symgrav paper`` all call it.  It
 accepts any :class:`concurrent.futures.Executor` (a process pool by default;
 ``dask.distributed.Client(...).get_executor()`` works unchanged) and shows a
-``tqdm`` progress bar on standard error.
+``tqdm`` progress bar: the notebook widget inside Jupyter when ipywidgets is
+installed, text on standard error otherwise (:func:`symgrav.display.progress_class`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import os
 
+from ..display import progress_class
 from ..errors import SymgravError
 
 
@@ -43,7 +45,8 @@ def parallel_map(func, items, executor=None, workers=None, progress=True, desc=N
         Number of processes for the default pool (default: the usable CPUs).
         ``workers=1`` without an executor runs everything in this process.
     progress : bool
-        Show a tqdm progress bar on standard error.
+        Show a tqdm progress bar (a notebook widget in Jupyter with ipywidgets,
+        else text on standard error).
     desc : str, optional
         Label of the progress bar.
 
@@ -58,8 +61,7 @@ def parallel_map(func, items, executor=None, workers=None, progress=True, desc=N
         ``workers`` is not a positive integer.  An exception raised by a
         task is re-raised here, after the remaining tasks are cancelled.
     """
-    from tqdm.auto import tqdm
-
+    tqdm = progress_class()
     items = list(items)
     if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool)
                                 or workers < 1):

@@ -35,6 +35,7 @@ import random
 
 import mpmath as mp
 
+from ..display import html_table
 from ..errors import SymgravError
 from ..numeric.banddata import numeric_geometry, parameter_values
 from ..numeric.engine import Susceptibilities, check_dps
@@ -317,6 +318,32 @@ class TensorResult:
                               for (a, i), ((b, j), s, r) in self.relations.items()},
                 "numerical": [a + i for (a, i) in self.numerical]}
 
+    def _notes(self):
+        """(component, note) of every component: zero, related, or empty."""
+        out = {}
+        for c in self.values:
+            note = ""
+            if c in self.zero:
+                note = "zero: " + self.zero[c]
+            elif c in self.relations:
+                (b, j), s, r = self.relations[c]
+                note = f"= {'' if s > 0 else '-'}{b}{j} ({r})"
+            out[c] = note
+        return out
+
+    def _repr_html_(self):
+        """The tensor in a notebook: one row per component (a, i), with its note."""
+        m = self.metadata
+        digits = min(self.digits, 12)
+        notes = self._notes()
+        rows = [[a + i] + [mp.nstr(vals[q], digits) for q in self.names] + [notes[(a, i)]]
+                for (a, i), vals in self.values.items()]
+        caption = (f"full tensor of {m['model']} at mu = {m['mu']}, T = {m['T']} "
+                   f"(dps {m['dps']}, {m['statistics']})")
+        return html_table(("component",) + tuple(self.names) + ("note",), rows, caption,
+                          notes=["natural units q = 1, g mu_B/hbar = 1",
+                                 "nonzero: " + (", ".join(self.nonzero()) or "none")])
+
     def __str__(self):
         m = self.metadata
         digits = min(self.digits, 12)
@@ -324,13 +351,9 @@ class TensorResult:
                  f"(dps {m['dps']}, {m['statistics']}; natural units q = 1, g mu_B/hbar = 1)",
                  "energy-preserving momentum maps: " + (", ".join(m["symmetries"]) or "none"),
                  "component  " + "  ".join(q.rjust(digits + 7) for q in self.names) + "  note"]
+        notes = self._notes()
         for c, vals in self.values.items():
-            note = ""
-            if c in self.zero:
-                note = "zero: " + self.zero[c]
-            elif c in self.relations:
-                (b, j), s, r = self.relations[c]
-                note = f"= {'' if s > 0 else '-'}{b}{j} ({r})"
+            note = notes[c]
             cells = "  ".join(mp.nstr(vals[q], digits).rjust(digits + 7) for q in self.names)
             lines.append(f"{c[0]}{c[1]}".ljust(9) + "  " + cells + "  " + note)
         lines.append("nonzero: " + (", ".join(self.nonzero()) or "none"))

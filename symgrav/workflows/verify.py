@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import mpmath as mp
 
+from ..display import html_table
 from ..errors import SymgravError
 from ..numeric.arith import to_mpf as _num
 from ..numeric.engine import Susceptibilities
@@ -40,7 +41,7 @@ TOL_SCALING = mp.mpf("1e-2")
 TOL_MOTT = mp.mpf("1e-3")
 #: smallest tolerance of the T -> 0 limit of T beta / T^2 (zero-T row), relative.  The
 #: Richardson extrapolation c(Tb) + (c(Tb) - c(Ta)) Tb^2 / (Ta^2 - Tb^2) of c = T beta / T^2
-#: removes the T^2 term of the Sommerfeld series (PHYSICS.md); what is left is ~ (Ta Tb /
+#: removes the T^2 term of the Sommerfeld series (docs/conventions.md); what is left is ~ (Ta Tb /
 #: delta^2)^2 relative, delta the distance from mu to the nearest band feature (measured on
 #: Rashba: 7e-16 and 1e-12 at the default temperatures, 5e-4 at T = 0.04, 0.02 for mu = 0).
 #: The row allows LIMIT_FACTOR times that estimate, but never less than 1e-4: features that
@@ -118,6 +119,14 @@ class VerifyReport:
         """True when every row passed (and there is at least one row)."""
         return bool(self.rows) and all(r.passed for r in self.rows)
 
+    def _repr_html_(self):
+        """The table in a notebook: header lines as caption, one row per check, the verdict."""
+        nfail = sum(not r.passed for r in self.rows)
+        verdict = "PASS" if self.passed else f"FAIL ({nfail} of {len(self.rows)} checks)"
+        return html_table(self.COLUMNS, [r.cells() for r in self.rows],
+                          "; ".join(self.header),
+                          notes=[f"{len(self.rows)} checks in {self.seconds:.1f} s: {verdict}"])
+
     def __str__(self):
         table = [list(self.COLUMNS)] + [r.cells() for r in self.rows]
         widths = [max(len(row[c]) for row in table) for c in range(len(self.COLUMNS))]
@@ -174,7 +183,7 @@ def richardson_limit(T_a, c_a, T_b, c_b):
 
     Plain numerics: c0 = (c_b T_a^2 - c_a T_b^2) / (T_a^2 - T_b^2), the
     Richardson extrapolation that removes the T^2 term of the Sommerfeld
-    series of T beta / T^2 (PHYSICS.md).
+    series of T beta / T^2 (docs/conventions.md).
     """
     return (c_b * T_a ** 2 - c_a * T_b ** 2) / (T_a ** 2 - T_b ** 2)
 
