@@ -31,6 +31,7 @@ from ..tightbinding.model import TightBinding
 from .arith import GUARD, Float64, Mpf, Mpfr, to_mpf
 from .banddata import BandData, parameter_values
 from .bz_grid import chunk_sums, grid_integrals
+from .closed_form_route import ClosedFormEvaluator
 from .layout import Layout
 from .line_features import LineFeatures
 from .line_integral import LineContext
@@ -87,7 +88,7 @@ class Susceptibilities:
     statistics : {"fermi", "bose"}
     quantities : sequence of Quantity, optional
         User quantities computed alongside the built-ins (same routes).
-    route : {"auto", "window", "graded", "bz_lines", "fermi_surface"}
+    route : {"auto", "window", "graded", "bz_lines", "bz_grid", "fermi_surface", "closed_form"}
         Force a route; a forced route that does not apply raises SymgravError.
     operator : {"spin", "velocity"}
         The operator s_a of Eqs. (8b), (8c): the model's (default) or, for a
@@ -134,6 +135,8 @@ class Susceptibilities:
             values = parameter_values(model, params, self.wdps + 5)
             self.bands = BandData(model, values, a, i)
         self.params = dict(self.bands.values)
+        #: the values as given, read exactly by the closed-form route
+        self.raw_params = dict(params or {})
         self.a, self.i = self.bands.a, self.bands.i
         prec = int(self.wdps * 3.3219280948873626) + 1
         if self.double:
@@ -205,6 +208,15 @@ class Susceptibilities:
             self._window[key] = WindowEvaluator(
                 self.bands, B, self.layout, qset.quantities, 15 if self.double else self.dps,
                 lambda line, mu, T: self.line_features(B, line, B.mpf(mu), B.mpf(T)))
+        return self._window[key]
+
+    def closed_form_evaluator(self, qset):
+        """The closed-form window evaluator of ``qset`` (memoized ClosedFormEvaluator)."""
+        key = ("closed_form", qset.names)
+        if key not in self._window:
+            self._window[key] = ClosedFormEvaluator(
+                self.model, self.raw_params, self.a, self.i, qset.quantities,
+                15 if self.double else self.dps)
         return self._window[key]
 
     def _run(self, name, qset, mu, T, B=None):

@@ -18,6 +18,7 @@ import sympy as sp
 
 from ..errors import SymgravError
 from ..version import __version__
+from .closed_form_sheet import closed_form_section
 from .geometry import bands, spin_berry_curvature, spin_magnetic_moment
 from .latex_printer import SymgravLatexPrinter, escape_text
 from .model import AXES, Model
@@ -187,7 +188,10 @@ def derivation_sheet(model):
     (:func:`~symgrav.symbolic.modelfile.is_paper_model`).  When a model
     has no closed form (a coupled block larger
     than 2x2, see :mod:`symgrav.geometry`), the affected sections say so
-    instead of failing.
+    instead of failing.  For 1D and isotropic continuum models a last
+    section gives alpha (19a) and M (8a) at T = 0 in closed form and the
+    Mott coefficients of T beta (20), (21)
+    (:func:`~symgrav.symbolic.closed_form_sheet.closed_form_section`).
 
     Parameters
     ----------
@@ -270,5 +274,9 @@ def derivation_sheet(model):
             ("Spin-velocity Berry curvature", "8b", _DEFINITION_8B, omega),
             ("Spin magnetic moment", "8c", _DEFINITION_8C, moment)):
         out += [""] + _geometry_section(pr, title, eq, definition, entries, model.dim)
+    if not isinstance(omega, SymgravError):
+        nonzero = [(a, i) for a, i, _r, zero in omega if not zero]
+        section = closed_form_section(model, nonzero, pr)
+        out += [""] + section if section else []
     out += ["", r"\end{document}", ""]
     return "\n".join(out)

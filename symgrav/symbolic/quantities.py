@@ -319,3 +319,23 @@ DALPHA_DMU = Quantity("dalpha_dmu", "-df", 0, equation="E1", label=r"\partial_\m
                                                "Eq. E1 at T = 0)")
 
 _BUILTIN_NAMES = tuple(q.name for q in QUANTITIES + (DALPHA_DMU,))
+
+
+def zero_temperature_quantities(pairs):
+    """The auxiliary quantities xi^l f on Omega (g = 0) or m (g = 1): Z_gl of App. E.
+
+    Z_gl(E) = sum_n int g_n (eps_n - E)^l theta(E - eps_n) is their T = 0
+    value at mu = E; every quantity of :meth:`Quantity.window_form` is a
+    Fermi-window average of these (Eq. E2).
+
+    Parameters
+    ----------
+    pairs : sequence of (int, int)
+        (g, l) with g = 0 (Omega, Eq. 8b) or 1 (m, Eq. 8c).
+
+    Returns
+    -------
+    list of Quantity
+    """
+    return [Quantity(f"z{g}{l}", f"xi**{l}*f" if g == 0 else 0, f"xi**{l}*f" if g == 1 else 0)
+            for g, l in pairs]
