@@ -16,6 +16,7 @@ import sympy as sp
 
 from ..errors import SymgravError
 from .latex_printer import SymgravLatexPrinter
+from .userinput import as_expression, as_hbar, as_matrix, symbol_table
 
 AXES = ("x", "y", "z")
 
@@ -25,14 +26,6 @@ PAULI = (
     sp.Matrix([[0, -sp.I], [sp.I, 0]]),
     sp.Matrix([[1, 0], [0, -1]]),
 )
-
-
-def _as_matrix(obj, what):
-    try:
-        mat = sp.Matrix(obj)
-    except Exception as exc:  # sympy raises many types for bad input
-        raise SymgravError(f"{what} is not a matrix: {exc}") from None
-    return mat
 
 
 def _numerically_zero(mat, symbols, trials=3, dps=30):
@@ -110,14 +103,18 @@ class Model:
     ----------
     H : sympy.Matrix or nested list
         N x N Hermitian matrix in the momentum symbols and free parameters
-        (the H(p) of Eq. 22 and of Sec. II of the paper).
+        (the H(p) of Eq. 22 and of Sec. II of the paper).  String entries are
+        data: read by :func:`symgrav.symbolic.parsing.parse_expression` (as in a
+        model file, never ``sympify``), with names resolved to the momenta,
+        hbar and the symbols of the other entries; new names are real symbols.
     momenta : sequence of sympy.Symbol
         One, two or three momentum symbols; axis x, y, z in that order.
-    hbar : sympy.Symbol or number, optional
-        Reduced Planck constant appearing in Eqs. (8b), (8c) and (24).
+    hbar : sympy.Symbol, number or str, optional
+        Reduced Planck constant appearing in Eqs. (8b), (8c) and (24).  A
+        string is a symbol name (a positive symbol) or a number such as ``"1/2"``.
     spin : sequence of three N x N Hermitian matrices, optional
         Spin operators s_x, s_y, s_z.  Default (hbar/2) sigma for N = 2;
-        required for any other N.
+        required for any other N.  String entries as for ``H``.
     lattice : bool, optional
         True declares a 2 pi-periodic Bloch Hamiltonian integrated over
         [-pi, pi)^d (lattice constant 1, hbar = 1 in the measure).
@@ -135,26 +132,32 @@ class Model:
 
     def __init__(self, H, momenta, hbar=1, spin=None, lattice=False, name=None,
                  parameters=None):
-        H = _as_matrix(H, "H")
-        if H.rows != H.cols:
-            raise SymgravError(f"H must be square; got a {H.rows}x{H.cols} matrix")
-        if H.rows < 1:
-            raise SymgravError("H is empty")
         if isinstance(momenta, (sp.Symbol, str)):
             momenta = (momenta,)
-        momenta = tuple(momenta)
+        try:
+            momenta = tuple(momenta)
+        except TypeError:
+            raise SymgravError(f"momenta must be a sequence of symbols; got "
+                               f"{type(momenta).__name__}") from None
         if not 1 <= len(momenta) <= 3:
             raise SymgravError(f"give 1, 2 or 3 momentum symbols; got {len(momenta)}")
         for p in momenta:
             if not isinstance(p, sp.Symbol):
                 raise SymgravError(
                     f"momenta must be sympy Symbols; got {p!r} of type {type(p).__name__}")
+        # strings are data: every string (H entries, hbar, spin) is read by the
+        # model-file parser with the symbols of the SymPy parts, never sympify'd
+        table = symbol_table(momenta, hbar, H, spin)
+        hbar = as_hbar(hbar, table)
+        if isinstance(hbar, sp.Symbol):
+            table.setdefault(hbar.name, hbar)
+        H = as_matrix(H, table, "H")
+        if H.rows != H.cols:
+            raise SymgravError(f"H must be square; got a {H.rows}x{H.cols} matrix")
+        if H.rows < 1:
+            raise SymgravError("H is empty")
         if len(set(momenta)) != len(momenta):
             raise SymgravError(f"momentum symbols repeat: {momenta}")
-        hbar = sp.sympify(hbar)
-        if not (isinstance(hbar, sp.Symbol) or (hbar.is_number and hbar.is_positive)) \
-                or hbar.is_positive is False:
-            raise SymgravError(f"hbar must be a positive symbol or a positive number; got {hbar}")
         for entry in H:
             if entry.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
                 raise SymgravError(f"H contains a non-finite entry: {entry}")
@@ -179,10 +182,13 @@ class Model:
                     "(default (hbar/2) sigma exists only for 2x2 models)")
             spin = tuple(hbar / 2 * s for s in PAULI)
         else:
+            if isinstance(spin, (str, bytes)) or not hasattr(spin, "__len__"):
+                raise SymgravError(f"spin must be three matrices (s_x, s_y, s_z); got "
+                                   f"{type(spin).__name__}")
             spin = tuple(spin)
             if len(spin) != 3:
                 raise SymgravError(f"spin must be three matrices (s_x, s_y, s_z); got {len(spin)}")
-            spin = tuple(_as_matrix(s, f"spin[{k}]") for k, s in enumerate(spin))
+            spin = tuple(as_matrix(s, table, f"spin[{k}]") for k, s in enumerate(spin))
             for k, s in enumerate(spin):
                 if s.shape != H.shape:
                     raise SymgravError(
@@ -240,13 +246,13 @@ class Model:
 
         Parameters
         ----------
-        expr : sympy.Expr or anything :func:`sympy.sympify` accepts
+        expr : sympy.Expr, a number, or a string (read as data by the model-file parser)
 
         Returns
         -------
         sympy.Expr
         """
-        return sp.sympify(expr).xreplace(self._to_user)
+        return self._expr_arg(expr, self._all_symbols).xreplace(self._to_user)
 
     def to_internal(self, expr):
         """Map an expression in the user's symbols to the internal real symbols.
@@ -255,13 +261,20 @@ class Model:
 
         Parameters
         ----------
-        expr : sympy.Expr or anything :func:`sympy.sympify` accepts
+        expr : sympy.Expr, a number, or a string (read as data by the model-file parser)
 
         Returns
         -------
         sympy.Expr
         """
-        return sp.sympify(expr).xreplace(self._to_real)
+        user = {self._to_user.get(s, s) for s in self._all_symbols}
+        return self._expr_arg(expr, user).xreplace(self._to_real)
+
+    @staticmethod
+    def _expr_arg(expr, symbols):
+        if isinstance(expr, sp.Basic):
+            return expr
+        return as_expression(expr, symbol_table(sorted(symbols, key=lambda s: s.name)), "expr")
 
     def symbol(self, name_or_symbol):
         """The model's internal (real) symbol for a name or a user symbol.

@@ -1,0 +1,118 @@
+"""Issue 11 item 3: strings handed to the Python API are data, never code.
+
+Every payload would create the file ``PWNED`` in the current directory if it
+were evaluated; each case asserts a one-line SymgravError and that the file
+does not exist.  The accepted strings are compared with the same model built
+from SymPy objects written out in the test.
+"""
+
+import pytest
+import sympy as sp
+
+from symgrav import Model
+from symgrav.errors import SymgravError
+
+px, py = sp.symbols("p_x p_y", real=True)
+PAYLOADS = [
+    "__import__('os').system('touch PWNED')",
+    "().__class__.__base__.__subclasses__()",
+    "open('PWNED', 'w').write('x')",
+    "exec(\"open('PWNED','w')\")",
+    "lambda: open('PWNED', 'w')",
+    "p_x + (open('PWNED', 'w') and 0)",
+]
+
+
+class _Sneaky:
+    """An object that sympify(strict=False) would parse through its str()."""
+
+    def __str__(self):
+        return "__import__('os').system('touch PWNED')"
+
+
+def _assert_refused(exc, tmp_path):
+    msg = str(exc.value)
+    assert msg and "\n" not in msg
+    assert not (tmp_path / "PWNED").exists()
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payload_in_H_entry(tmp_path, monkeypatch, payload):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SymgravError, match=r"H\[0\]\[1\]") as exc:
+        Model([["p_x", payload], [0, "-p_x"]], [px])
+    _assert_refused(exc, tmp_path)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payload_as_hbar(tmp_path, monkeypatch, payload):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SymgravError, match="hbar") as exc:
+        Model(sp.diag(px, -px), [px], hbar=payload)
+    _assert_refused(exc, tmp_path)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payload_in_spin(tmp_path, monkeypatch, payload):
+    monkeypatch.chdir(tmp_path)
+    H = sp.diag(px, 0, -px)
+    with pytest.raises(SymgravError, match=r"spin\[1\]") as exc:
+        Model(H, [px], spin=[sp.eye(3), [[payload, 0, 0], [0, 0, 0], [0, 0, 0]], sp.eye(3)])
+    _assert_refused(exc, tmp_path)
+    with pytest.raises(SymgravError, match=r"spin\[0\] is not a matrix") as exc:
+        Model(H, [px], spin=[payload, sp.eye(3), sp.eye(3)])
+    _assert_refused(exc, tmp_path)
+
+
+def test_object_with_hostile_str_is_not_parsed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SymgravError, match=r"H\[0\]\[0\]") as exc:
+        Model([[_Sneaky(), 0], [0, 1]], [px])
+    _assert_refused(exc, tmp_path)
+    with pytest.raises(SymgravError, match="hbar") as exc:
+        Model(sp.diag(px, -px), [px], hbar=_Sneaky())
+    _assert_refused(exc, tmp_path)
+
+
+@pytest.mark.parametrize("value", [True, None, b"p_x", bytearray(b"1")])
+def test_non_expressions_refused(value):
+    with pytest.raises(SymgravError, match=r"H\[1\]\[1\]: expected"):
+        Model([[px, 0], [0, value]], [px])
+
+
+def test_strings_give_the_sympy_model():
+    """The Rashba H of Eq. (22) from strings equals the one written in SymPy."""
+    m, alpha, b = sp.symbols("m alpha b", real=True)
+    hbar = sp.Symbol("hbar", positive=True)
+    d0 = (px**2 + py**2) / (2 * m)
+    expected = sp.Matrix([[d0 + b, alpha * (py + sp.I * px)],
+                          [alpha * (py - sp.I * px), d0 - b]])
+    text = [["(p_x**2 + p_y**2)/(2*m) + b", "alpha*(p_y + I*p_x)"],
+            ["alpha*(p_y - 1j*p_x)", "(p_x**2 + p_y**2)/(2*m) - b"]]
+    model = Model(text, [px, py], hbar="hbar")
+    assert (model.H - expected).applyfunc(sp.expand) == sp.zeros(2, 2)
+    assert model.hbar == hbar
+    assert sorted(s.name for s in model.parameters) == ["alpha", "b", "hbar", "m"]
+    # the default spin is (hbar/2) sigma with the same hbar symbol
+    assert model.spin[2] == sp.diag(hbar / 2, -hbar / 2)
+    # a name in a string is the user's own symbol of that name, even without assumptions
+    q = sp.Symbol("q")
+    mixed = Model([[q * px, "q"], ["q", "-p_x"]], [px])
+    assert mixed.parameters == (q,)
+
+
+def test_numeric_hbar_string():
+    model = Model(sp.diag(px, -px), [px], hbar="1/2")
+    assert model.hbar == sp.Rational(1, 2)
+    with pytest.raises(SymgravError, match="hbar must be"):
+        Model(sp.diag(px, -px), [px], hbar="-1")
+
+
+def test_to_internal_reads_strings_as_data(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    model = Model([["p_x", "g"], ["g", "-p_x"]], [px])
+    g = model.symbol("g")
+    assert model.to_internal("2*g") == 2 * g
+    with pytest.raises(SymgravError) as exc:
+        model.to_user(PAYLOADS[0])
+    _assert_refused(exc, tmp_path)
