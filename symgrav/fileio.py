@@ -1,4 +1,4 @@
-"""Small file helpers: atomic text output.
+"""Small file helpers: atomic text output, reading regular files only.
 
 An interrupted or failing run must never leave a half-written derivation
 sheet (or any other output file) behind: :func:`write_text_atomic` writes to a
@@ -9,8 +9,57 @@ temporary file in the target's directory and moves it into place with
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
+
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _not_regular(mode, path):
+    if stat.S_ISDIR(mode):
+        return IsADirectoryError(errno.EISDIR, "Is a directory", os.fspath(path))
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return OSError(errno.EINVAL, f"not a regular file ({kind})", os.fspath(path))
+
+
+def read_regular_bytes(path, limit):
+    """Read at most ``limit + 1`` bytes of a regular file; never block on a FIFO or device.
+
+    The path is checked with :func:`os.stat` and opened with ``O_NONBLOCK``,
+    and the open file is checked again with :func:`os.fstat` (so a FIFO or a
+    device swapped in between is refused too).  Plain I/O; no equation of
+    the paper.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    limit : int
+        The caller refuses a file longer than this; one byte more is read
+        so that it can tell.
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    OSError
+        Missing or unreadable file, or not a regular file (``strerror``
+        names the kind: a FIFO, a character device, ...).
+    """
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise _not_regular(mode, path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_regular(mode, path)
+        return handle.read(limit + 1)
 
 
 def _default_mode():
@@ -47,7 +96,7 @@ def write_text_atomic(path, text, encoding="utf-8"):
     ------
     OSError
         The directory does not exist or is not writable, ``path`` is a
-        directory, and so on.
+        directory or (through a link) a FIFO, device or socket, and so on.
     UnicodeEncodeError
         ``text`` cannot be encoded (the old file is kept).
     """
@@ -88,15 +137,23 @@ def atomic_output(path):
     if os.path.isdir(target):
         raise IsADirectoryError(21, "Is a directory", os.fspath(path))
     try:
-        mode = os.stat(target).st_mode & 0o7777
+        st_mode = os.stat(target).st_mode
     except FileNotFoundError:
         mode = _default_mode()
+    else:
+        if not stat.S_ISREG(st_mode):  # never replace a device node, FIFO or socket
+            raise _not_regular(st_mode, path)
+        mode = st_mode & 0o7777
     fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(target) + ".",
                                suffix=".tmp")
     os.close(fd)
     try:
         yield tmp
         os.chmod(tmp, mode)
+        with contextlib.suppress(FileNotFoundError):
+            st_mode = os.stat(target).st_mode
+            if not stat.S_ISREG(st_mode):
+                raise _not_regular(st_mode, path)
         os.replace(tmp, target)
     except BaseException:
         try:

@@ -158,11 +158,54 @@ def model_of(model, spin=None):
 
 
 def merged_parameters(model, params):
-    """The model's default parameter values updated with ``params`` (names as strings)."""
+    """The model's default parameter values updated with ``params`` (names as strings).
+
+    Each value is checked against its symbol's sign assumption (see
+    :func:`check_parameter_value`).  Plain bookkeeping; no equation.
+    """
     merged = dict(model.defaults)
     for key, value in dict(params or {}).items():
         merged[getattr(key, "name", str(key))] = value
+    for sym in getattr(model, "parameters", ()):
+        if sym.name in merged:
+            check_parameter_value(sym, merged[sym.name])
     return merged
+
+
+def check_parameter_value(sym, value):
+    """Refuse a boolean, a complex number, or a value against the sign ``sym`` is declared with.
+
+    A symbolic hbar is declared positive, so ``hbar = 0`` or ``hbar = -1``
+    is refused here with the reason, before any integral of Eqs. (8b), (8c)
+    divides by it.  Plain input checking; no equation of the paper.
+
+    Parameters
+    ----------
+    sym : sympy.Symbol
+        The model's parameter symbol (its assumptions decide the sign).
+    value : int, float, str, Fraction, mpf or SymPy number
+
+    Raises
+    ------
+    SymgravError
+        A boolean, a non-real number, or a value <= 0 for a positive symbol
+        (< 0 for a nonnegative one).
+    """
+    name = sym.name
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        raise SymgravError(f"parameter {name} = {value!r}: a boolean is not a number")
+    if isinstance(value, (complex, mp.mpc)):
+        raise SymgravError(f"parameter {name} = {value!r}: not a real number")
+    if not (sym.is_positive or sym.is_nonnegative):
+        return
+    with mp.workdps(30):
+        x = to_mpf(value, f"parameter {name}")
+    if sym.is_positive and not x > 0:
+        raise SymgravError(f"parameter {name} must be positive ({name} is declared "
+                           f"positive); got {mp.nstr(x, 15)}")
+    if not x >= 0:
+        raise SymgravError(f"parameter {name} must be >= 0 ({name} is declared "
+                           f"nonnegative); got {mp.nstr(x, 15)}")
 
 
 def _decimal(fraction):

@@ -32,7 +32,7 @@ from ..errors import SymgravError
 from ..numeric.arith import to_mpf as _num
 from ..numeric.engine import Susceptibilities
 from ..numeric.spectrum import band_features
-from .grid import model_of
+from .grid import merged_parameters, model_of
 
 #: tolerance of the T^2 scaling ratios (T^4 Sommerfeld terms are ~ (T0/E)^2)
 TOL_SCALING = mp.mpf("1e-2")
@@ -357,7 +357,7 @@ def verify(model, params=None, a="x", i="x", mu=None, dps=None, temperatures=Non
     if not checks or checks - set(CHECKS):
         raise SymgravError(f"checks must be a non-empty subset of {list(CHECKS)}; "
                            f"got {sorted(checks - set(CHECKS)) or 'nothing'}")
-    params = {**model.defaults, **{getattr(k, "name", k): v for k, v in (params or {}).items()}}
+    params = merged_parameters(model, params)
     if dps is None:
         dps = 20 if model.lattice else 30
     S = Susceptibilities(model, params, a, i, dps, "fermi")
