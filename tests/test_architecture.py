@@ -42,7 +42,7 @@ MAX_LINES = 500
 #: Entries are packages or modules (a package entry covers everything below
 #: it); the facade entries match exactly.
 LAYERS = (
-    ("base", ("symgrav.errors", "symgrav.fileio", "symgrav.version")),
+    ("base", ("symgrav.errors", "symgrav.fileio", "symgrav.limits", "symgrav.version")),
     ("symbolic", ("symgrav.symbolic",)),
     ("tightbinding", ("symgrav.tightbinding",)),
     ("numeric", ("symgrav.numeric",)),

@@ -15,6 +15,7 @@ import mpmath
 import sympy as sp
 
 from ..errors import SymgravError
+from .budget import check_matrix
 from .latex_printer import SymgravLatexPrinter
 from .userinput import as_expression, as_hbar, as_matrix, symbol_table
 
@@ -166,6 +167,7 @@ class Model:
                 raise SymgravError(f"H contains an undefined function: {entry}")
         if any(isinstance(e, sp.MatrixBase) for e in H):
             raise SymgravError("H entries must be scalars")
+        check_matrix(H, "H")  # bounded work: expansion size, exp arguments
 
         self.N = H.rows
         self.H = H
@@ -195,6 +197,7 @@ class Model:
                         f"spin matrix s_{AXES[k]} has shape {s.shape}, H has shape {H.shape}")
                 if any(m in s.free_symbols for m in momenta):
                     raise SymgravError(f"spin matrix s_{AXES[k]} depends on momentum")
+                check_matrix(s, f"spin[{k}]")
         self.spin = spin
 
         # Real copies of every free symbol, for Hermiticity and the algebra.

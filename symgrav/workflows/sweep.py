@@ -39,8 +39,9 @@ from ..numeric.engine import Susceptibilities, check_dps
 from ..version import __version__
 from .columns import (COLUMNS, DESCRIPTIONS, QUANTITIES, UNITS, check_quantities,
                       descriptions_for, quantity_metadata)
-from .grid import (GUARD, exact_number, grid_values, linspace, merged_parameters, model_of,
-                   parameter_texts, parse_grid, rounded)
+from .grid import (GUARD, check_magnitude, check_points, dps_within_budget, exact_number, grid_values,
+                   linspace, merged_parameters, model_of, parameter_texts, parse_grid,
+                   rounded)
 from .parallel import default_workers, parallel_map
 from .sweep_io import SweepResult
 
@@ -178,11 +179,17 @@ def sweep(model, params=None, mu=(0,), T=(0,), a="x", i="x", dps=20, statistics=
     """
     model = model_of(model)
     merged = merged_parameters(model, params)
-    dps = check_dps(dps)
+    dps = dps_within_budget(check_dps(dps))
     extra = check_quantities(quantities)
     wdps = (15 if dps == "double" else dps) + GUARD
-    mus = [rounded(v, wdps) for v in grid_values(mu, "mu")]
-    Ts = [rounded(v, wdps) for v in grid_values(T, "T")]
+    mu_values, T_values = grid_values(mu, "mu"), grid_values(T, "T")
+    check_points(len(mu_values) * len(T_values), "the (mu, T) grid")
+    for v in mu_values:
+        check_magnitude(v, "mu")
+    for v in T_values:
+        check_magnitude(v, "T")
+    mus = [rounded(v, wdps) for v in mu_values]
+    Ts = [rounded(v, wdps) for v in T_values]
     for t in Ts:
         if t < 0:
             raise SymgravError(f"temperature must be >= 0; got T = {mp.nstr(t, 15)}")

@@ -32,7 +32,7 @@ from ..errors import SymgravError
 from ..numeric.arith import to_mpf as _num
 from ..numeric.engine import Susceptibilities
 from ..numeric.spectrum import band_features
-from .grid import merged_parameters, model_of
+from .grid import dps_within_budget, merged_parameters, model_of
 
 #: tolerance of the T^2 scaling ratios (T^4 Sommerfeld terms are ~ (T0/E)^2)
 TOL_SCALING = mp.mpf("1e-2")
@@ -360,6 +360,7 @@ def verify(model, params=None, a="x", i="x", mu=None, dps=None, temperatures=Non
     params = merged_parameters(model, params)
     if dps is None:
         dps = 20 if model.lattice else 30
+    dps_within_budget(dps)
     S = Susceptibilities(model, params, a, i, dps, "fermi")
     features, ranges = band_features(S)
     with mp.workdps(S.wdps):
