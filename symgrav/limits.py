@@ -28,6 +28,8 @@ DEFAULTS = {
     # |x| <= 10**100 (squares must fit in double precision: the band scans run in floats);
     # exp, sinh, cosh of a number obey it too (|argument| <= 100 ln 10)
     "MAX_NUMBER_EXPONENT": 100,
+    # seconds of SymPy work on one model: the Hermiticity check, the closed-form derivation
+    "MAX_SYMBOLIC_SECONDS": 120,
 }
 
 

@@ -9,12 +9,18 @@ magnitude of every number and of every numeric argument of ``exp``,
 ``sinh``, ``cosh`` (innermost first, so that each evaluation is of something
 already found small), and refuses what exceeds the ``MAX_TERMS`` and
 ``MAX_NUMBER_EXPONENT`` budgets of :mod:`symgrav.limits` with a one-line
-message naming the entry.
+message naming the entry.  :func:`time_limit` bounds the wall-clock time of
+SymPy work that no size estimate can bound (simplification, the Hermiticity
+check) by ``MAX_SYMBOLIC_SECONDS``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
+import signal
+import threading
 
 import sympy as sp
 
@@ -149,3 +155,70 @@ def check_matrix(mat, what):
     for r in range(mat.rows):
         for c in range(mat.cols):
             check_expression(mat[r, c], f"{what}[{r}][{c}]")
+
+
+class _Timeout(BaseException):
+    """Raised by the alarm; a BaseException so that no ``except Exception`` in SymPy eats it."""
+
+
+_active = threading.local()
+
+
+@contextlib.contextmanager
+def time_limit(what):
+    """Bound the wall-clock time of the block by the ``MAX_SYMBOLIC_SECONDS`` budget.
+
+    Uses a real-time interval timer (``SIGALRM``), so it acts only in the
+    main thread of a process on POSIX systems (also in each worker process
+    of a pool); elsewhere the block runs unbounded.  Nested blocks share the
+    outermost limit.  A SymPy operation busy in one long C call (a huge
+    integer product) is interrupted when that call returns.  Plain
+    bookkeeping; no equation of the paper.
+
+    Parameters
+    ----------
+    what : str
+        The work, for the message (``"the closed-form derivation of H"``).
+
+    Raises
+    ------
+    SymgravError
+        The block ran longer than the limit.
+    """
+    usable = (hasattr(signal, "setitimer") and not getattr(_active, "on", False)
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+    seconds = limit("MAX_SYMBOLIC_SECONDS")
+
+    def alarm(signum, frame):
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    _active.on = True
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _Timeout:
+        raise exceeded(what, f"more than {seconds} s", "MAX_SYMBOLIC_SECONDS") from None
+    finally:
+        _active.on = False
+        signal.signal(signal.SIGALRM, previous)
+
+
+def time_limited(what):
+    """Decorator: run the function under :func:`time_limit` (``what`` names it in the message).
+
+    Plain bookkeeping; no equation of the paper.
+    """
+    def wrap(func):
+        @functools.wraps(func)
+        def run(*args, **kwargs):
+            with time_limit(what):
+                return func(*args, **kwargs)
+        return run
+    return wrap

@@ -29,6 +29,7 @@ from functools import lru_cache
 import sympy as sp
 
 from ..errors import SymgravError, SymgravWarning
+from .budget import time_limited
 from .model import AXES, PAULI, Model, axis_index
 from .results import BandResult
 
@@ -169,6 +170,7 @@ class _Structure:
 
 
 @lru_cache(maxsize=64)
+@time_limited("the closed-form bands of H (SymPy simplification)")
 def _structure(model):
     return _Structure(model)
 
@@ -239,6 +241,7 @@ def _check_model(model):
 
 
 @lru_cache(maxsize=512)
+@time_limited("the closed-form spin geometry of H (SymPy simplification)")
 def _spin_geometry(model, a, i):
     _check_model(model)
     ka = axis_index(a, "spin component a")

@@ -8,14 +8,13 @@ user's own symbols before they are returned (see :meth:`Model.to_user`).
 
 from __future__ import annotations
 
-import random
 from functools import cached_property
 
-import mpmath
 import sympy as sp
 
 from ..errors import SymgravError
 from .budget import check_matrix
+from .hermiticity import nonzero_entry
 from .latex_printer import SymgravLatexPrinter
 from .userinput import as_expression, as_hbar, as_matrix, symbol_table
 
@@ -27,47 +26,6 @@ PAULI = (
     sp.Matrix([[0, -sp.I], [sp.I, 0]]),
     sp.Matrix([[1, 0], [0, -1]]),
 )
-
-
-def _numerically_zero(mat, symbols, trials=3, dps=30):
-    """True when every entry of ``mat`` vanishes at random real points.
-
-    Symbols not declared nonnegative are sampled with both signs: every sign
-    pattern when there are at most four of them, otherwise ``trials`` random
-    patterns drawn from a separate stream (so magnitudes and signs never
-    correlate).
-    """
-    rng = random.Random(20240310)
-    signs_rng = random.Random(97)
-    syms = sorted(symbols, key=lambda s: s.name)
-    signed = [s for s in syms if not (s.is_nonnegative or s.is_positive)]
-    if len(signed) <= 4:
-        patterns = [[(t >> j) & 1 for j in range(len(signed))] for t in range(2 ** len(signed))]
-    else:
-        patterns = [[signs_rng.random() < 0.5 for _ in signed] for _ in range(max(trials, 8))]
-    while len(patterns) < trials:
-        patterns.append(patterns[len(patterns) % len(patterns)])
-    with mpmath.workdps(dps):
-        for pattern in patterns:
-            flip = {s for s, neg in zip(signed, pattern) if neg}
-            point = {}
-            for s in syms:
-                x = rng.uniform(0.3, 1.7)
-                point[s] = sp.Float(-x if s in flip else x, dps)
-            for entry in mat:
-                val = sp.N(entry.xreplace(point), dps)
-                if not val.is_number or val.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-                    return False
-                if not abs(complex(val)) <= 1e-20:  # also False for nan
-                    return False
-    return True
-
-
-def _is_zero_matrix(mat, symbols):
-    expanded = mat.applyfunc(sp.expand)
-    if all(e == 0 for e in expanded):
-        return True
-    return _numerically_zero(expanded, symbols, trials=4)
 
 
 def axis_index(name, what="axis"):
@@ -222,11 +180,6 @@ class Model:
         self._momenta = tuple(self._to_real.get(p, p) for p in momenta)
         self._hbar = hbar.xreplace(self._to_real)
         real_free = {self._to_real.get(s, s) for s in free}
-        if not _is_zero_matrix(self._H - self._H.H, real_free):
-            raise SymgravError("H is not Hermitian for real parameters and momenta")
-        for k, s in enumerate(self._spin):
-            if not _is_zero_matrix(s - s.H, real_free):
-                raise SymgravError(f"spin matrix s_{AXES[k]} is not Hermitian")
 
         self.parameters = tuple(sorted((s for s in free if s not in momenta),
                                        key=lambda s: s.name))
@@ -240,6 +193,30 @@ class Model:
                         f"default given for unknown parameter {name!r}; "
                         f"parameters are {sorted(by_name)}")
                 self.defaults[name] = value
+        self._check_hermitian(real_free)
+
+    def _check_hermitian(self, real_free):
+        """H and the spin matrices Hermitian for every real value (see :mod:`.hermiticity`)."""
+        by_name = {s.name: s for s in real_free}
+        defaults = {}
+        for name, value in self.defaults.items():
+            try:
+                number = as_expression(value, {}, name)
+            except SymgravError:
+                continue  # not a number: refused where the values are used
+            if number.is_number and number.is_real:
+                defaults[by_name[name]] = number
+        found = nonzero_entry(self._H - self._H.H, real_free, defaults, "H")
+        if found:
+            r, c, point = found
+            at = ", ".join(f"{k} = {v:.6g}" for k, v in point.items())
+            raise SymgravError(f"H is not Hermitian for real parameters and momenta: "
+                               f"H[{r}][{c}] != conjugate(H[{c}][{r}]) at {at or 'every point'}")
+        for k, s in enumerate(self._spin):
+            found = nonzero_entry(s - s.H, real_free, defaults, f"spin s_{AXES[k]}")
+            if found:
+                raise SymgravError(f"spin matrix s_{AXES[k]} is not Hermitian "
+                                   f"(entry [{found[0]}][{found[1]}])")
 
     # -- symbol bookkeeping -------------------------------------------------
     def to_user(self, expr):
