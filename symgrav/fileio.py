@@ -108,6 +108,53 @@ def write_text_atomic(path, text, encoding="utf-8"):
             os.fsync(fh.fileno())
 
 
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def remove_stale_temporaries(directory, prefix):
+    """Remove ``<prefix><pid>.*.tmp`` files in ``directory`` left by a process that has died.
+
+    :func:`atomic_output` names its temporary file after the target and the
+    writing process's pid; a run killed with ``kill -9`` in the middle of a
+    write leaves that file behind, and the next write of the same target
+    removes it here (a temporary of a process still running is kept).
+    Plain I/O; no equation of the paper.
+
+    Parameters
+    ----------
+    directory : str
+    prefix : str
+        ``"." + target's base name + "."``.
+
+    Returns
+    -------
+    list of str
+        The names removed.
+    """
+    removed = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return removed
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        pid_text = name[len(prefix):].split(".", 1)[0]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(directory, name))
+            removed.append(name)
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_output(path):
     """Context manager yielding a temporary file name that replaces ``path`` on success.
@@ -125,10 +172,14 @@ def atomic_output(path):
     path : str or os.PathLike
         Destination file; a symbolic link is followed.
 
+    Temporary files of the same target left by a killed run are removed
+    first (:func:`remove_stale_temporaries`).
+
     Yields
     ------
     str
-        Name of the temporary file, in the destination's directory.  Pass
+        Name of the temporary file, in the destination's directory
+        (``.<name>.<pid>.<random>.tmp``).  Pass
         the file format explicitly to writers that guess it from the name
         (the name ends in ``.tmp``).
     """
@@ -144,8 +195,9 @@ def atomic_output(path):
         if not stat.S_ISREG(st_mode):  # never replace a device node, FIFO or socket
             raise _not_regular(st_mode, path)
         mode = st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(target) + ".",
-                               suffix=".tmp")
+    prefix = "." + os.path.basename(target) + "."
+    remove_stale_temporaries(directory, prefix)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f"{prefix}{os.getpid()}.", suffix=".tmp")
     os.close(fd)
     try:
         yield tmp
