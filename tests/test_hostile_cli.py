@@ -277,3 +277,19 @@ def test_stale_temporary_of_a_killed_writer_is_removed(tmp_path):
     assert live.exists() and other.exists()  # a live writer's file, another target's file
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [other.name, live.name, "out.csv"])
+
+
+# -- item 6: true causes, no NaN ------------------------------------------------
+def test_parameter_making_H_undefined_names_the_cause(tmp_path):
+    _refused(COMPUTE + ["--mu", "0.5", "--param", "m=0"], tmp_path,
+             "H[0][0] = b + (p_x**2 + p_y**2)/(2*m) is undefined at", "m = 0")
+
+
+def test_mott_at_zero_temperature_at_a_band_edge_is_zero():
+    """Eq. (21) at T = 0 is (pi^2 0^2 / 3) d alpha/d mu = 0 for every mu, also at the band
+    edge mu = -2.6 of the lattice insulator, where d alpha/d mu is undefined."""
+    from symgrav import sweep
+
+    for dps in (20, "double"):
+        res = sweep("lattice_insulator", mu="-2.6", T=0, dps=dps, workers=1, progress=False)
+        assert res.rows[0]["mott"] == 0

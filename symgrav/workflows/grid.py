@@ -23,7 +23,7 @@ from ..numeric.arith import GUARD, to_mpf
 from ..symbolic.model import Model
 from ..tightbinding import TightBinding
 
-__all__ = ["GUARD", "check_magnitude", "check_points", "dps_within_budget", "exact_number", "grid_values",
+__all__ = ["GUARD", "check_defined", "check_magnitude", "check_points", "dps_within_budget", "exact_number", "grid_values",
            "linspace", "merged_parameters", "model_of", "parameter_texts", "parse_grid",
            "rounded"]
 
@@ -239,7 +239,48 @@ def merged_parameters(model, params):
     for sym in getattr(model, "parameters", ()):
         if sym.name in merged:
             check_parameter_value(sym, merged[sym.name])
+    if isinstance(model, Model):
+        check_defined(model, merged)
     return merged
+
+
+def check_defined(model, values):
+    """Refuse parameter values at which an entry of H is undefined (e.g. m = 0 in p^2/2m).
+
+    Without this the engine would meet a division by zero at its first
+    point and could only guess the cause.  Plain input checking of the H(p)
+    of Eq. (22) / Sec. II; no equation is evaluated.
+
+    Parameters
+    ----------
+    model : Model
+    values : dict
+        Parameter name -> value (as :func:`merged_parameters` returns it);
+        names without a value are left symbolic.
+
+    Raises
+    ------
+    SymgravError
+        An entry of H becomes infinite or undefined for every momentum.
+    """
+    import sympy as sp
+
+    point = {}
+    with mp.workdps(30):
+        for sym in model.parameters:
+            if sym.name in values:
+                point[model.symbol(sym.name)] = sp.Float(mp.nstr(
+                    to_mpf(values[sym.name], f"parameter {sym.name}"), 30), 30)
+    H = model.H_real
+    for r in range(H.rows):
+        for c in range(H.cols):
+            entry = H[r, c].xreplace(point)
+            if entry.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+                given = ", ".join(f"{s.name} = {exact_text(values[s.name], 15)}"
+                                  for s in sorted(H[r, c].free_symbols & set(point),
+                                                  key=lambda s: s.name))
+                raise SymgravError(f"H[{r}][{c}] = {H[r, c]} is undefined at {given} "
+                                   "(a division by zero or a logarithm of zero)")
 
 
 def check_parameter_value(sym, value):

@@ -88,6 +88,22 @@ def susceptibilities_for(spec):
     return s
 
 
+def _mott(s, mu, T):
+    """The Mott column, Eq. (21): (pi^2 T^2 / 3) d alpha/d mu; exactly 0 at T = 0.
+
+    At T = 0 the T^2 factor makes the value 0 for every mu, also where d alpha/d mu
+    is undefined (a band edge, where its one-sided limits differ, or a van Hove
+    point, where it diverges only logarithmically): the limit T -> 0 of the Mott
+    value is 0 there too, so no NaN is written.  Bose statistics: nan (the
+    column is defined for fermions only).
+    """
+    if s.statistics != "fermi":
+        return mp.nan
+    if T == 0:
+        return 0.0 if s.dps == "double" else mp.mpf(0)
+    return s.mott(mu, T)
+
+
 def _point(s, mu, T):
     """Every column at one (mu, T) as mpf (Eqs. 19a, 19b, 8a, B7a, 20, 21 and user quantities).
 
@@ -96,7 +112,7 @@ def _point(s, mu, T):
     """
     vals = s.evaluate(mu, T)
     if s.dps == "double":
-        mott = s.mott(mu, T) if s.statistics == "fermi" else mp.nan
+        mott = _mott(s, mu, T)
         with mp.workprec(53):
             row = {"mu": mu, "T": T}
             row.update((k, mp.mpf(v)) for k, v in vals.items())
@@ -105,7 +121,7 @@ def _point(s, mu, T):
         return row
     with mp.workdps(s.dps + GUARD):
         beta = mp.mpf(0) if T == 0 else vals["T_beta"] / T
-        mott = s.mott(mu, T) if s.statistics == "fermi" else mp.nan
+        mott = _mott(s, mu, T)
     with mp.workdps(s.dps):
         row = {"mu": mu, "T": T}
         row.update((k, +v) for k, v in vals.items())
