@@ -293,3 +293,38 @@ def test_mott_at_zero_temperature_at_a_band_edge_is_zero():
     for dps in (20, "double"):
         res = sweep("lattice_insulator", mu="-2.6", T=0, dps=dps, workers=1, progress=False)
         assert res.rows[0]["mott"] == 0
+
+
+WATCHDOG_SCRIPT = """
+import os, sys, time
+import symgrav.workflows.parallel as par
+par._set_parent_death_signal = lambda: False   # only the getppid watchdog is left
+par.WATCHDOG_PERIOD = 0.1
+parent = os.getpid()
+child = os.fork()
+if child == 0:
+    par.worker_init(parent)
+    time.sleep(60)
+    os.kill(os.getpid(), 9)
+print(child, flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_watchdog_ends_a_worker_without_the_kernel_signal(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-c", WATCHDOG_SCRIPT], stdout=subprocess.PIPE,
+                            text=True, cwd=tmp_path)
+    try:
+        worker = int(proc.stdout.readline())
+        assert _alive(worker)
+        proc.kill()
+        proc.wait(timeout=TIMEOUT)
+        deadline = time.monotonic() + 10
+        while _alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(worker)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -36,6 +36,11 @@ def _set_parent_death_signal():
         return False
 
 
+def _end_now():
+    """End this worker at once, without cleanup (its parent is gone; nobody waits for it)."""
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
 def worker_init(parent_pid):
     """Initializer of every pool worker: end when the parent process ends (issue 11 item 5).
 
@@ -53,13 +58,13 @@ def worker_init(parent_pid):
     """
     _set_parent_death_signal()
     if os.getppid() != parent_pid:  # the parent died before the signal was armed
-        os._exit(1)
+        _end_now()
 
     def watch():
         while True:
             time.sleep(WATCHDOG_PERIOD)
             if os.getppid() != parent_pid:
-                os._exit(1)
+                _end_now()
 
     threading.Thread(target=watch, name="symgrav-parent-watchdog", daemon=True).start()
 
