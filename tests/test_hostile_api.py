@@ -116,3 +116,19 @@ def test_to_internal_reads_strings_as_data(tmp_path, monkeypatch):
     with pytest.raises(SymgravError) as exc:
         model.to_user(PAYLOADS[0])
     _assert_refused(exc, tmp_path)
+
+
+@pytest.mark.parametrize("value", [True, 1 + 2j])
+def test_boolean_or_complex_default_refused(value):
+    with pytest.raises(SymgravError, match="must be a real number"):
+        Model(sp.diag(px, -px) * sp.Symbol("m", real=True), [px], parameters={"m": value})
+
+
+def test_boolean_parameter_value_refused_at_use():
+    from symgrav import sweep
+
+    m = sp.Symbol("m", real=True)
+    model = Model(sp.diag(px**2 / (2 * m), -px**2 / (2 * m) - 1), [px], parameters={"m": 1})
+    for value, needle in ((True, "boolean"), (1j, "not a real number")):
+        with pytest.raises(SymgravError, match=needle):
+            sweep(model, {"m": value}, mu=0, T=0, workers=1, progress=False)

@@ -192,6 +192,9 @@ class Model:
                     raise SymgravError(
                         f"default given for unknown parameter {name!r}; "
                         f"parameters are {sorted(by_name)}")
+                if isinstance(value, (bool, complex)) or type(value).__name__ == "bool_":
+                    raise SymgravError(f"default of parameter {name!r} must be a real number; "
+                                       f"got {value!r}")
                 self.defaults[name] = value
         self._check_hermitian(real_free)
 
