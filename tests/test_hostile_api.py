@@ -132,3 +132,49 @@ def test_boolean_parameter_value_refused_at_use():
     for value, needle in ((True, "boolean"), (1j, "not a real number")):
         with pytest.raises(SymgravError, match=needle):
             sweep(model, {"m": value}, mu=0, T=0, workers=1, progress=False)
+
+
+# -- budgets of symbolic work (issue 11 item 1) --------------------------------
+@pytest.mark.parametrize("text", ["(a + b + c)**7", "(a + b)**3*(c + d)**2 + a*b",
+                                  "(a + 1)**-4 + (b + c + d)**5", "a*b*c", "((a + b)**2 + c)**3"])
+def test_term_estimate_bounds_sympy_expand(text):
+    """The estimate is an upper bound of the terms sympy.expand really produces, and exact
+    for a power of a sum of distinct symbols (the monomials of degree n in k variables)."""
+    from math import comb
+
+    from symgrav.symbolic.budget import expanded_terms
+    from symgrav.symbolic.parsing import parse_expression
+
+    expr = parse_expression(text)
+    expanded = sp.expand(expr)
+    actual = len(expanded.args) if isinstance(expanded, sp.Add) else 1
+    estimate = expanded_terms(expr, 10 ** 6)
+    assert estimate >= actual
+    if text == "(a + b + c)**7":
+        assert estimate == actual == comb(7 + 2, 2)
+
+
+def test_huge_expansion_refused_before_it_is_built(monkeypatch):
+    monkeypatch.setenv("SYMGRAV_MAX_TERMS", "1000")
+    # (p_x + 1)**999 has 1000 terms, one more power exceeds the budget
+    Model([["(p_x + 1)**999", 0], [0, 1]], [px])
+    with pytest.raises(SymgravError, match=r"H\[0\]\[0\].*more than 1000 terms.*"
+                                           "SYMGRAV_MAX_TERMS"):
+        Model([["(p_x + 1)**1000", 0], [0, 1]], [px])
+
+
+def test_symbolic_time_limit(monkeypatch):
+    import time
+
+    from symgrav.symbolic.budget import time_limit
+
+    monkeypatch.setenv("SYMGRAV_MAX_SYMBOLIC_SECONDS", "1")
+    start = time.monotonic()
+    with pytest.raises(SymgravError, match="an endless loop refused: needs more than 1 s"):
+        with time_limit("an endless loop"):
+            while True:
+                sp.simplify(sp.sin(px) ** 2 + sp.cos(px) ** 2 + px ** 3)
+    assert time.monotonic() - start < 30
+    time.sleep(1.5)  # the timer is gone: nothing fires after the block
+    with time_limit("quick work"):
+        assert sp.expand((px + 1) ** 2) == px ** 2 + 2 * px + 1

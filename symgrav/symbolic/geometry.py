@@ -393,6 +393,7 @@ def _param_symbol(model, lam):
 
 
 @lru_cache(maxsize=512)
+@time_limited("the closed-form parameter geometry of H (SymPy simplification)")
 def _param_geometry(model, l1, l2):
     _check_model(model)
     s1, s2 = _param_symbol(model, l1), _param_symbol(model, l2)
