@@ -36,6 +36,8 @@ DEFAULTS = {
 def limit(name):
     """The current value of budget ``name`` (:data:`DEFAULTS`, or ``SYMGRAV_<name>``).
 
+    Plain bookkeeping; implements no equation of the paper.
+
     Parameters
     ----------
     name : str
@@ -66,6 +68,8 @@ def limit(name):
 
 def exceeded(what, amount, name):
     """The one-line error for ``what`` needing ``amount`` of budget ``name``.
+
+    Plain bookkeeping; implements no equation of the paper.
 
     Parameters
     ----------
