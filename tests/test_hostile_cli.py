@@ -328,3 +328,8 @@ def test_watchdog_ends_a_worker_without_the_kernel_signal(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_runaway_user_quantity_refused_quickly(tmp_path):
+    _refused(COMPUTE + ["--mu", "0.5", "--quantity", "q=(xi+T+f+G+df)**1000;0"], tmp_path,
+             "the omega weight", "SYMGRAV_MAX_TERMS")

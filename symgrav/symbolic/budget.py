@@ -170,7 +170,9 @@ def time_limit(what):
 
     Uses a real-time interval timer (``SIGALRM``), so it acts only in the
     main thread of a process on POSIX systems (also in each worker process
-    of a pool); elsewhere the block runs unbounded.  Nested blocks share the
+    of a pool), and only when the program has no alarm of its own (a
+    running ``ITIMER_REAL`` or a ``SIGALRM`` handler are left alone);
+    elsewhere the block runs unbounded.  Nested blocks share the
     outermost limit.  A SymPy operation busy in one long C call (a huge
     integer product) is interrupted when that call returns.  Plain
     bookkeeping; no equation of the paper.
@@ -186,7 +188,9 @@ def time_limit(what):
         The block ran longer than the limit.
     """
     usable = (hasattr(signal, "setitimer") and not getattr(_active, "on", False)
-              and threading.current_thread() is threading.main_thread())
+              and threading.current_thread() is threading.main_thread()
+              and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+              and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None))
     if not usable:
         yield
         return
