@@ -5,7 +5,7 @@ Each subcommand lives in its own module ``symgrav/cli/<name>.py`` with
 line on stderr and a non-zero exit: errors a user can fix
 (:class:`SymgravError`) exit with status 2, anything unexpected (a bug, an
 exhausted resource) with status 3 and the exception's type and message;
-``--debug`` (before or after the subcommand) shows the traceback instead.
+``--debug`` (before or after the subcommand) prints the traceback too.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def build_parser():
         prog="symgrav",
         description="Band geometry of spin responses (spin MQM, gravito-ME effect).")
     parser.add_argument("--version", action="version", version=f"symgrav {__version__}")
-    debug_help = "show the Python traceback of an error instead of the one-line message"
+    debug_help = "on an error, print the Python traceback before the one-line message"
     parser.add_argument("--debug", action="store_true", help=debug_help)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
