@@ -109,6 +109,8 @@ def write_text_atomic(path, text, encoding="utf-8"):
 
 
 def _alive(pid):
+    if os.name == "nt":  # os.kill(pid, 0) would send CTRL_C_EVENT there: assume alive
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

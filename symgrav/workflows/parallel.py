@@ -38,7 +38,7 @@ def _set_parent_death_signal():
 
 def _end_now():
     """End this worker at once, without cleanup (its parent is gone; nobody waits for it)."""
-    os.kill(os.getpid(), signal.SIGKILL)
+    os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
 
 
 def worker_init(parent_pid):
