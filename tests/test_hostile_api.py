@@ -178,3 +178,16 @@ def test_symbolic_time_limit(monkeypatch):
     time.sleep(1.5)  # the timer is gone: nothing fires after the block
     with time_limit("quick work"):
         assert sp.expand((px + 1) ** 2) == px ** 2 + 2 * px + 1
+
+
+def test_engine_rechecks_hermiticity_where_the_model_check_did_not_look():
+    """Non-Hermitian only for p_x > 2e4, beyond the sampled decades: Model accepts it, and
+    the engine refuses it with the cause instead of comparing complex numbers."""
+    from symgrav import sweep
+
+    extra = " + I*(Abs(p_x - 2e4) + p_x - 2e4)**2"
+    model = Model([["(p_x**2 + p_y**2)/2 + 1", "p_y + I*p_x" + extra],
+                   ["p_y - I*p_x" + extra, "(p_x**2 + p_y**2)/2 - 1"]], [px, py])
+    for dps in (20, "double"):
+        with pytest.raises(SymgravError, match="H is not Hermitian for these parameter values"):
+            sweep(model, mu=1, T="0.1", dps=dps, workers=1, progress=False)

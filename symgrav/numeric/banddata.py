@@ -99,9 +99,9 @@ def _singular(k):
 
 def _not_hermitian(k, value):
     return SymgravError(
-        f"H is not Hermitian at k = {[mp.nstr(mp.mpf(c), 8) for c in k]} for these parameter "
-        f"values: a band quantity is complex there ({mp.nstr(value, 8)}); the model's check "
-        "samples points and missed this one")
+        f"a band quantity is complex at k = {[mp.nstr(mp.mpf(c), 8) for c in k]} "
+        f"({mp.nstr(value, 8)}): H is not Hermitian for these parameter values (the "
+        "model's check samples points and missed where)")
 
 
 def _real_values(vals, k):
@@ -278,7 +278,10 @@ class BandData:
             else:
                 vals = self._sum_over_states(backend, k, pv)
             if not backend.all_finite(vals):
-                raise _singular([backend.mpf(c) for c in k])
+                kk = [backend.mpf(c) for c in k]
+                if fn is not None and backend.name != "mpf":  # NaN: complex in mpmath?
+                    _real_values(self._function("mpf")(*kk, *self._pvals), kk)
+                raise _singular(kk)
             arr[:, q] = vals
         return (arr[:N], arr[N:N + N * d].reshape(N, d, P), arr[N + N * d:2 * N + N * d],
                 arr[2 * N + N * d:])
