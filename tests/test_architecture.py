@@ -42,7 +42,8 @@ MAX_LINES = 500
 #: Entries are packages or modules (a package entry covers everything below
 #: it); the facade entries match exactly.
 LAYERS = (
-    ("base", ("symgrav.errors", "symgrav.fileio", "symgrav.version", "symgrav.display")),
+    ("base", ("symgrav.errors", "symgrav.fileio", "symgrav.limits", "symgrav.version",
+              "symgrav.display")),
     ("symbolic", ("symgrav.symbolic",)),
     ("tightbinding", ("symgrav.tightbinding",)),
     ("numeric", ("symgrav.numeric",)),

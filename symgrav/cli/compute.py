@@ -159,7 +159,7 @@ def check_output(path, extensions, what):
     ------
     SymgravError
         Unknown extension, a directory, a missing or unwritable directory,
-        an unwritable existing file.
+        an unwritable existing file, an existing FIFO, device or socket.
     """
     if path is None:
         return None
@@ -175,6 +175,9 @@ def check_output(path, extensions, what):
         raise SymgravError(f"{what} {path!r}: directory {os.path.dirname(path)!r} does not exist")
     if not os.access(directory, os.W_OK | os.X_OK):
         raise SymgravError(f"{what} {path!r}: directory is not writable")
+    if os.path.exists(target) and not os.path.isfile(target):
+        raise SymgravError(f"{what} {path!r}: not a regular file (a FIFO, device or socket); "
+                           "write to a file")
     if os.path.exists(target) and not os.access(target, os.W_OK):
         raise SymgravError(f"{what} {path!r}: file is not writable")
     return ext

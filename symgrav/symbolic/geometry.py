@@ -31,6 +31,7 @@ from functools import lru_cache
 import sympy as sp
 
 from ..errors import SymgravError, SymgravWarning
+from .budget import time_limited
 from .dirac import dirac_form
 from .model import AXES, PAULI, Model, axis_index
 from .results import BandResult
@@ -180,6 +181,7 @@ class _Structure:
 
 
 @lru_cache(maxsize=64)
+@time_limited("the closed-form bands of H (SymPy simplification)")
 def _structure(model):
     return _Structure(model)
 
@@ -257,6 +259,7 @@ def _check_model(model):
 
 
 @lru_cache(maxsize=512)
+@time_limited("the closed-form spin geometry of H (SymPy simplification)")
 def _spin_geometry(model, a, i):
     _check_model(model)
     ka = axis_index(a, "spin component a")
@@ -414,6 +417,7 @@ def _param_symbol(model, lam):
 
 
 @lru_cache(maxsize=512)
+@time_limited("the closed-form parameter geometry of H (SymPy simplification)")
 def _param_geometry(model, l1, l2):
     _check_model(model)
     s1, s2 = _param_symbol(model, l1), _param_symbol(model, l2)

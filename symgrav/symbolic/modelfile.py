@@ -53,8 +53,9 @@ from pathlib import Path
 import sympy as sp
 
 from ..errors import SymgravError
+from ..fileio import read_regular_bytes
 from .model import PAULI, Model
-from .parsing import CONSTANTS, FUNCTIONS, is_valid_name, parse_expression
+from .parsing import CONSTANTS, FUNCTIONS, is_valid_name, name_problem, parse_expression
 
 try:
     import tomllib
@@ -139,8 +140,11 @@ def load_model(spec):
     """
     res, label, stem = _locate(spec)
     try:
-        with res.open("rb") as handle:
-            raw = handle.read(4 * MAX_FILE_CHARS + 1)
+        if isinstance(res, Path):  # a user's file: never block on a FIFO or device
+            raw = read_regular_bytes(res, 4 * MAX_FILE_CHARS)
+        else:
+            with res.open("rb") as handle:
+                raw = handle.read(4 * MAX_FILE_CHARS + 1)
     except FileNotFoundError:
         raise SymgravError(f"{label}: no such model file") from None
     except IsADirectoryError:
@@ -248,8 +252,9 @@ class _Reader:
 
     def declare(self, name, key, **assumptions):
         if not isinstance(name, str) or not is_valid_name(name):
-            raise self.error(key, f"{name!r} is not a valid symbol name (a Python identifier "
-                                  "not starting with '_' and not a keyword)")
+            raise self.error(key, f"{name!r} is not a valid symbol name: it {name_problem(name)} "
+                                  "(a name is a Python identifier not starting with '_' and "
+                                  "not a keyword)")
         if name in CONSTANTS or name in FUNCTIONS:
             raise self.error(key, f"{name!r} is reserved (a constant or function name)")
         if name in self.symbols:

@@ -44,7 +44,8 @@ from ..symbolic.model import AXES
 from ..symbolic.quantities import QUANTITIES
 from ..version import __version__
 from .columns import check_quantities, quantity_metadata
-from .grid import GUARD, exact_number, merged_parameters, model_of, parameter_texts, rounded
+from .grid import (GUARD, check_magnitude, dps_within_budget, exact_number, merged_parameters, model_of,
+                   parameter_texts, rounded)
 from .parallel import parallel_map
 
 #: the built-in quantities of every tensor, from the registry (user quantities follow them)
@@ -107,6 +108,7 @@ def tensor_symmetries(model, params=None, dps=20, samples=5, seed=11):
     model = model_of(model)
     if not isinstance(dps, int) or dps < 15:
         raise SymgravError(f"dps must be an integer >= 15; got {dps!r}")
+    dps_within_budget(dps)
     merged = merged_parameters(model, params)
     wdps = dps + GUARD
     comps = _components(model)
@@ -411,12 +413,12 @@ def tensor(model, params=None, mu=0, T=0, dps=20, statistics="fermi", executor=N
     """
     model = model_of(model)
     merged = merged_parameters(model, params)
-    dps = check_dps(dps)
+    dps = dps_within_budget(check_dps(dps))
     extra = check_quantities(quantities)
     digits = 15 if dps == "double" else dps
     wdps = digits + GUARD
-    mu_v = rounded(exact_number(mu, "mu"), wdps)
-    T_v = rounded(exact_number(T, "T"), wdps)
+    mu_v = rounded(check_magnitude(exact_number(mu, "mu"), "mu"), wdps)
+    T_v = rounded(check_magnitude(exact_number(T, "T"), "T"), wdps)
     if T_v < 0:
         raise SymgravError(f"temperature must be >= 0; got T = {mp.nstr(T_v, 15)}")
     statistics = check_statistics(statistics)

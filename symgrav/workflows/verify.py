@@ -33,7 +33,7 @@ from ..errors import SymgravError
 from ..numeric.arith import to_mpf as _num
 from ..numeric.engine import Susceptibilities
 from ..numeric.spectrum import band_features
-from .grid import model_of
+from .grid import check_magnitude, dps_within_budget, merged_parameters, model_of
 
 #: tolerance of the T^2 scaling ratios (T^4 Sommerfeld terms are ~ (T0/E)^2)
 TOL_SCALING = mp.mpf("1e-2")
@@ -376,9 +376,10 @@ def verify(model, params=None, a="x", i="x", mu=None, dps=None, temperatures=Non
     if not checks or checks - set(CHECKS):
         raise SymgravError(f"checks must be a non-empty subset of {list(CHECKS)}; "
                            f"got {sorted(checks - set(CHECKS)) or 'nothing'}")
-    params = {**model.defaults, **{getattr(k, "name", k): v for k, v in (params or {}).items()}}
+    params = merged_parameters(model, params)
     if dps is None:
         dps = 20 if model.lattice else 30
+    dps_within_budget(dps)
     S = Susceptibilities(model, params, a, i, dps, "fermi")
     features, ranges = band_features(S)
     with mp.workdps(S.wdps):
@@ -388,12 +389,13 @@ def verify(model, params=None, a="x", i="x", mu=None, dps=None, temperatures=Non
             mus = auto_mus(features, ranges)
         else:
             mus = [mu] if isinstance(mu, (int, float, str, mp.mpf)) else list(mu)
-            mus = [_num(m, "mu") for m in mus]
+            mus = [check_magnitude(_num(m, "mu"), "mu") for m in mus]
         if temperatures is None:
             T0 = mp.mpf(10) ** mp.floor(mp.log10(E / 1000))
             temps = [T0, T0 / 10, T0 / 100]
         else:
-            temps = sorted((_num(T, "temperature") for T in temperatures), reverse=True)
+            temps = sorted((check_magnitude(_num(T, "temperature"), "temperature")
+                            for T in temperatures), reverse=True)
             if len(temps) < 2 or temps[-1] <= 0 or len(set(temps)) != len(temps):
                 raise SymgravError("temperatures: give at least two distinct positive values")
         t_rel6 = _nice(E * 3 / 100, 1) if relation6_T is None else _num(relation6_T, "T")
