@@ -62,11 +62,13 @@ def states_float(H, dH, V, S, hbar):
                            axis=1)
     same = label[:, :, None] == label[:, None, :]                       # (P, N, N)
     size = same.sum(axis=2)                                             # (P, N)
+    simple = bool(np.all(size == 1))             # no degeneracy anywhere: nothing to average
 
     def average(x):                                                     # x: (P, N)
-        return np.einsum("pnm,pm->pn", same, x) / size
+        return x if simple else np.einsum("pnm,pm->pn", same, x) / size
 
-    grads = np.stack([average(np.real(np.diagonal(Ud @ d @ U, axis1=1, axis2=2))).T
+    # <n|d|n> = sum_ij conj(U_in) d_ij U_jn: the diagonal only, not the product Ud d U
+    grads = np.stack([average(np.real(np.sum(np.conj(U) * (d @ U), axis=1))).T
                       for d in dH], axis=1) if dH else np.empty((N, 0, H.shape[0]))
     Eg = average(E)       # one energy per subspace: its bands share their Fermi points
     if V is None:
