@@ -38,7 +38,7 @@ def _fermi_counts(bd, lines, mu, margin):
     ts_list = [scan_points(line, 1.0 if line.periodic else
                            float(radial_extent(bd, line, mu, margin))) for line in lines]
     out = []
-    for line, (eps, _) in zip(lines, scan_lines(bd, lines, ts_list)):
+    for line, (eps, _) in zip(lines, scan_lines(bd, lines, ts_list, slopes=False)):
         sign = np.sign(eps - float(mu))
         if line.periodic:
             sign = np.concatenate([sign, sign[:, :1]], axis=1)

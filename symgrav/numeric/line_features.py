@@ -220,8 +220,11 @@ class LineBatch:
 SCAN_BATCH = 2 ** 18
 
 
-def scan_lines(bd, lines, ts_list):
-    """:func:`scan` of several lines (each with its abscissae), in as few calls as fit in memory."""
+def scan_lines(bd, lines, ts_list, slopes=True):
+    """:func:`scan` of several lines (each with its abscissae), in as few calls as fit in memory.
+
+    With ``slopes=False`` the slopes are None (band energies only, cheaper).
+    """
     out, k = [], 0
     while k < len(lines):
         j, npts = k, 0
@@ -232,12 +235,12 @@ def scan_lines(bd, lines, ts_list):
         dim = len(lines[k].origin)
         K = [np.concatenate([float(line.origin[c]) + ts * float(line.direction[c])
                              for line, ts in zip(lines[k:j], ts_list[k:j])]) for c in range(dim)]
-        eps, grads = bd.energies(K)
+        eps, grads = bd.energies(K, gradients=slopes)
         q = 0
         for line, ts in zip(lines[k:j], ts_list[k:j]):
-            g = grads[:, :, q:q + len(ts)]
-            out.append((eps[:, q:q + len(ts)],
-                        np.einsum("njq,j->nq", g, np.array([float(d) for d in line.direction]))))
+            out.append((eps[:, q:q + len(ts)], None if not slopes else np.einsum(
+                "njq,j->nq", grads[:, :, q:q + len(ts)],
+                np.array([float(d) for d in line.direction]))))
             q += len(ts)
         k = j
     return out

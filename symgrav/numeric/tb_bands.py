@@ -111,13 +111,17 @@ class TightBindingBands:
                  ).reshape(P, N, N)
         return K, H, dH, V, S
 
-    def energies(self, K):
-        """Band energies (N, P) and gradients dE/dkappa (N, dim, P) in double precision."""
+    def energies(self, K, gradients=True):
+        """Band energies (N, P) and gradients dE/dkappa (N, dim, P) in double precision.
+
+        With ``gradients=False`` the gradients are None (eigenvalues only).
+        """
         shape = np.shape(K[0])
         _, H, dH, _, _ = self._float_matrices(K, geometry=False)
-        eps, grads, _, _ = states_float(H, dH, None, None, 1.0)
+        eps, grads, _, _ = states_float(H, dH if gradients else [], None, None, 1.0)
         N = self.nbands
-        return eps.reshape((N,) + shape), grads.reshape((N, self.dim) + shape)
+        return (eps.reshape((N,) + shape),
+                grads.reshape((N, self.dim) + shape) if gradients else None)
 
     def evaluate(self, backend, K):
         """(eps, grads, Omega (8b), m (8c)) at reduced momenta K, as backend arrays."""
