@@ -144,6 +144,8 @@ def test_lines_prepared_together_have_the_closed_form_fermi_points():
     kys = [0.3, 1.1, 1.7, 2.5, -2.9]
     lines = [Line((0, ky), (1, 0), 1, periodic=True) for ky in kys]
     together = TightBindingBands(tb, "x", "x")
+    LineFeatures(together, lines[0], mu + 0.25, 1e-16, F)        # its scan is memoized ...
+    together.cache.update({j: None for j in range(50001)})     # ... and the memo overflows
     prepare_lines(together, F, lines, mu, 1e-16)
     for ky, line in zip(kys, lines):
         for bd in (together, TightBindingBands(tb, "x", "x")):

@@ -318,10 +318,10 @@ def _features(bd, B, lines, mu, margin):
     t_his = [_extent(bd, line, mu, margin) for line in lines]
     ts_list = [scan_points(line, t_hi) for line, t_hi in zip(lines, t_his)]
     keys = [("line features", line.key, t_hi, B.name, B.prec) for line, t_hi in zip(lines, t_his)]
+    if len(bd.cache) > 50000:
+        bd.cache.clear()
     todo = [j for j, key in enumerate(keys) if key not in bd.cache]
     if todo:
-        if len(bd.cache) > 50000:
-            bd.cache.clear()
         for j, item in zip(todo, _per_band(bd, B, [lines[j] for j in todo],
                                            [ts_list[j] for j in todo], tol)):
             bd.cache[keys[j]] = item
