@@ -9,6 +9,8 @@
     Omega_+- = -+b/4Delta^3, m = b/4Delta^2).  Quantities: alpha (19a),
     M (8a), T beta~ (19b), T beta (20).
 (b) the same sweep in double precision: the same engine with dps="double" (numpy float64).
+(d) the sweep of (a) with route="closed_form": the Fermi-window average of the
+    closed-form T = 0 functions of symgrav.zero_temperature (issue 10 item 4).
 (c) alpha of the built-in lattice_insulator at mu = 0 (in the gap), T = 0, 30
     digits, against (c1) plain mpmath 2D mp.quad of the closed-form Omega
     (lambdified into mpmath) over [-pi, pi]^2 at 30 digits -- tanh-sinh (the
@@ -240,7 +242,39 @@ def part_a_b(n_mu):
           ", ".join(f"{q} {worst_abs[q]:.1e}" for q in QUANTS))
     print("    max relative deviation (mu where |value| > 1e-20 max): " +
           ", ".join(f"{q} {worst_d[q]:.1e}" for q in QUANTS))
-    return {"t_ours": t_ours, "t_plain": t_plain, "t_dbl": t_dbl}
+    return {"t_ours": t_ours, "t_plain": t_plain, "t_dbl": t_dbl, "mus": mus, "ours": ours,
+            "t_plain_mu": t_plain_mu}
+
+
+def part_d(res):
+    """(d) the same sweep through route="closed_form": window averages of SymPy's T = 0 forms."""
+    model = symgrav.load_model("rashba")
+    mus, ours, t_plain_mu = res["mus"], res["ours"], res["t_plain_mu"]
+    print(f"\n(d) route='closed_form' (issue 10 item 4), the same {len(mus)} chemical potentials, "
+          f"T = {T_SWEEP}, {DPS} digits")
+    clk = Clock()
+    S = symgrav.Susceptibilities(model, model.defaults, dps=DPS, route="closed_form")
+    S.evaluate(mus[0], T_SWEEP)      # first call: SymPy derives the closed forms
+    w_setup, t_setup = clk.lap()
+    # a fresh engine for the timed sweep (the derived closed forms stay cached)
+    S = symgrav.Susceptibilities(model, model.defaults, dps=DPS, route="closed_form")
+    t_mu, worst = [], {q: mp.mpf(0) for q in QUANTS}
+    for mu, o in zip(mus, ours):
+        r = S.evaluate(mu, T_SWEEP)
+        t_mu.append(clk.lap()[1])
+        with mp.workdps(DPS + 10):
+            for q in QUANTS:
+                scale = max(abs(x[q]) for x in ours)
+                ref = abs(o[q]) if abs(o[q]) > mp.mpf("1e-20") * scale else scale
+                worst[q] = max(worst[q], abs(r[q] - o[q]) / ref)
+    t_plain = sum(t_plain_mu)
+    print("    CPU s per mu: " + " ".join(f"{t:.3f}" for t in t_mu))
+    print(f"    evaluate: {sum(t_mu):.2f} s CPU; setup (SymPy closed forms, once per model and "
+          f"parameters): {t_setup:.2f} s CPU")
+    print(f"    speed-up plain/closed_form = {t_plain / sum(t_mu):.1f}x evaluate only, "
+          f"{t_plain / (sum(t_mu) + t_setup):.1f}x with the setup")
+    print("    max deviation from the default engine (relative; * scale): " +
+          ", ".join(f"{q} {mp.nstr(worst[q], 2)}" for q in QUANTS))
 
 
 def part_c(do_quad):
@@ -311,7 +345,8 @@ def main(argv=None):
         print(line)
     n_mu = 4 if args.quick else 20
     t0 = time.perf_counter()
-    part_a_b(n_mu)
+    res = part_a_b(n_mu)
+    part_d(res)
     part_c(not (args.quick or args.skip_2d_quad))
     print(f"\nwall time of this run: {time.perf_counter() - t0:.1f} s")
 

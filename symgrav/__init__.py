@@ -11,6 +11,7 @@ relation (21).
 from .errors import SymgravError, SymgravWarning
 from .numeric.banddata import numeric_geometry
 from .numeric.engine import Susceptibilities
+from .numeric.rigorous import zero_temperature_enclosure
 from .numeric.routes import ROUTES
 from .symbolic.geometry import (bands, berry_curvature, magnetic_moment, spin_berry_curvature,
                                 spin_magnetic_moment)
@@ -18,6 +19,8 @@ from .symbolic.model import Model
 from .symbolic.modelfile import builtin_models, load_model
 from .symbolic.printing import derivation_sheet, latex
 from .symbolic.quantities import QUANTITIES, Quantity
+from .symbolic.sommerfeld import low_temperature_series
+from .symbolic.zero_temperature import zero_temperature
 from .tightbinding import TightBinding
 from .version import __version__
 from .workflows.bz_scan import bz_scan
@@ -29,6 +32,7 @@ from .workflows.verify import verify
 __all__ = [
     "Model", "QUANTITIES", "Quantity", "ROUTES", "Susceptibilities", "SymgravError",
     "SymgravWarning", "TightBinding", "bands", "berry_curvature", "builtin_models", "bz_scan",
-    "derivation_sheet", "hall_conductivity", "latex", "load_model", "magnetic_moment", "numeric_geometry",
-    "spin_berry_curvature", "spin_magnetic_moment", "sweep", "tensor", "verify", "__version__",
+    "derivation_sheet", "hall_conductivity", "latex", "load_model", "low_temperature_series",
+    "magnetic_moment", "numeric_geometry", "spin_berry_curvature", "spin_magnetic_moment", "sweep",
+    "tensor", "verify", "zero_temperature", "zero_temperature_enclosure", "__version__",
 ]

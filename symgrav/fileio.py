@@ -1,4 +1,4 @@
-"""Small file helpers: atomic text output.
+"""Small file helpers: atomic text output, reading regular files only.
 
 An interrupted or failing run must never leave a half-written derivation
 sheet (or any other output file) behind: :func:`write_text_atomic` writes to a
@@ -9,8 +9,57 @@ temporary file in the target's directory and moves it into place with
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
+
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _not_regular(mode, path):
+    if stat.S_ISDIR(mode):
+        return IsADirectoryError(errno.EISDIR, "Is a directory", os.fspath(path))
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return OSError(errno.EINVAL, f"not a regular file ({kind})", os.fspath(path))
+
+
+def read_regular_bytes(path, limit):
+    """Read at most ``limit + 1`` bytes of a regular file; never block on a FIFO or device.
+
+    The path is checked with :func:`os.stat` and opened with ``O_NONBLOCK``,
+    and the open file is checked again with :func:`os.fstat` (so a FIFO or a
+    device swapped in between is refused too).  Plain I/O; no equation of
+    the paper.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    limit : int
+        The caller refuses a file longer than this; one byte more is read
+        so that it can tell.
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    OSError
+        Missing or unreadable file, or not a regular file (``strerror``
+        names the kind: a FIFO, a character device, ...).
+    """
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise _not_regular(mode, path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_regular(mode, path)
+        return handle.read(limit + 1)
 
 
 def _default_mode():
@@ -47,7 +96,7 @@ def write_text_atomic(path, text, encoding="utf-8"):
     ------
     OSError
         The directory does not exist or is not writable, ``path`` is a
-        directory, and so on.
+        directory or (through a link) a FIFO, device or socket, and so on.
     UnicodeEncodeError
         ``text`` cannot be encoded (the old file is kept).
     """
@@ -57,6 +106,55 @@ def write_text_atomic(path, text, encoding="utf-8"):
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+
+
+def _alive(pid):
+    if os.name == "nt":  # os.kill(pid, 0) would send CTRL_C_EVENT there: assume alive
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def remove_stale_temporaries(directory, prefix):
+    """Remove ``<prefix><pid>.*.tmp`` files in ``directory`` left by a process that has died.
+
+    :func:`atomic_output` names its temporary file after the target and the
+    writing process's pid; a run killed with ``kill -9`` in the middle of a
+    write leaves that file behind, and the next write of the same target
+    removes it here (a temporary of a process still running is kept).
+    Plain I/O; no equation of the paper.
+
+    Parameters
+    ----------
+    directory : str
+    prefix : str
+        ``"." + target's base name + "."``.
+
+    Returns
+    -------
+    list of str
+        The names removed.
+    """
+    removed = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return removed
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        pid_text = name[len(prefix):].split(".", 1)[0]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(directory, name))
+            removed.append(name)
+    return removed
 
 
 @contextlib.contextmanager
@@ -76,10 +174,14 @@ def atomic_output(path):
     path : str or os.PathLike
         Destination file; a symbolic link is followed.
 
+    Temporary files of the same target left by a killed run are removed
+    first (:func:`remove_stale_temporaries`).
+
     Yields
     ------
     str
-        Name of the temporary file, in the destination's directory.  Pass
+        Name of the temporary file, in the destination's directory
+        (``.<name>.<pid>.<random>.tmp``).  Pass
         the file format explicitly to writers that guess it from the name
         (the name ends in ``.tmp``).
     """
@@ -88,15 +190,24 @@ def atomic_output(path):
     if os.path.isdir(target):
         raise IsADirectoryError(21, "Is a directory", os.fspath(path))
     try:
-        mode = os.stat(target).st_mode & 0o7777
+        st_mode = os.stat(target).st_mode
     except FileNotFoundError:
         mode = _default_mode()
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(target) + ".",
-                               suffix=".tmp")
+    else:
+        if not stat.S_ISREG(st_mode):  # never replace a device node, FIFO or socket
+            raise _not_regular(st_mode, path)
+        mode = st_mode & 0o7777
+    prefix = "." + os.path.basename(target) + "."
+    remove_stale_temporaries(directory, prefix)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f"{prefix}{os.getpid()}.", suffix=".tmp")
     os.close(fd)
     try:
         yield tmp
         os.chmod(tmp, mode)
+        with contextlib.suppress(FileNotFoundError):
+            st_mode = os.stat(target).st_mode
+            if not stat.S_ISREG(st_mode):
+                raise _not_regular(st_mode, path)
         os.replace(tmp, target)
     except BaseException:
         try:

@@ -1,7 +1,7 @@
 """Conversion of the toolkit's natural-unit results to SI for a given material.
 
 :class:`~symgrav.Susceptibilities` returns the bare band
-integrals of the paper in natural units (PHYSICS.md): the prefactor
+integrals of the paper in natural units (docs/conventions.md): the prefactor
 ``g mu_B / hbar`` of Eqs. (8a), (19a), (19b), (20) is set to 1, ``q = 1``
 in Eq. (19a), the temperature is an energy (``k_B = 1``) and the numbers of
 the model parameters are read in some system of units.  This module turns

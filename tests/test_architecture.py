@@ -42,12 +42,14 @@ MAX_LINES = 500
 #: Entries are packages or modules (a package entry covers everything below
 #: it); the facade entries match exactly.
 LAYERS = (
-    ("base", ("symgrav.errors", "symgrav.fileio", "symgrav.version")),
+    ("base", ("symgrav.errors", "symgrav.fileio", "symgrav.limits", "symgrav.version",
+              "symgrav.display")),
     ("symbolic", ("symgrav.symbolic",)),
     ("tightbinding", ("symgrav.tightbinding",)),
     ("numeric", ("symgrav.numeric",)),
     ("units", ("symgrav.units",)),
     ("workflows", ("symgrav.workflows",)),
+    ("plot", ("symgrav.plot",)),
     ("paper", ("symgrav.paper",)),
     ("cli", ("symgrav.cli",)),
     ("facade", ("symgrav", "symgrav.__main__")),

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 
+import numpy as np
 import pytest
 import sympy as sp
 
 import symgrav
 from symgrav import SymgravError
+from symgrav.numeric.symmetry import orbit_representatives, symmetry_group
 from references import bz_grid as Z
 
 T_GRID = 0.4          # v_max ~ 2: the reference 48^3 grid is good to ~1e-11 here
 MUS = (-2.5, -0.5, 1.0)   # lower band, gap, upper band
 
 
-def _sympy_model():
+def lattice3d_model():
     kx, ky, kz = sp.symbols("k_x k_y k_z", real=True)
     sx, sy, sz = (sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]),
                   sp.Matrix([[1, 0], [0, -1]]))
@@ -33,7 +35,7 @@ def _sympy_model():
 
 @pytest.fixture(scope="module")
 def model():
-    return _sympy_model()
+    return lattice3d_model()
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +119,9 @@ def test_forced_grid_in_2d_against_numpy():
     ev = S.evaluate("-1.5", "0.2")
     assert ev.route == "bz_grid"
     _close(ev, ref, size, rel=1e-10)
+    # the mirrors k_x -> -k_x, k_y -> -k_y of component (x, x) (checked by the scan): in 2D too
+    row, = S.scan(["-1.5"], "0.2", symmetries=[[[-1, 0], [0, 1]], [[1, 0], [0, -1]]])
+    _close(row, ref, size, rel=1e-10)
 
 
 def test_low_temperature_metal_is_refused_at_once(model):
@@ -134,6 +139,8 @@ def test_low_temperature_metal_is_refused_at_once(model):
         S.scan(["1.0"], 0)
     with pytest.raises(SymgravError, match="max_points must be a positive integer"):
         S.scan(["1.0"], "0.4", max_points=0)
+    with pytest.raises(SymgravError, match="at least one chemical potential"):
+        S.scan([], "0.4")
 
 
 def test_budget_is_honoured(model):
@@ -170,3 +177,89 @@ def test_bz_scan_on_dask(model, reference):
 def test_bz_scan_refuses_continuum_models():
     with pytest.raises(SymgravError, match="needs a lattice model in 2 or 3 dimensions"):
         symgrav.bz_scan("rashba", mu="0.1", T="0.1", workers=1)
+
+
+# -- declared symmetries (issue 9 item 4): one point per orbit, weighted by its size ----------
+
+MIRROR_X = [[-1, 0, 0], [0, 1, 0], [0, 0, 1]]    # k_x -> -k_x
+MIRROR_Y = [[1, 0, 0], [0, -1, 0], [0, 0, 1]]    # k_y -> -k_y
+MIRROR_Z = [[1, 0, 0], [0, 1, 0], [0, 0, -1]]    # k_z -> -k_z: flips Omega_x^x of Lattice3D
+
+
+def _counting(S, mus, T):
+    """A mapper that computes every chunk here and counts the points computed."""
+    seen = {"points": 0}
+
+    def mapper(chunks):
+        seen["points"] += sum(len(K[0]) for K in chunks)
+        return [S.grid_chunk(K, mus, T) for K in chunks]
+    return mapper, seen
+
+
+def test_scan_with_symmetries_agrees_and_computes_a_quarter(model, reference):
+    """The mirrors k_x -> -k_x and k_y -> -k_y (group of order 4; Lattice3D's component
+    (x, x) has them, found by checking every signed permutation): the reduced scan equals
+    the numpy reference and the full scan, from about a quarter of the points."""
+    ref, size = reference
+    S = symgrav.Susceptibilities(model, {}, dps="double")
+    mus, T = [str(m) for m in MUS], str(T_GRID)
+    runs = {}
+    for key, sym in (("full", None), ("reduced", [MIRROR_X, MIRROR_Y])):
+        mapper, seen = _counting(S, mus, T)
+        levels = []
+        rows = S.scan(mus, T, mapper=mapper, symmetries=sym,
+                      progress=lambda done, todo, n: levels.append((done, todo, n)))
+        runs[key] = rows, seen["points"], levels
+    (full, n_full, lv_full), (red, n_red, lv_red) = runs["full"], runs["reduced"]
+    assert lv_red[-1] == lv_full[-1]          # same final level, every point of it covered
+    assert 3.5 < n_full / n_red <= 4          # |G| = 4, less the points on the mirror planes
+    for mu, a, b in zip(MUS, full, red):
+        _close(b, ref[mu], size[mu])
+        _close(b, {k: float(a[k]) for k in ref[mu]}, size[mu], rel=1e-12)
+
+
+def test_wrong_symmetry_is_refused(model):
+    """k_z -> -k_z is a mirror of the lattice but flips the integrand of (x, x): refused,
+    naming the matrix and the component; so are a non-integer, a det-2 and a shear matrix."""
+    S = symgrav.Susceptibilities(model, {}, dps="double")
+    with pytest.raises(SymgravError, match=r"\[\[1, 0, 0\], \[0, 1, 0\], \[0, 0, -1\]\] is "
+                                           r"not a symmetry .* \(a, i\) = \('x', 'x'\)"):
+        S.scan(["1.0"], str(T_GRID), symmetries=[MIRROR_X, MIRROR_Z])
+    Sz = symgrav.Susceptibilities(model, {}, a="z", dps="double")
+    with pytest.raises(SymgravError, match=r"\[\[1, 0, 0\], \[0, -1, 0\], \[0, 0, 1\]\] is "
+                                           r"not a symmetry .* \('z', 'x'\)"):
+        Sz.scan(["1.0"], str(T_GRID), symmetries=[MIRROR_Y])
+    for bad, message in ((np.eye(3) / 2, "integer entries"), ([[2, 0, 0], [0, 1, 0], [0, 0, 1]],
+                         "determinant"), ([[1, 1, 0], [0, 1, 0], [0, 0, 1]], "more than 48"),
+                         ([[1, 0], [0, 1]], "3 x 3")):
+        with pytest.raises(SymgravError, match=message):
+            S.scan(["1.0"], str(T_GRID), symmetries=[bad])
+
+
+@pytest.mark.parametrize("n, first", [(16, True), (16, False), (32, False)])
+def test_orbits_cover_each_level_once(n, first):
+    """The orbit sizes add up to the points of the level (n^3, or n^3 - (n/2)^3 new ones), and
+    each representative's orbit, computed here from the group, lies inside the level."""
+    group = symmetry_group([[[0, 1, 0], [1, 0, 0], [0, 0, 1]], MIRROR_Z, MIRROR_X], 3)
+    assert len(group) == 16
+    idx = np.array(np.unravel_index(np.arange(n ** 3), (n,) * 3))
+    if not first:
+        idx = idx[:, np.any(idx % 2 == 1, axis=0)]
+    reps, weights = orbit_representatives(idx, n, group)
+    assert weights.sum() == (n ** 3 if first else n ** 3 - (n // 2) ** 3)
+    level = {tuple(p) for p in idx.T}
+    covered = set()
+    for p, w in zip(reps.T, weights):
+        # kappa = -pi + 2 pi idx / n = 2 pi (idx - n/2) / n, taken mod 2 pi
+        orbit = {tuple((M @ (p - n // 2) + n // 2) % n) for M in group}
+        assert len(orbit) == w and orbit <= level and not orbit & covered
+        covered |= orbit
+    assert covered == level
+
+
+def test_bz_scan_with_symmetries(model, reference):
+    ref, size = reference
+    res = symgrav.bz_scan(model, mu=str(MUS[2]), T=str(T_GRID), workers=1, progress=False,
+                          symmetries=[MIRROR_X, MIRROR_Y])
+    _close(res.rows[0], ref[MUS[2]], size[MUS[2]])
+    assert res.metadata["symmetries"] == [MIRROR_X, MIRROR_Y]

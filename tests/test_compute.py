@@ -91,7 +91,7 @@ def test_process_pool_from_cli(tmp_path, capsys):
     (["--mu", "0", "--T", "0", "--component", "zz"], "does not exist"),
     (["--mu", "0", "--T", "0", "--param", "q=1"], "unknown parameter"),
     (["--mu", "0", "--T", "0", "--out", "r.txt"], "unknown extension"),
-    (["--mu", "0", "--T", "0", "--plot", "r.pdf"], "unknown extension"),
+    (["--mu", "0", "--T", "0", "--plot", "r.gif"], "unknown extension"),
     (["--mu", "0", "--T", "0", "--out", "/nonexistent_dir_sweepC/r.csv"], "does not exist"),
     (["--mu", "0,1", "--T", "0", "--component", "all"], "single --mu"),
     (["--mu", "0", "--T", "0", "--dps", "5"], "--dps"),

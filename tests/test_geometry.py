@@ -743,6 +743,7 @@ def test_coupled_block_refusal_names_the_block_and_the_way_out():
         bands(Model(H, [px, py], spin=spin))
     assert str(err.value) == (
         "no closed form: H has a coupled block of size 3 (rows [0, 1, 2]); closed forms exist "
-        "for two-band models and for models that split into decoupled 1x1 and 2x2 blocks. "
+        "for two-band models, for models that split into decoupled 1x1 and 2x2 blocks and for "
+        "Dirac-type 4x4 models (H - tr H/4 squaring to a multiple of 1). "
         "Evaluate the sums over states numerically instead (symgrav.numeric_geometry, "
         "symgrav.Susceptibilities)")

@@ -21,8 +21,8 @@ import sympy as sp
 import symgrav
 from symgrav import Quantity, QUANTITIES, SymgravError
 from symgrav.numeric.arith import Float64, Mpf, Mpfr, mpf_to_mpfr, mpfr_to_mpf, to_mpf
-from symgrav.numeric.fermi_window import (fermi_window_rule, rules_for, window_moment_exact,
-                                          window_moments)
+from symgrav.numeric.fermi_window import fermi_window_rule, rules_for, window_moments
+from symgrav.symbolic.sommerfeld import window_moment_exact
 from symgrav.numeric.line_features import Line, LineFeatures, radial_extent
 from symgrav.numeric.occupations import Occupations, check_statistics, cutoff
 from symgrav.numeric.roots import illinois, newton
@@ -424,7 +424,8 @@ def test_routes_and_errors(rashba):
     ev = rashba.evaluate("0.0", "0.001")
     assert ev.route == "window" and ev.decisions[-1].name == "window"
     assert [d.name for d in rashba.explain("0.3", "0")] == ["window", "graded", "bz_lines",
-                                                            "fermi_surface"]
+                                                            "bz_grid", "fermi_surface",
+                                                            "closed_form"]
     with pytest.raises(SymgravError, match="temperature must be >= 0"):
         rashba.evaluate(0, "-1e-3")
     with pytest.raises(SymgravError, match="route must be"):

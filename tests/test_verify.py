@@ -32,7 +32,7 @@ class Planted(symgrav.Susceptibilities):
 
     def evaluate(self, mu, T):
         ev = super().evaluate(mu, T)
-        with mp.workdps(self.dps + 10):
+        with mp.workdps(25 if self.double else self.dps + 10):
             ev["T_beta"] = self.wrong(mp.mpf(T), ev)
         return ev
 
@@ -236,6 +236,42 @@ def test_example_lattice_insulator_fast():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "all checks PASS" in proc.stdout
     assert proc.stdout.count("PASS") == 3  # Eq. (4), Eq. (13), summary
+
+
+# -- dps="double": the same checks at the tolerances of dps = 15 --------------------------
+
+def test_verify_double_precision_rashba(rashba):
+    """verify(dps="double") runs every check (it raised TypeError at ``S.dps - 5``): the
+    identities (18), (20) at T = 0 to 1e-10 of R, relation (6) to 1e-6, Mott (21) to 1e-3."""
+    report = verify(rashba, mu=["0", "1.0625"], dps="double")
+    assert report.passed, str(report)
+    assert "dps = double" in report.header[0]
+    checks = {r.check for r in report.rows}
+    assert {"T_beta(T=0) = 0", "T_beta ~ T^2", "Mott: T_beta = pi^2 T^2 a'/3",
+            "T_beta = T_beta~ - M", "M~ = d(beta M)/d beta"} == checks
+    for row in report.rows:
+        if row.check == "T_beta = T_beta~ - M":
+            assert float(row.tolerance) == pytest.approx(1e-10)
+        if row.check.startswith("M~"):
+            assert float(row.tolerance) == pytest.approx(1e-6)
+        assert all(isinstance(v, mp.mpf) for v in row.values)   # printed with nstr digits
+    assert "e-1" in str(report) and "0000000000" not in str(report)
+
+
+def test_verify_double_precision_fails_planted_error(rashba, monkeypatch):
+    """In double precision a T^2 coefficient of T beta wrong by 1e-3 still fails the
+    zero-T limit and the Mott row."""
+    monkeypatch.setattr(verify_module, "Susceptibilities", WrongT2Coefficient)
+    report = verify(rashba, mu="0", dps="double", checks=("zero_T", "mott"))
+    assert [r.passed for r in report.rows] == [False, False], str(report)
+
+
+def test_verify_double_precision_lattice_gap_rows():
+    """A 1D 4-band insulator in double precision: the ME relation (4) and the Zeeman route
+    (11c, run at 15 digits) against Eq. (8a), both to 1e-10 of R."""
+    report = verify(four_band_chain(), mu="-0.3", dps="double", checks=("me", "eq13"))
+    assert report.passed, str(report)
+    assert [r.check for r in report.rows] == ["ME: -dM/dmu = alpha", "Zeeman route = M"]
 
 
 # -- the zero-T row is a measurement that can fail (issue 8) --------------------------------

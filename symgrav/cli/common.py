@@ -5,6 +5,7 @@ import sys
 import warnings
 
 from ..errors import SymgravError
+from ..limits import exceeded, limit
 
 
 def one_line(text):
@@ -74,13 +75,15 @@ def check_dps(dps, double=False):
     Raises
     ------
     SymgravError
-        ``dps < 15``.
+        ``dps < 15``, or above the ``MAX_DPS`` budget of :mod:`symgrav.limits`.
     """
     if double and dps == "double":
         return
     if dps is not None and dps < 15:
         alternative = " or 'double'" if double else ""
         raise SymgravError(f"--dps must be an integer >= 15{alternative}; got {dps}")
+    if dps is not None and dps > limit("MAX_DPS"):
+        raise exceeded(f"--dps {dps}", f"{dps} digits", "MAX_DPS")
 
 
 def dps_arg(text):

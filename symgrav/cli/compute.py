@@ -25,7 +25,7 @@ import os
 import re
 import sys
 
-from ..errors import SymgravError
+from ..errors import SymgravError, require
 from ..fileio import write_text_atomic
 from ..symbolic.quantities import Quantity
 from ..workflows.columns import COLUMNS, DESCRIPTIONS, QUANTITIES
@@ -76,9 +76,11 @@ def add_parser(subparsers):
                              "appended as a column after mott")
     parser.add_argument("--statistics", choices=("fermi", "bose"), default="fermi",
                         help="occupation function (default fermi)")
-    parser.add_argument("--out", metavar="FILE.csv|.json",
-                        help="write the results to FILE (atomically) instead of stdout")
-    parser.add_argument("--plot", metavar="FILE.png",
+    parser.add_argument("--out", metavar="FILE.csv|.json|.nc",
+                        help="write the results to FILE (atomically) instead of stdout; "
+                             ".nc (netCDF, float64, through xarray) needs symgrav[data] and "
+                             "a single component")
+    parser.add_argument("--plot", metavar="FILE.png|.pdf|.svg",
                         help="plot alpha, T_beta_kubo, mqm, T_beta and every --quantity "
                              "versus mu, one line per T (atomically)")
     add_parallel_options(parser)
@@ -157,7 +159,7 @@ def check_output(path, extensions, what):
     ------
     SymgravError
         Unknown extension, a directory, a missing or unwritable directory,
-        an unwritable existing file.
+        an unwritable existing file, an existing FIFO, device or socket.
     """
     if path is None:
         return None
@@ -173,6 +175,9 @@ def check_output(path, extensions, what):
         raise SymgravError(f"{what} {path!r}: directory {os.path.dirname(path)!r} does not exist")
     if not os.access(directory, os.W_OK | os.X_OK):
         raise SymgravError(f"{what} {path!r}: directory is not writable")
+    if os.path.exists(target) and not os.path.isfile(target):
+        raise SymgravError(f"{what} {path!r}: not a regular file (a FIFO, device or socket); "
+                           "write to a file")
     if os.path.exists(target) and not os.access(target, os.W_OK):
         raise SymgravError(f"{what} {path!r}: file is not writable")
     return ext
@@ -239,8 +244,10 @@ def _run(args):
     if args.component.strip().lower() == "all":
         return _run_tensor(args, model, params, mus, Ts, quantities)
     a, i = parse_component(args.component)
-    check_output(args.out, (".csv", ".json"), "--out")
-    check_output(args.plot, (".png",), "--plot")
+    check_output(args.out, (".csv", ".json", ".nc"), "--out")
+    if args.out and args.out.lower().endswith(".nc"):
+        require("xarray", "data", "--out FILE.nc")
+    check_output(args.plot, (".png", ".pdf", ".svg"), "--plot")
     result = sweep(model, params, mus, Ts, a, i, dps=args.dps, statistics=args.statistics,
                    workers=args.workers, progress=not args.no_progress, quantities=quantities)
     if args.out:

@@ -122,6 +122,7 @@ def summary(model, components=None, unicode=False):
     str
     """
     from ..symbolic.geometry import bands
+    from ..symbolic.modelfile import is_paper_model
     from ..symbolic.printing import geometry_components
 
     kind = "lattice" if model.lattice else "continuum"
@@ -131,7 +132,8 @@ def summary(model, components=None, unicode=False):
              "parameters: " + (", ".join(s.name for s in model.parameters) or "none"),
              "H =", sp.pretty(model.H, use_unicode=unicode)]
     lines += [f"s_{a} = {sp.sstr(s.tolist())}" for a, s in zip(AXES, model.spin)]
-    lines.append("bands (ascending energy), below Eq. (22):")
+    where = ", the Rashba ferromagnet as below Eq. (22)" if is_paper_model(model) else ""
+    lines.append(f"bands (ascending energy{where}):")
     try:
         res = bands(model)
         lines += [f"  {_head(res, band)} = {sp.sstr(v)}"

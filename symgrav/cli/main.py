@@ -1,8 +1,11 @@
 """Command-line interface: ``symgrav SUBCOMMAND ...`` (also ``python -m symgrav``).
 
 Each subcommand lives in its own module ``symgrav/cli/<name>.py`` with
-``add_parser(subparsers)`` and ``run(args) -> int``.  Errors a user can fix
-(:class:`SymgravError`) are printed as one line and exit with status 2.
+``add_parser(subparsers)`` and ``run(args) -> int``.  Every failure is one
+line on stderr and a non-zero exit: errors a user can fix
+(:class:`SymgravError`) exit with status 2, anything unexpected (a bug, an
+exhausted resource) with status 3 and the exception's type and message;
+``--debug`` (before or after the subcommand) prints the traceback too.
 """
 
 from __future__ import annotations
@@ -10,12 +13,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import traceback
 
 from ..version import __version__
 from ..errors import SymgravError
 
 #: subcommand modules under symgrav.commands, in the order shown by --help
-COMMANDS = ("derive", "compute", "verify", "paper", "bitei")
+COMMANDS = ("derive", "compute", "verify", "paper", "bitei", "bands", "map")
 
 
 def build_parser():
@@ -32,11 +36,32 @@ def build_parser():
         prog="symgrav",
         description="Band geometry of spin responses (spin MQM, gravito-ME effect).")
     parser.add_argument("--version", action="version", version=f"symgrav {__version__}")
+    debug_help = "on an error, print the Python traceback before the one-line message"
+    parser.add_argument("--debug", action="store_true", help=debug_help)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = importlib.import_module(f"symgrav.cli.{name}")
         module.add_parser(sub)
+    for subparser in sub.choices.values():
+        # SUPPRESS: a subcommand without --debug keeps the top-level value
+        subparser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                               help=debug_help)
     return parser
+
+
+def _unexpected(exc):
+    """One line for an exception that is not a SymgravError (a bug or a resource limit)."""
+    from .common import one_line
+
+    if isinstance(exc, MemoryError):
+        return "out of memory (the model or the requested grid is too large)"
+    if isinstance(exc, RecursionError):
+        return "expression nested too deeply to process (RecursionError)"
+    text = one_line(exc) if str(exc).strip() else "no message"
+    if len(text) > 300:
+        text = text[:297] + "..."
+    return (f"internal error: {type(exc).__name__}: {text} (please report it; --debug shows "
+            "the traceback)")
 
 
 def main(argv=None):
@@ -55,6 +80,7 @@ def main(argv=None):
     int
         0 on success, 1 when ``verify`` finds a failing check, 2 for a
         :class:`SymgravError` (printed as one line) or a missing subcommand,
+        3 for any other exception (one line; the traceback with ``--debug``),
         130 when interrupted.
     """
     parser = build_parser()
@@ -65,8 +91,15 @@ def main(argv=None):
     try:
         return int(args.func(args) or 0)
     except SymgravError as exc:
+        if args.debug:
+            traceback.print_exc()
         print(f"symgrav: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("symgrav: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # every failure is one line (issue 11 item 4)
+        if args.debug:
+            traceback.print_exc()
+        print(f"symgrav: error: {_unexpected(exc)}", file=sys.stderr)
+        return 3

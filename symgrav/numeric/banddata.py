@@ -97,6 +97,28 @@ def _singular(k):
         "susceptibility integrals are not defined for these parameters")
 
 
+def _not_hermitian(k, value):
+    return SymgravError(
+        f"a band quantity is complex at k = {[mp.nstr(mp.mpf(c), 8) for c in k]} "
+        f"({mp.nstr(value, 8)}): H is not Hermitian for these parameter values (the "
+        "model's check samples points and missed where)")
+
+
+def _real_values(vals, k):
+    """Band data at one momentum as real numbers; a complex one is a non-Hermitian H."""
+    if not any(isinstance(v, mp.mpc) for v in vals):
+        return vals
+    tol = mp.mpf(2) ** (-mp.mp.prec // 2)  # rounding noise of a cancelling term stays below
+    out = []
+    for v in vals:
+        if isinstance(v, mp.mpc):
+            if abs(v.imag) > tol * (1 + abs(v.real)):
+                raise _not_hermitian(k, v)
+            v = v.real
+        out.append(v)
+    return out
+
+
 class BandData:
     """Numeric band energies, gradients and spin geometry of one model at fixed parameters.
 
@@ -251,10 +273,15 @@ class BandData:
                     vals = fn(*k, *pv)
                 except ZeroDivisionError:
                     raise _singular([backend.mpf(c) for c in k]) from None
+                if backend.name == "mpf":  # Hermiticity re-checked at every point evaluated
+                    vals = _real_values(vals, k)
             else:
                 vals = self._sum_over_states(backend, k, pv)
             if not backend.all_finite(vals):
-                raise _singular([backend.mpf(c) for c in k])
+                kk = [backend.mpf(c) for c in k]
+                if fn is not None and backend.name != "mpf":  # NaN: complex in mpmath?
+                    _real_values(self._function("mpf")(*kk, *self._pvals), kk)
+                raise _singular(kk)
             arr[:, q] = vals
         return (arr[:N], arr[N:N + N * d].reshape(N, d, P), arr[N + N * d:2 * N + N * d],
                 arr[2 * N + N * d:])
@@ -269,6 +296,13 @@ class BandData:
             if self.closed_form:
                 vals = self._function("scan")(*K, *self._params_float())
                 N, d = self.nbands, self.dim
+                for v in vals:
+                    v = np.asarray(v)
+                    bad = np.iscomplexobj(v) and np.abs(v.imag) > 1e-9 * (1 + np.abs(v.real))
+                    if np.any(bad):
+                        q = np.argwhere(np.broadcast_to(bad, K[0].shape))[0]
+                        raise _not_hermitian([float(c[tuple(q)]) for c in K],
+                                             complex(np.broadcast_to(v, K[0].shape)[tuple(q)]))
                 arr = np.array([np.broadcast_to(np.real(np.asarray(v, dtype=complex)),
                                                 K[0].shape) for v in vals])
                 return arr[:N], arr[N:].reshape((N, d) + K[0].shape)
@@ -290,9 +324,11 @@ class BandData:
                 for k, v in enumerate(vals):
                     v = np.asarray(v)
                     if np.iscomplexobj(v):
-                        if np.any(np.abs(v.imag) > 1e-12 * (1 + np.abs(v.real))):
-                            raise SymgravError("a closed-form band quantity is complex at "
-                                               "some momentum")
+                        bad = np.abs(v.imag) > 1e-12 * (1 + np.abs(v.real))
+                        if np.any(bad):
+                            q = int(np.argwhere(np.broadcast_to(bad, (P,)))[0, 0])
+                            raise _not_hermitian([float(c[q]) for c in K],
+                                                 complex(np.broadcast_to(v, (P,))[q]))
                         v = v.real
                     arr[k] = v
                 out = (arr[:N], arr[N:N + N * d].reshape(N, d, P), arr[N + N * d:2 * N + N * d],

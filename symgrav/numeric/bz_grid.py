@@ -17,6 +17,12 @@ every mu of the scan, and the points go in chunks through a ``mapper`` so
 that any ``concurrent.futures`` executor can compute them
 (:func:`symgrav.workflows.bz_scan.bz_scan`); memory stays at one batch of
 chunks, whatever n.
+
+With declared symmetries (integer matrices M acting on the reduced momenta,
+checked by :func:`symgrav.numeric.symmetry.check_symmetries`) every level
+computes one point per orbit of its new points, weighted by the orbit size
+(:func:`symgrav.numeric.symmetry.orbit_representatives`): the same sums with
+about 1/|G| of the diagonalizations.
 """
 
 from __future__ import annotations
@@ -29,11 +35,14 @@ import numpy as np
 from ..errors import SymgravError
 from .occupations import Occupations
 from .rules import NOISE_UNITS, trapezoid_converged
+from .symmetry import check_symmetries, orbit_representatives, symmetry_group
 
-__all__ = ["GridScan", "chunk_sums", "thermal_nodes"]
+__all__ = ["GridScan", "chunk_sums", "point_integrands", "thermal_nodes"]
 
 #: points per chunk times the squared number of bands (a chunk's matrices stay ~100 MB)
 CHUNK_BUDGET = 2 ** 21
+#: grid indices whose orbits are found at once (the group's images: 8 |G| bytes each)
+ORBIT_BLOCK = 2 ** 15
 #: points of the coarse scan that estimates the band velocities (per dimension)
 SCAN_NODES = {1: 256, 2: 64, 3: 16}
 
@@ -71,12 +80,12 @@ def thermal_nodes(bands, mus, T, n_scan=None):
     return 2 ** max(4, math.ceil(math.log2(max(1.0, 2 * v / T))))
 
 
-def chunk_sums(bands, weights, statistics, backend, K, mus, T):
-    """Sums over the points K of every quantity's integrand, for every mu.
+def point_integrands(bands, weights, statistics, backend, K, mus, T):
+    """Every quantity's integrand at each of the points K, for every mu.
 
     The band data (Omega_n of Eq. 8b, m_n of Eq. 8c, eps_n) are computed once
     and weighted for each mu with the weights of the quantities (Eqs. 8a,
-    19a, 19b, 20, B7a and user ones).
+    19a, 19b, 20, B7a and user ones): sum_n (Omega_n w_Omega + m_n w_m).
 
     Parameters
     ----------
@@ -84,15 +93,16 @@ def chunk_sums(bands, weights, statistics, backend, K, mus, T):
     weights : WeightSet
     statistics : {"fermi", "bose"}
     backend : Backend
-    K : sequence of arrays
+    K : sequence of ``dim`` arrays
         Reduced momenta, one array per dimension.
     mus : sequence of backend scalars
     T : backend scalar
 
     Returns
     -------
-    values, sizes : numpy arrays of shape (len(mus) * nq,)
-        Ordered mu-major (all quantities of the first mu first).
+    values, sizes : backend arrays of shape (len(mus) * nq, P)
+        Ordered mu-major (all quantities of the first mu first); sizes are
+        sum_n of the magnitudes (:meth:`WeightSet.integrand`).
     """
     B = backend
     eps, _, om, mm = bands.evaluate(B, K)
@@ -100,9 +110,37 @@ def chunk_sums(bands, weights, statistics, backend, K, mus, T):
     for mu in mus:
         xi = eps - mu
         v, s = weights.integrand(om, mm, xi, T, Occupations(B, statistics, xi, T))
-        vals.append(np.sum(v, axis=1))
-        sizes.append(np.sum(s, axis=1))
+        vals.append(v)
+        sizes.append(s)
     return np.concatenate(vals), np.concatenate(sizes)
+
+
+def chunk_sums(bands, weights, statistics, backend, K, mus, T):
+    """Sums over the points K of every quantity's integrand, for every mu.
+
+    :func:`point_integrands` (Eqs. 8a, 19a, 19b, 20, B7a) summed over the
+    points, each weighted by its orbit size when K carries weights.
+
+    Parameters
+    ----------
+    bands, weights, statistics, backend, mus, T
+        As in :func:`point_integrands`.
+    K : sequence of arrays
+        Reduced momenta, one array per dimension, optionally followed by
+        integer weights (orbit sizes, :meth:`GridScan.level_chunks`).
+
+    Returns
+    -------
+    values, sizes : numpy arrays of shape (len(mus) * nq,)
+        Ordered mu-major (all quantities of the first mu first).
+    """
+    w = None
+    if len(K) == bands.dim + 1:
+        K, w = K[:-1], K[-1]
+    v, s = point_integrands(bands, weights, statistics, backend, K, mus, T)
+    if w is not None:
+        v, s = v * w, s * w
+    return np.sum(v, axis=1), np.sum(s, axis=1)
 
 
 class GridScan:
@@ -119,36 +157,70 @@ class GridScan:
         Relative tolerance of every component.
     max_points : int
         Most grid points in all (n^d); the scan refuses beyond it.
+    group : list of int arrays, optional
+        Checked symmetries (:func:`symgrav.numeric.symmetry.symmetry_group`):
+        one point per orbit, weighted by the orbit size.
+
+    Attributes
+    ----------
+    computed : int
+        Points whose band data were computed (representatives only).
     """
 
-    def __init__(self, bands, nq, backend, eps, max_points=2 ** 24):
+    def __init__(self, bands, nq, backend, eps, max_points=2 ** 24, group=None):
         if not isinstance(max_points, int) or isinstance(max_points, bool) or max_points < 1:
             raise SymgravError(f"max_points must be a positive integer; got {max_points!r}")
         self.bands, self.nq, self.backend, self.eps = bands, nq, backend, float(eps)
         self.dim = bands.dim
         self.max_nodes = 2 ** int(math.floor(math.log2(max_points) / self.dim + 1e-12))
         self.chunk = max(256, CHUNK_BUDGET // bands.nbands ** 2)
+        self.group = group if group is not None and len(group) > 1 else None
+        self.computed = 0
 
     def level_chunks(self, n, first):
         """The reduced momenta of the new points of level n, in chunks (a generator).
 
         Every point of the first level; afterwards the points with an odd
-        index in some direction (the others belong to level n/2).
+        index in some direction (the others belong to level n/2).  With a
+        group, one point per orbit of those, and the orbit sizes as a last
+        array of the chunk (:func:`chunk_sums` weights the points by it).
         """
-        d, B = self.dim, self.backend
+        d = self.dim
         total = n ** d
-        step = self.chunk if first else self.chunk * 2 ** d // (2 ** d - 1)
-        for start in range(0, total, step):
-            idx = np.array(np.unravel_index(np.arange(start, min(total, start + step)), (n,) * d))
+        if self.group is None:
+            step = self.chunk if first else self.chunk * 2 ** d // (2 ** d - 1)
+            for start in range(0, total, step):
+                idx = np.array(np.unravel_index(np.arange(start, min(total, start + step)),
+                                                (n,) * d))
+                if not first:
+                    idx = idx[:, np.any(idx % 2 == 1, axis=0)]
+                yield self._momenta(idx, n)
+            return
+        reps, sizes, held = [], [], 0
+        for start in range(0, total, ORBIT_BLOCK):
+            idx = np.array(np.unravel_index(np.arange(start, min(total, start + ORBIT_BLOCK)),
+                                            (n,) * d))
             if not first:
                 idx = idx[:, np.any(idx % 2 == 1, axis=0)]
-            if B.name == "float64":
-                yield tuple(-np.pi + 2 * np.pi * row / n for row in idx)
-            else:
-                with B.context():
-                    two_pi = 2 * mp.pi
-                    yield tuple(B.array([-two_pi / 2 + two_pi * int(x) / n for x in row])
-                                for row in idx)
+            r, w = orbit_representatives(idx, n, self.group)
+            reps.append(r)
+            sizes.append(w)
+            held += len(w)
+            if held >= self.chunk or start + ORBIT_BLOCK >= total:
+                if held:
+                    yield self._momenta(np.concatenate(reps, axis=1), n) + (
+                        np.concatenate(sizes),)
+                reps, sizes, held = [], [], 0
+
+    def _momenta(self, idx, n):
+        """kappa_j = -pi + 2 pi idx_j / n as backend arrays (a tuple, one per direction)."""
+        B = self.backend
+        if B.name == "float64":
+            return tuple(-np.pi + 2 * np.pi * row / n for row in idx)
+        with B.context():
+            two_pi = 2 * mp.pi
+            return tuple(B.array([-two_pi / 2 + two_pi * int(x) / n for x in row])
+                         for row in idx)
 
     def run(self, compute, ncomp, min_nodes, batch=8, progress=None):
         """Integrate over the zone: the averages times (2 pi)^d, for every component.
@@ -165,7 +237,9 @@ class GridScan:
         batch : int
             Chunks handed to ``compute`` at once.
         progress : callable, optional
-            ``progress(points_done, points_of_level, n)`` after every batch.
+            ``progress(points_done, points_of_level, n)`` after every batch
+            (with a group, a point done stands for its orbit; ``computed``
+            counts the points computed).
 
         Returns
         -------
@@ -218,19 +292,19 @@ class GridScan:
                     f"({n ** d} points, the budget); raise T or max_points")
             n *= 2
 
-    @staticmethod
-    def _add(compute, chunks, sums, mags, done, todo, n, progress):
+    def _add(self, compute, chunks, sums, mags, done, todo, n, progress):
         for v, s in compute(chunks):
             sums += v
             mags += s
-        done += sum(len(K[0]) for K in chunks)
+        self.computed += sum(len(K[0]) for K in chunks)
+        done += sum(len(K[0]) if len(K) == self.dim else int(np.sum(K[-1])) for K in chunks)
         if progress is not None:
             progress(done, todo, n)
         return done
 
 
 def grid_integrals(engine, qset, mus, T, backend, mapper=None, progress=None, max_points=2 ** 24,
-                   rtol=None):
+                   rtol=None, symmetries=None):
     """Every quantity of ``qset`` at every mu of ``mus`` and one T on the zone grid (mpf lists).
 
     The route ``bz_grid`` (:class:`symgrav.numeric.routes.BrillouinZoneGrid`)
@@ -251,6 +325,12 @@ def grid_integrals(engine, qset, mus, T, backend, mapper=None, progress=None, ma
     max_points : int
     rtol : float, optional
         Relative tolerance (default: the engine's).
+    symmetries : sequence of integer d x d matrices, optional
+        Declared symmetries kappa -> M kappa (det +-1): the group they
+        generate is checked against the integrand at the scan's T and its
+        lowest, middle and highest mu
+        (:func:`symgrav.numeric.symmetry.check_symmetries`), then every level
+        computes one point per orbit, weighted by the orbit size.
 
     Returns
     -------
@@ -261,7 +341,8 @@ def grid_integrals(engine, qset, mus, T, backend, mapper=None, progress=None, ma
     ------
     SymgravError
         Not a lattice model in 2 or 3 dimensions; a Fermi surface at T = 0; the
-        grid needs more points than ``max_points``.
+        grid needs more points than ``max_points``; a declared symmetry that is
+        not an integer matrix of det +-1 or does not leave the integrand unchanged.
     """
     bd, B = engine.bands, backend
     if not bd.lattice or bd.dim < 2:
@@ -286,8 +367,20 @@ def grid_integrals(engine, qset, mus, T, backend, mapper=None, progress=None, ma
     def local(chunks):
         with B.context():
             return [chunk_sums(bd, ws, stat, B, K, mus_b, T_b) for K in chunks]
+
+    # the check: the lowest, middle and highest mu of the scan (cheap for a long scan)
+    probe_mus = [mus_b[j] for j in sorted({0, len(mus_b) // 2, len(mus_b) - 1})]
+
+    def probe(K):
+        with B.context():
+            return point_integrands(bd, ws, stat, B, tuple(B.array(k) for k in K), probe_mus,
+                                    T_b)
+    group = None
+    if symmetries is not None:
+        group = symmetry_group(symmetries, bd.dim)
+        check_symmetries(group, probe, bd.dim, (engine.a, engine.i))
     eps = float(rtol) if rtol is not None else float(engine.tolerance())
-    scan = GridScan(bd, nq, B, eps, max_points)
+    scan = GridScan(bd, nq, B, eps, max_points, group=group)
     vals, _ = scan.run(mapper or local, len(mus) * nq, min_nodes, progress=progress)
     with B.context():
         meas = B.num(engine.layout.measure)

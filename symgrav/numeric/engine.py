@@ -31,6 +31,7 @@ from ..tightbinding.model import TightBinding
 from .arith import GUARD, Float64, Mpf, Mpfr, to_mpf
 from .banddata import BandData, parameter_values
 from .bz_grid import chunk_sums, grid_integrals
+from .closed_form_route import ClosedFormEvaluator
 from .layout import Layout
 from .line_features import LineFeatures
 from .line_integral import LineContext
@@ -87,7 +88,7 @@ class Susceptibilities:
     statistics : {"fermi", "bose"}
     quantities : sequence of Quantity, optional
         User quantities computed alongside the built-ins (same routes).
-    route : {"auto", "window", "graded", "bz_lines", "fermi_surface"}
+    route : {"auto", "window", "graded", "bz_lines", "bz_grid", "fermi_surface", "closed_form"}
         Force a route; a forced route that does not apply raises SymgravError.
     operator : {"spin", "velocity"}
         The operator s_a of Eqs. (8b), (8c): the model's (default) or, for a
@@ -97,7 +98,7 @@ class Susceptibilities:
 
     Notes
     -----
-    Results are in the natural units of PHYSICS.md.  ``T = 0`` is the exact
+    Results are in the natural units of docs/conventions.md.  ``T = 0`` is the exact
     step-function limit.
     """
 
@@ -134,6 +135,8 @@ class Susceptibilities:
             values = parameter_values(model, params, self.wdps + 5)
             self.bands = BandData(model, values, a, i)
         self.params = dict(self.bands.values)
+        #: the values as given, read exactly by the closed-form route
+        self.raw_params = dict(params or {})
         self.a, self.i = self.bands.a, self.bands.i
         prec = int(self.wdps * 3.3219280948873626) + 1
         if self.double:
@@ -205,6 +208,15 @@ class Susceptibilities:
             self._window[key] = WindowEvaluator(
                 self.bands, B, self.layout, qset.quantities, 15 if self.double else self.dps,
                 lambda line, mu, T: self.line_features(B, line, B.mpf(mu), B.mpf(T)))
+        return self._window[key]
+
+    def closed_form_evaluator(self, qset):
+        """The closed-form window evaluator of ``qset`` (memoized ClosedFormEvaluator)."""
+        key = ("closed_form", qset.names)
+        if key not in self._window:
+            self._window[key] = ClosedFormEvaluator(
+                self.model, self.raw_params, self.a, self.i, qset.quantities,
+                15 if self.double else self.dps)
         return self._window[key]
 
     def _run(self, name, qset, mu, T, B=None):
@@ -282,7 +294,8 @@ class Susceptibilities:
         ev = self._evaluate_set(self._main, mu, T)
         return Evaluation(self._finish(ev), ev.route, ev.decisions)
 
-    def scan(self, mus, T, mapper=None, progress=None, max_points=2 ** 24, rtol=None):
+    def scan(self, mus, T, mapper=None, progress=None, max_points=2 ** 24, rtol=None,
+             symmetries=None):
         """Every quantity at many mu and one T on one Brillouin-zone grid (route ``bz_grid``).
 
         The quantities of :meth:`evaluate` (Eqs. 19a, 19b, 8a, B7a, 20 and user
@@ -304,6 +317,15 @@ class Susceptibilities:
             The largest grid (points in all) before the scan refuses.
         rtol : float, optional
             Relative tolerance (default: that of :meth:`evaluate`).
+        symmetries : sequence of d x d integer matrices, optional
+            Symmetries kappa -> M kappa of the reduced momenta (det +-1), e.g.
+            ``[[0, 1, 0], [1, 0, 0], [0, 0, 1]]`` for k_x <-> k_y.  The group
+            they generate is checked first (the integrand of every quantity
+            at kappa and M kappa at random momenta, this T and the lowest,
+            middle and highest mu; else a SymgravError naming the matrix and
+            the component (a, i)); then every grid level computes one point
+            per orbit, weighted by the orbit size
+            (:mod:`symgrav.numeric.symmetry`).
 
         Returns
         -------
@@ -311,17 +333,22 @@ class Susceptibilities:
             One per mu, route ``bz_grid``.
         """
         pairs = [self._args(mu, T) for mu in mus]
-        T = pairs[0][1] if pairs else self._args(0, T)[1]
+        if not pairs:
+            raise SymgravError("scan needs at least one chemical potential; got none")
+        T = pairs[0][1]
         with self.backend.context():
             rows = grid_integrals(self, self._main, [m for m, _ in pairs], T, self.backend,
                                   mapper=mapper, progress=progress, max_points=max_points,
-                                  rtol=rtol)
+                                  rtol=rtol, symmetries=symmetries)
         names = self._main.names
         decision = [RouteDecision("bz_grid", True, "applies")]
         return [Evaluation(self._finish(dict(zip(names, r))), "bz_grid", decision) for r in rows]
 
     def grid_chunk(self, K, mus, T):
         """Sums of the integrands over the momenta K for every mu (a task of :meth:`scan`).
+
+        K: one array of reduced momenta per direction, and with symmetries the
+        orbit sizes as a last array (the points' weights).
 
         See :func:`symgrav.numeric.bz_grid.chunk_sums` (Eqs. 8a, 19a, 19b, 20,
         B7a weights of the quantities of :meth:`evaluate`).

@@ -2,12 +2,13 @@
 
 All susceptibilities are linear in the occupations, so at temperature T each
 one is an average over the Fermi window w(x) = -f'(x), x = (E - mu)/T, of
-zero-temperature functions of the Fermi energy E (App. E; PHYSICS.md).
+zero-temperature functions of the Fermi energy E (App. E; docs/conventions.md).
 :func:`fermi_window_rule` gives an N-node Gauss rule for that average, exact
 for polynomials of degree 2N - 1.  Its orthogonal polynomials have the
 closed-form recurrence b_k = pi^2 k^4 / (4 k^2 - 1) (:func:`recurrence`,
 checked in tests/test_window.py against Chebyshev's algorithm on the moments,
-:func:`window_moments` = the Sommerfeld coefficients of Eq. E2).  The rule integrates the analytic
+:func:`window_moments` = the Sommerfeld coefficients of Eq. E2, exact in
+:func:`symgrav.symbolic.sommerfeld.window_moment_exact`).  The rule integrates the analytic
 continuation of the zero-temperature functions, so the route that uses it
 (:mod:`symgrav.numeric.window_route`) requires band extrema and edges to be
 far from mu on the thermal scale.
@@ -20,7 +21,6 @@ from functools import lru_cache
 import gmpy2
 import mpmath as mp
 import numpy as np
-import sympy as sp
 
 from .arith import mpfr_to_mpf
 
@@ -38,15 +38,6 @@ def window_moments(count):
         else:
             out.append(2 * (1 - mp.mpf(2) ** (1 - j)) * mp.factorial(j) * mp.zeta(j))
     return out
-
-
-def window_moment_exact(j):
-    """mu_j of :func:`window_moments` as an exact SymPy number (rational times pi^j)."""
-    if j == 0:
-        return sp.Integer(1)
-    if j % 2:
-        return sp.Integer(0)
-    return 2 * (1 - sp.Rational(2) ** (1 - j)) * sp.factorial(j) * sp.zeta(j)
 
 
 def recurrence(k):

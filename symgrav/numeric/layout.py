@@ -1,7 +1,7 @@
 """How momentum space is covered by lines, and the integral over all of them.
 
 A Fermi-sea integral over d^dp / (2 pi hbar)^d (continuum) or
-d^dk / (2 pi)^d over [-pi, pi)^d (lattice; PHYSICS.md) is an integral over a
+d^dk / (2 pi)^d over [-pi, pi)^d (lattice; docs/conventions.md) is an integral over a
 family of lines of line integrals (:mod:`symgrav.numeric.line_integral`):
 
 * continuum, 1D: the two rays p > 0 and p < 0;

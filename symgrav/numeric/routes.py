@@ -19,6 +19,10 @@
 * ``fermi_surface`` (:class:`FermiSurfaceSum`) -- the Fermi-surface sum of
   Eq. (E1) at T = 0, for quantities that are pure Fermi-surface terms there
   (d alpha / d mu).
+* ``closed_form`` (:class:`ClosedForm`) -- opt-in: the window average of the
+  closed-form T = 0 functions (:mod:`symgrav.numeric.closed_form_route`); 1D
+  and isotropic continuum models, any T >= 0, Fermi statistics.  Not in the
+  automatic order (deriving the closed forms costs seconds of SymPy).
 
 ``route="auto"`` tries them in :data:`AUTO_ORDER` (:data:`AUTO_ORDER_DOUBLE` in
 double precision) and takes the first that applies; :meth:`symgrav.Susceptibilities.explain` lists every decision with its
@@ -34,12 +38,14 @@ import mpmath as mp
 
 from ..errors import SymgravError
 from .bz_grid import grid_integrals, thermal_nodes
+from .closed_form_route import static_reason
 from .layout import LATTICE_3D_NODES
 from .line_integral import fermi_surface_terms, integrate_line
 from .window_route import NotApplicable
 
 __all__ = ["AUTO_ORDER", "AUTO_ORDER_DOUBLE", "BrillouinZoneGrid", "BrillouinZoneLines",
-           "FermiSurfaceSum", "FermiWindow", "GradedLines", "NotApplicable", "ROUTES", "Route", "RouteDecision",
+           "ClosedForm", "FermiSurfaceSum", "FermiWindow", "GradedLines", "NotApplicable",
+           "ROUTES", "Route", "RouteDecision",
            "check_route", "integrate_momentum_space"]
 #: a route's verdict at one (mu, T)
 RouteDecision = namedtuple("RouteDecision", "name applies reason")
@@ -218,9 +224,34 @@ class FermiSurfaceSum(Route):
         return vals
 
 
+class ClosedForm(Route):
+    """App. E with the closed-form T = 0 functions of SymPy (1D and isotropic continuum models).
+
+    Opt-in (``route="closed_form"``): the first use derives the closed forms
+    (seconds of SymPy per model); afterwards each point is a one-dimensional
+    window average (:mod:`symgrav.numeric.closed_form_route`).
+    """
+
+    name = "closed_form"
+    summary = "Fermi-window average of closed-form T = 0 functions (SymPy, App. E)"
+
+    def reason(self, engine, qset, T):
+        reason = static_reason(engine.model, engine.statistics, qset.quantities)
+        if reason:
+            return reason
+        if engine.layout.window_lines() is None:
+            return "anisotropic continuum model (needs 1D or isotropic band data)"
+        return ""
+
+    def run(self, engine, qset, mu, T, backend):
+        ev = engine.closed_form_evaluator(qset)
+        with mp.workprec(backend.prec):
+            return ev.evaluate(mp.mpf(mu), mp.mpf(T))
+
+
 #: the routes by name, in the order of the documentation
 ROUTES = {r.name: r for r in (FermiWindow(), GradedLines(), BrillouinZoneLines(),
-                              BrillouinZoneGrid(), FermiSurfaceSum())}
+                              BrillouinZoneGrid(), FermiSurfaceSum(), ClosedForm())}
 #: the order in which ``route="auto"`` tries them
 AUTO_ORDER = ("fermi_surface", "window", "graded", "bz_lines")
 #: ... and in double precision, where the graded lines (numpy-vectorized) are faster than

@@ -8,7 +8,7 @@ the spin-velocity Berry curvature and the spin magnetic moment are
 
 in the eigenbasis of H, where A(n) is the degenerate subspace of band n (the
 bands whose energies agree with e_n to half the working digits).  This is the
-projector form of PHYSICS.md ("Degenerate bands"): the sum over n in A,
+projector form of docs/conventions.md ("Degenerate bands"): the sum over n in A,
 -2 hbar sum_{B != A} Im tr(P_A v P_B s) / (E_A - E_B)^2, is gauge invariant,
 and every band of A is given that sum divided by |A| (the bands of A share
 one energy, so any Fermi-sea integral is unchanged).  Terms inside A do not

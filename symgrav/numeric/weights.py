@@ -24,7 +24,7 @@ from sympy.printing.str import StrPrinter
 
 from ..errors import SymgravError
 from ..symbolic.quantities import SHIFT, SMALL, SMALL_DER, SMALL_INT, TEMP, XI
-from .fermi_window import window_moment_exact
+from ..symbolic.sommerfeld import window_moment_exact
 
 _CONST = "c_"
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import mpmath as mp
 
-from ..symbolic.quantities import Quantity
+from ..symbolic.quantities import zero_temperature_quantities
 from .chebyshev import Branch, BranchError
 from .fermi_window import fermi_window_rule, rules_for
 from .line_integral import LineContext, integrate_line
@@ -34,12 +34,6 @@ from .weights import WeightSet, WindowForms
 
 class NotApplicable(Exception):
     """A route does not apply at this point; the message says why."""
-
-
-def zero_temperature_quantities(pairs):
-    """The auxiliary quantities xi^l f on Omega (g = 0) or m (g = 1) (Z^mu_gl at T = 0)."""
-    return [Quantity(f"z{g}{l}", f"xi**{l}*f" if g == 0 else 0, f"xi**{l}*f" if g == 1 else 0)
-            for g, l in pairs]
 
 
 class WindowEvaluator:

@@ -230,7 +230,7 @@ def mqm_zero_T_insulator(model, params, mu, a="x", i="x", dps=30):
     Returns
     -------
     mpf
-        M_a^i in the natural units of PHYSICS.md, rounded to ``dps`` digits.
+        M_a^i in the natural units of docs/conventions.md, rounded to ``dps`` digits.
 
     Raises
     ------

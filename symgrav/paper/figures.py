@@ -12,7 +12,7 @@ Each figure has three panels (captions of Figs. 1 and 2):
 Everything is computed with :class:`symgrav.Susceptibilities` (``dps``
 digits, or IEEE double precision with ``dps="double"``), in parallel over processes
 with :func:`symgrav.parallel.parallel_map`, and reported in the paper's figure
-units: natural value x 8 pi / b (PHYSICS.md), i.e. alpha in
+units: natural value x 8 pi / b (docs/conventions.md), i.e. alpha in
 (q/m alpha^2)(g mu_B/hbar)(b/8 pi alpha), T beta~, M, T beta in
 (g mu_B/hbar)(b/8 pi alpha), beta in that unit per m alpha^2 and beta/T,
 (pi^2/3) d alpha/d mu per (m alpha^2)^2.  Energies and T are in m alpha^2
@@ -197,7 +197,7 @@ def csv_header(spec, panel, dps):
         ("dps = double: IEEE double precision (symgrav.Susceptibilities, dps=\"double\"), "
          "values to 15 significant digits"),
         f"units: mu and T in m alpha^2; {units} (paper's figure units = natural units "
-        "x 8 pi/b, PHYSICS.md)",
+        "x 8 pi/b, docs/conventions.md)",
     ]
     return "".join(f"# {line}\n" for line in lines)
 

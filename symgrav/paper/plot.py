@@ -11,10 +11,9 @@ writes the PNG atomically.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 
-from ..errors import SymgravError
+from ..errors import require
 from ..fileio import atomic_output
 from .grids import band_features
 
@@ -32,8 +31,7 @@ def require_matplotlib():
     SymgravError
         matplotlib cannot be imported.
     """
-    if importlib.util.find_spec("matplotlib") is None:
-        raise SymgravError("symgrav paper needs matplotlib: pip install 'symgrav[plot]'")
+    require("matplotlib", "plot", "symgrav paper")
 
 
 def _floats(rows, col):

@@ -18,7 +18,9 @@ decomposed into decoupled blocks of size one or two: a band pairs only with the
 other band of its own 2x2 block, because the momentum and parameter
 derivatives of a block-diagonal H are block diagonal, so tr(P_n A P_m B)
 vanishes for bands of different blocks whatever the spin operator couples (no
-eigenvector phase enters anywhere).
+eigenvector phase enters anywhere).  A coupled 4x4 H = eps + d.Gamma with
+anticommuting Gamma matrices (two Kramers pairs) is handled through its
+projectors, each band carrying half its pair's sum (:mod:`symgrav.symbolic.dirac`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from functools import lru_cache
 import sympy as sp
 
 from ..errors import SymgravError, SymgravWarning
+from .budget import time_limited
+from .dirac import dirac_form
 from .model import AXES, PAULI, Model, axis_index
 from .results import BandResult
 
@@ -116,16 +120,22 @@ class _Structure:
     def __init__(self, model: Model):
         H = model.H_real
         self.model = model
+        self.dirac = None
         if model.N == 2:
             self.blocks = [_Block((0, 1), H)]
         else:
             groups = _blocks(H)
             big = [g for g in groups if len(g) > 2]
+            self.dirac = dirac_form(H) if big and model.N == 4 else None
+            if self.dirac is not None:
+                self.blocks, self.bands = [], list(range(4))
+                return
             if big:
                 raise SymgravError(
                     f"no closed form: H has a coupled block of size {len(big[0])} "
-                    f"(rows {big[0]}); closed forms exist for two-band models and for "
-                    "models that split into decoupled 1x1 and 2x2 blocks. Evaluate the "
+                    f"(rows {big[0]}); closed forms exist for two-band models, for "
+                    "models that split into decoupled 1x1 and 2x2 blocks and for Dirac-type "
+                    "4x4 models (H - tr H/4 squaring to a multiple of 1). Evaluate the "
                     "sums over states numerically instead (symgrav.numeric_geometry, "
                     "symgrav.Susceptibilities)")
             self.blocks = [_Block(g, H) for g in groups]
@@ -164,11 +174,14 @@ class _Structure:
         return [bands[k] for k in order]
 
     def energy(self, n):
+        if self.dirac is not None:
+            return self.dirac.energies[n]
         blk, k = self.bands[n]
         return blk.energies[k]
 
 
 @lru_cache(maxsize=64)
+@time_limited("the closed-form bands of H (SymPy simplification)")
 def _structure(model):
     return _Structure(model)
 
@@ -189,6 +202,13 @@ def _pair_terms(model, A, B, power_omega, power_m, prefactor_omega, prefactor_m)
     st = _structure(model)
     nb = len(st.bands)
     delta_sym = _delta_symbol(model)
+    if st.dirac is not None:
+        # Kramers pairs: half the pair sums through the projectors (symgrav.symbolic.dirac)
+        om_c, m_c = st.dirac.pair_terms(A, B, power_omega, power_m, prefactor_omega,
+                                        prefactor_m, delta_sym)
+        defs = {delta_sym: sp.sqrt(st.dirac.delta2)}
+        return ([e.xreplace(defs) for e in om_c], [e.xreplace(defs) for e in m_c], om_c, m_c,
+                defs)
     if len(st.blocks) == 1 and model.N == 2:
         blk = st.blocks[0]
         _, a = pauli_vector(A)
@@ -239,6 +259,7 @@ def _check_model(model):
 
 
 @lru_cache(maxsize=512)
+@time_limited("the closed-form spin geometry of H (SymPy simplification)")
 def _spin_geometry(model, a, i):
     _check_model(model)
     ka = axis_index(a, "spin component a")
@@ -281,12 +302,18 @@ def closed_form_band_data(model, a, i):
     ------
     SymgravError
         No closed form (a coupled block of H larger than 2x2, or degenerate
-        bands coupled by the operators), or a bad component.
+        bands coupled by the operators), a Dirac-type 4x4 model (closed
+        forms only as Kramers-pair sums, see :mod:`symgrav.symbolic.dirac`;
+        the numeric layer evaluates the sums over states), or a bad component.
     """
     _check_model(model)
     ka, ki = AXES[axis_index(a, "spin component a")], AXES[axis_index(i, "momentum axis i")]
-    omega, moment, _, _, _ = _spin_geometry(model, ka, ki)
     st = _structure(model)
+    if st.dirac is not None:
+        raise SymgravError("a Dirac-type 4x4 model has its closed forms summed over Kramers "
+                           "pairs (symgrav.spin_berry_curvature); the numeric layer uses the "
+                           "sums over states")
+    omega, moment, _, _, _ = _spin_geometry(model, ka, ki)
     energies = tuple(st.energy(n) for n in range(len(st.bands)))
     return energies, tuple(omega), tuple(moment)
 
@@ -310,7 +337,7 @@ def spin_berry_curvature(model, a, i):
     -------
     BandResult
         Tuple of SymPy expressions, one per band in ascending energy (for two
-        bands: lower epsilon_-, upper epsilon_+).  Gauge invariant, in the
+        bands: lower ``epsilon_-``, upper ``epsilon_+``).  Gauge invariant, in the
         user's symbols.
 
     See Also
@@ -357,7 +384,7 @@ def spin_magnetic_moment(model, a, i):
 
 
 def bands(model):
-    """Band energies epsilon_n(p) in ascending order (for two bands d0 -+ |d|).
+    """Band energies epsilon_n(p) in ascending order (for two bands ``d0 -+ |d|``).
 
     Parameters
     ----------
@@ -367,7 +394,7 @@ def bands(model):
     -------
     BandResult
         Tuple of SymPy expressions, one per band; for two bands the compact
-        form uses Delta = |d| as below Eq. (22) of the paper.
+        form uses ``Delta = |d|`` as below Eq. (22) of the paper.
     """
     _check_model(model)
     st = _structure(model)
@@ -390,6 +417,7 @@ def _param_symbol(model, lam):
 
 
 @lru_cache(maxsize=512)
+@time_limited("the closed-form parameter geometry of H (SymPy simplification)")
 def _param_geometry(model, l1, l2):
     _check_model(model)
     s1, s2 = _param_symbol(model, l1), _param_symbol(model, l2)

@@ -8,14 +8,15 @@ user's own symbols before they are returned (see :meth:`Model.to_user`).
 
 from __future__ import annotations
 
-import random
 from functools import cached_property
 
-import mpmath
 import sympy as sp
 
 from ..errors import SymgravError
+from .budget import check_matrix
+from .hermiticity import nonzero_entry
 from .latex_printer import SymgravLatexPrinter
+from .userinput import as_expression, as_hbar, as_matrix, symbol_table
 
 AXES = ("x", "y", "z")
 
@@ -25,55 +26,6 @@ PAULI = (
     sp.Matrix([[0, -sp.I], [sp.I, 0]]),
     sp.Matrix([[1, 0], [0, -1]]),
 )
-
-
-def _as_matrix(obj, what):
-    try:
-        mat = sp.Matrix(obj)
-    except Exception as exc:  # sympy raises many types for bad input
-        raise SymgravError(f"{what} is not a matrix: {exc}") from None
-    return mat
-
-
-def _numerically_zero(mat, symbols, trials=3, dps=30):
-    """True when every entry of ``mat`` vanishes at random real points.
-
-    Symbols not declared nonnegative are sampled with both signs: every sign
-    pattern when there are at most four of them, otherwise ``trials`` random
-    patterns drawn from a separate stream (so magnitudes and signs never
-    correlate).
-    """
-    rng = random.Random(20240310)
-    signs_rng = random.Random(97)
-    syms = sorted(symbols, key=lambda s: s.name)
-    signed = [s for s in syms if not (s.is_nonnegative or s.is_positive)]
-    if len(signed) <= 4:
-        patterns = [[(t >> j) & 1 for j in range(len(signed))] for t in range(2 ** len(signed))]
-    else:
-        patterns = [[signs_rng.random() < 0.5 for _ in signed] for _ in range(max(trials, 8))]
-    while len(patterns) < trials:
-        patterns.append(patterns[len(patterns) % len(patterns)])
-    with mpmath.workdps(dps):
-        for pattern in patterns:
-            flip = {s for s, neg in zip(signed, pattern) if neg}
-            point = {}
-            for s in syms:
-                x = rng.uniform(0.3, 1.7)
-                point[s] = sp.Float(-x if s in flip else x, dps)
-            for entry in mat:
-                val = sp.N(entry.xreplace(point), dps)
-                if not val.is_number or val.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-                    return False
-                if not abs(complex(val)) <= 1e-20:  # also False for nan
-                    return False
-    return True
-
-
-def _is_zero_matrix(mat, symbols):
-    expanded = mat.applyfunc(sp.expand)
-    if all(e == 0 for e in expanded):
-        return True
-    return _numerically_zero(expanded, symbols, trials=4)
 
 
 def axis_index(name, what="axis"):
@@ -110,14 +62,18 @@ class Model:
     ----------
     H : sympy.Matrix or nested list
         N x N Hermitian matrix in the momentum symbols and free parameters
-        (the H(p) of Eq. 22 and of Sec. II of the paper).
+        (the H(p) of Eq. 22 and of Sec. II of the paper).  String entries are
+        data: read by :func:`symgrav.symbolic.parsing.parse_expression` (as in a
+        model file, never ``sympify``), with names resolved to the momenta,
+        hbar and the symbols of the other entries; new names are real symbols.
     momenta : sequence of sympy.Symbol
         One, two or three momentum symbols; axis x, y, z in that order.
-    hbar : sympy.Symbol or number, optional
-        Reduced Planck constant appearing in Eqs. (8b), (8c) and (24).
+    hbar : sympy.Symbol, number or str, optional
+        Reduced Planck constant appearing in Eqs. (8b), (8c) and (24).  A
+        string is a symbol name (a positive symbol) or a number such as ``"1/2"``.
     spin : sequence of three N x N Hermitian matrices, optional
         Spin operators s_x, s_y, s_z.  Default (hbar/2) sigma for N = 2;
-        required for any other N.
+        required for any other N.  String entries as for ``H``.
     lattice : bool, optional
         True declares a 2 pi-periodic Bloch Hamiltonian integrated over
         [-pi, pi)^d (lattice constant 1, hbar = 1 in the measure).
@@ -135,26 +91,32 @@ class Model:
 
     def __init__(self, H, momenta, hbar=1, spin=None, lattice=False, name=None,
                  parameters=None):
-        H = _as_matrix(H, "H")
-        if H.rows != H.cols:
-            raise SymgravError(f"H must be square; got a {H.rows}x{H.cols} matrix")
-        if H.rows < 1:
-            raise SymgravError("H is empty")
         if isinstance(momenta, (sp.Symbol, str)):
             momenta = (momenta,)
-        momenta = tuple(momenta)
+        try:
+            momenta = tuple(momenta)
+        except TypeError:
+            raise SymgravError(f"momenta must be a sequence of symbols; got "
+                               f"{type(momenta).__name__}") from None
         if not 1 <= len(momenta) <= 3:
             raise SymgravError(f"give 1, 2 or 3 momentum symbols; got {len(momenta)}")
         for p in momenta:
             if not isinstance(p, sp.Symbol):
                 raise SymgravError(
                     f"momenta must be sympy Symbols; got {p!r} of type {type(p).__name__}")
+        # strings are data: every string (H entries, hbar, spin) is read by the
+        # model-file parser with the symbols of the SymPy parts, never sympify'd
+        table = symbol_table(momenta, hbar, H, spin)
+        hbar = as_hbar(hbar, table)
+        if isinstance(hbar, sp.Symbol):
+            table.setdefault(hbar.name, hbar)
+        H = as_matrix(H, table, "H")
+        if H.rows != H.cols:
+            raise SymgravError(f"H must be square; got a {H.rows}x{H.cols} matrix")
+        if H.rows < 1:
+            raise SymgravError("H is empty")
         if len(set(momenta)) != len(momenta):
             raise SymgravError(f"momentum symbols repeat: {momenta}")
-        hbar = sp.sympify(hbar)
-        if not (isinstance(hbar, sp.Symbol) or (hbar.is_number and hbar.is_positive)) \
-                or hbar.is_positive is False:
-            raise SymgravError(f"hbar must be a positive symbol or a positive number; got {hbar}")
         for entry in H:
             if entry.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
                 raise SymgravError(f"H contains a non-finite entry: {entry}")
@@ -163,6 +125,7 @@ class Model:
                 raise SymgravError(f"H contains an undefined function: {entry}")
         if any(isinstance(e, sp.MatrixBase) for e in H):
             raise SymgravError("H entries must be scalars")
+        check_matrix(H, "H")  # bounded work: expansion size, exp arguments
 
         self.N = H.rows
         self.H = H
@@ -179,16 +142,20 @@ class Model:
                     "(default (hbar/2) sigma exists only for 2x2 models)")
             spin = tuple(hbar / 2 * s for s in PAULI)
         else:
+            if isinstance(spin, (str, bytes)) or not hasattr(spin, "__len__"):
+                raise SymgravError(f"spin must be three matrices (s_x, s_y, s_z); got "
+                                   f"{type(spin).__name__}")
             spin = tuple(spin)
             if len(spin) != 3:
                 raise SymgravError(f"spin must be three matrices (s_x, s_y, s_z); got {len(spin)}")
-            spin = tuple(_as_matrix(s, f"spin[{k}]") for k, s in enumerate(spin))
+            spin = tuple(as_matrix(s, table, f"spin[{k}]") for k, s in enumerate(spin))
             for k, s in enumerate(spin):
                 if s.shape != H.shape:
                     raise SymgravError(
                         f"spin matrix s_{AXES[k]} has shape {s.shape}, H has shape {H.shape}")
                 if any(m in s.free_symbols for m in momenta):
                     raise SymgravError(f"spin matrix s_{AXES[k]} depends on momentum")
+                check_matrix(s, f"spin[{k}]")
         self.spin = spin
 
         # Real copies of every free symbol, for Hermiticity and the algebra.
@@ -213,11 +180,6 @@ class Model:
         self._momenta = tuple(self._to_real.get(p, p) for p in momenta)
         self._hbar = hbar.xreplace(self._to_real)
         real_free = {self._to_real.get(s, s) for s in free}
-        if not _is_zero_matrix(self._H - self._H.H, real_free):
-            raise SymgravError("H is not Hermitian for real parameters and momenta")
-        for k, s in enumerate(self._spin):
-            if not _is_zero_matrix(s - s.H, real_free):
-                raise SymgravError(f"spin matrix s_{AXES[k]} is not Hermitian")
 
         self.parameters = tuple(sorted((s for s in free if s not in momenta),
                                        key=lambda s: s.name))
@@ -230,7 +192,34 @@ class Model:
                     raise SymgravError(
                         f"default given for unknown parameter {name!r}; "
                         f"parameters are {sorted(by_name)}")
+                if isinstance(value, (bool, complex)) or type(value).__name__ == "bool_":
+                    raise SymgravError(f"default of parameter {name!r} must be a real number; "
+                                       f"got {value!r}")
                 self.defaults[name] = value
+        self._check_hermitian(real_free)
+
+    def _check_hermitian(self, real_free):
+        """H and the spin matrices Hermitian for every real value (see :mod:`.hermiticity`)."""
+        by_name = {s.name: s for s in real_free}
+        defaults = {}
+        for name, value in self.defaults.items():
+            try:
+                number = as_expression(value, {}, name)
+            except SymgravError:
+                continue  # not a number: refused where the values are used
+            if number.is_number and number.is_real:
+                defaults[by_name[name]] = number
+        found = nonzero_entry(self._H - self._H.H, real_free, defaults, "H")
+        if found:
+            r, c, point = found
+            at = ", ".join(f"{k} = {v:.6g}" for k, v in point.items())
+            raise SymgravError(f"H is not Hermitian for real parameters and momenta: "
+                               f"H[{r}][{c}] != conjugate(H[{c}][{r}]) at {at or 'every point'}")
+        for k, s in enumerate(self._spin):
+            found = nonzero_entry(s - s.H, real_free, defaults, f"spin s_{AXES[k]}")
+            if found:
+                raise SymgravError(f"spin matrix s_{AXES[k]} is not Hermitian "
+                                   f"(entry [{found[0]}][{found[1]}])")
 
     # -- symbol bookkeeping -------------------------------------------------
     def to_user(self, expr):
@@ -240,13 +229,13 @@ class Model:
 
         Parameters
         ----------
-        expr : sympy.Expr or anything :func:`sympy.sympify` accepts
+        expr : sympy.Expr, a number, or a string (read as data by the model-file parser)
 
         Returns
         -------
         sympy.Expr
         """
-        return sp.sympify(expr).xreplace(self._to_user)
+        return self._expr_arg(expr, self._all_symbols).xreplace(self._to_user)
 
     def to_internal(self, expr):
         """Map an expression in the user's symbols to the internal real symbols.
@@ -255,13 +244,20 @@ class Model:
 
         Parameters
         ----------
-        expr : sympy.Expr or anything :func:`sympy.sympify` accepts
+        expr : sympy.Expr, a number, or a string (read as data by the model-file parser)
 
         Returns
         -------
         sympy.Expr
         """
-        return sp.sympify(expr).xreplace(self._to_real)
+        user = {self._to_user.get(s, s) for s in self._all_symbols}
+        return self._expr_arg(expr, user).xreplace(self._to_real)
+
+    @staticmethod
+    def _expr_arg(expr, symbols):
+        if isinstance(expr, sp.Basic):
+            return expr
+        return as_expression(expr, symbol_table(sorted(symbols, key=lambda s: s.name)), "expr")
 
     def symbol(self, name_or_symbol):
         """The model's internal (real) symbol for a name or a user symbol.

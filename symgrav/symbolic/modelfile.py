@@ -53,8 +53,9 @@ from pathlib import Path
 import sympy as sp
 
 from ..errors import SymgravError
+from ..fileio import read_regular_bytes
 from .model import PAULI, Model
-from .parsing import CONSTANTS, FUNCTIONS, is_valid_name, parse_expression
+from .parsing import CONSTANTS, FUNCTIONS, is_valid_name, name_problem, parse_expression
 
 try:
     import tomllib
@@ -139,8 +140,11 @@ def load_model(spec):
     """
     res, label, stem = _locate(spec)
     try:
-        with res.open("rb") as handle:
-            raw = handle.read(4 * MAX_FILE_CHARS + 1)
+        if isinstance(res, Path):  # a user's file: never block on a FIFO or device
+            raw = read_regular_bytes(res, 4 * MAX_FILE_CHARS)
+        else:
+            with res.open("rb") as handle:
+                raw = handle.read(4 * MAX_FILE_CHARS + 1)
     except FileNotFoundError:
         raise SymgravError(f"{label}: no such model file") from None
     except IsADirectoryError:
@@ -248,8 +252,9 @@ class _Reader:
 
     def declare(self, name, key, **assumptions):
         if not isinstance(name, str) or not is_valid_name(name):
-            raise self.error(key, f"{name!r} is not a valid symbol name (a Python identifier "
-                                  "not starting with '_' and not a keyword)")
+            raise self.error(key, f"{name!r} is not a valid symbol name: it {name_problem(name)} "
+                                  "(a name is a Python identifier not starting with '_' and "
+                                  "not a keyword)")
         if name in CONSTANTS or name in FUNCTIONS:
             raise self.error(key, f"{name!r} is reserved (a constant or function name)")
         if name in self.symbols:
@@ -387,3 +392,39 @@ class _Reader:
         model.description = description
         model.source = self.source
         return model
+
+
+def is_paper_model(model):
+    """True when ``model`` is the paper's Rashba ferromagnet, Eq. (22), as the built-in file.
+
+    The Hamiltonian, momenta and spin operators are compared with those of the
+    built-in ``rashba`` model, symbols matched by name (parameter values do
+    not matter: ``rashba_strong`` is the same model).  Paper-specific remarks
+    ("as below Eq. (22)") are printed only for this model; any other model
+    gets generic text.
+
+    Parameters
+    ----------
+    model : Model or object
+        Anything else (e.g. a :class:`~symgrav.TightBinding`) is not the paper's model.
+
+    Returns
+    -------
+    bool
+    """
+    if not isinstance(model, Model):
+        return False
+    paper = load_model("rashba")
+    if (model.N, model.dim, model.lattice) != (paper.N, paper.dim, paper.lattice):
+        return False
+    if [p.name for p in model.momenta] != [p.name for p in paper.momenta]:
+        return False
+    by_name = {s.name: s for s in model.symbols_real}
+    mine = {s.name: s for s in paper.symbols_real}
+    if set(by_name) != set(mine):
+        return False
+    rename = {mine[n]: by_name[n] for n in mine}
+    if sp.simplify(paper.hbar_real.xreplace(rename) - model.hbar_real) != 0:
+        return False
+    pairs = [(paper.H_real, model.H_real)] + list(zip(paper.spin_real, model.spin_real))
+    return all(sp.simplify(a.xreplace(rename) - b) == sp.zeros(*b.shape) for a, b in pairs)

@@ -42,6 +42,7 @@ import ast
 import keyword
 import math
 import re
+import unicodedata
 import warnings
 
 import sympy as sp
@@ -90,18 +91,63 @@ _NODE_NAMES = {
     ast.JoinedStr: "f-string", ast.Await: "await", ast.Yield: "yield",
     ast.YieldFrom: "yield", ast.Slice: "slice",
 }
+_WORD = re.compile(r"[^\W\d]\w*")
 _DECIMAL = re.compile(r"^(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$")
 
 
-def is_valid_name(name):
-    """True when ``name`` may be a symbol name in an expression.
+#: non-ASCII letters that look like an ASCII letter (Cyrillic and Greek homoglyphs); a
+#: name containing one is refused, so that no two names on screen look alike
+CONFUSABLES = {
+    **dict.fromkeys("аеорсухіјѕԁԛԝвкмнтһԍ", "Cyrillic"),
+    **dict.fromkeys("АВЕКМНОРСТХІЈЅԚԜУ", "Cyrillic"),
+    **dict.fromkeys("οϲϳΑΒΕΖΗΙΚΜΝΟΡΤΥΧϹϺ", "Greek"),
+}
 
-    A valid name is a Python identifier that does not start with ``_`` and is
+
+def name_problem(name):
+    """Why ``name`` may not be a symbol name, or None when it may.
+
+    A valid name is a Python identifier that does not start with ``_``, is
     not a Python keyword (soft keywords such as ``match`` are ordinary names,
-    as in Python itself).  Constants (``I``, ``pi``, ``E``) and
-    function names are valid names here; callers that declare symbols decide
-    whether to allow them to shadow those.  Plain bookkeeping; implements no
+    as in Python itself), is in Unicode normal form NFKC (Python itself reads
+    the fullwidth ``ｐ_x`` as ``p_x``, so such a name could silently become
+    another symbol) and contains no letter of :data:`CONFUSABLES` (a Cyrillic
+    ``р`` looks like a Latin ``p``).  Greek letters such as ``α``, ``Δ``,
+    ``ρ`` or ``ν`` (common physics symbols) are fine.  Plain bookkeeping; implements no
     equation of the paper.
+
+    Parameters
+    ----------
+    name : object
+
+    Returns
+    -------
+    str or None
+        The reason, to be shown after the name in a message.
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        return "is not a Python identifier"
+    if name.startswith("_"):
+        return "starts with '_'"
+    if keyword.iskeyword(name):
+        return "is a Python keyword"
+    normal = unicodedata.normalize("NFKC", name)
+    if normal != name:
+        return (f"is not in Unicode normal form NFKC (Python reads it as {normal!r}); "
+                "write it with ordinary letters")
+    for ch in name:
+        if ch in CONFUSABLES:
+            return (f"contains the {CONFUSABLES[ch]} letter {ch!r} (U+{ord(ch):04X}), which "
+                    "looks like a Latin letter")
+    return None
+
+
+def is_valid_name(name):
+    """True when ``name`` may be a symbol name in an expression (see :func:`name_problem`).
+
+    Constants (``I``, ``pi``, ``E``) and function names are valid names
+    here; callers that declare symbols decide whether to allow them to shadow
+    those.  Plain bookkeeping; implements no equation of the paper.
 
     Parameters
     ----------
@@ -111,8 +157,7 @@ def is_valid_name(name):
     -------
     bool
     """
-    return (isinstance(name, str) and name.isidentifier() and not name.startswith("_")
-            and not keyword.iskeyword(name))
+    return name_problem(name) is None
 
 
 def _show(text, node, limit=40):
@@ -209,9 +254,9 @@ class _Builder:
         if name in FUNCTIONS:
             raise SymgravError(f"function {name!r} needs an argument list, e.g. {name}(x) "
                                f"{self.summary()}")
-        if not is_valid_name(name):
-            raise SymgravError(f"name {name!r} is not allowed (names starting with '_' and "
-                               f"Python keywords are refused) {self.summary()}")
+        problem = name_problem(name)
+        if problem:
+            raise SymgravError(f"name {name!r} is not allowed: it {problem} {self.summary()}")
         if not self.allow_new:
             allowed = ", ".join(sorted(self.symbols) + sorted(CONSTANTS))
             raise SymgravError(f"unknown name {name!r} {self.summary()}; only numbers, "
@@ -364,6 +409,10 @@ def parse_expression(text, symbols=None, *, allow_new=True):
     if not stripped:
         raise SymgravError("empty expression")
     builder = _Builder(stripped, symbols, allow_new)
+    for word in _WORD.findall(stripped):
+        if unicodedata.normalize("NFKC", word) != word or any(c in CONFUSABLES for c in word):
+            raise SymgravError(f"name {word!r} is not allowed: it {name_problem(word)} "
+                               f"{builder.summary()}")
     try:
         with warnings.catch_warnings():  # e.g. SyntaxWarning on escapes in a string
             warnings.simplefilter("ignore")

@@ -18,9 +18,12 @@ import sympy as sp
 
 from ..errors import SymgravError
 from ..version import __version__
+from .budget import time_limit
+from .closed_form_sheet import closed_form_section
 from .geometry import bands, spin_berry_curvature, spin_magnetic_moment
 from .latex_printer import SymgravLatexPrinter, escape_text
 from .model import AXES, Model
+from .modelfile import is_paper_model
 
 __all__ = ["SymgravLatexPrinter", "latex", "derivation_sheet", "geometry_components",
            "escape_text"]
@@ -139,8 +142,12 @@ def _no_closed_form(exc):
 
 def _provably_ascending(energies):
     """True when every energy difference eps_{n+1} - eps_n is provably >= 0."""
-    return all(sp.simplify(hi - lo).is_nonnegative
-               for lo, hi in zip(energies, energies[1:]))
+    try:
+        with time_limit("ordering the closed-form band energies (SymPy simplification)"):
+            return all(sp.simplify(hi - lo).is_nonnegative
+                       for lo, hi in zip(energies, energies[1:]))
+    except SymgravError:  # out of time: not proven
+        return False
 
 
 def _geometry_section(printer, title, equation, definition, entries, dim):
@@ -174,16 +181,22 @@ def _geometry_section(printer, title, equation, definition, entries, dim):
 def derivation_sheet(model):
     r"""A standalone LaTeX document deriving the band geometry of a model.
 
-    The sheet lists the Hamiltonian (Eq. 22 for the Rashba model), momenta,
-    spin operators, the bands in ascending energy with the abbreviation
-    :math:`\Delta` (as below Eq. 22), every nonzero component of the
+    The sheet lists the Hamiltonian, momenta, spin operators, the bands in
+    ascending energy with abbreviations such as :math:`\Delta = |d|` for two
+    bands, every nonzero component of the
     spin-velocity Berry curvature :math:`\Omega_{an}^i` (Eq. 8b) and of the
     spin magnetic moment :math:`m_{an}^i` (Eq. 8c) for ``a`` in x, y, z and
     ``i`` among the model's momentum axes, and which components vanish.  It
     cites Shitade, Daido and Yanase and uses only ``article`` and
-    ``amsmath``.  When a model has no closed form (a coupled block larger
+    ``amsmath``.  Remarks about the paper's Rashba ferromagnet (Eq. 22)
+    appear only for that model
+    (:func:`~symgrav.symbolic.modelfile.is_paper_model`).  When a model
+    has no closed form (a coupled block larger
     than 2x2, see :mod:`symgrav.geometry`), the affected sections say so
-    instead of failing.
+    instead of failing.  For 1D and isotropic continuum models a last
+    section gives alpha (19a) and M (8a) at T = 0 in closed form and the
+    Mott coefficients of T beta (20), (21)
+    (:func:`~symgrav.symbolic.closed_form_sheet.closed_form_section`).
 
     Parameters
     ----------
@@ -250,7 +263,9 @@ def derivation_sheet(model):
     if isinstance(band_res, SymgravError):
         out.append(_no_closed_form(band_res))
     else:
-        out += ["Band energies in ascending order (for the Rashba model as below Eq.~(22)):",
+        where = (" (the Rashba ferromagnet of Eq.~(22); compare the text below it)"
+                 if is_paper_model(model) else "")
+        out += [f"Band energies in ascending order{where}:",
                 _align([f"{h} &= {v}" for h, v in pr.band_entries(band_res, True)])]
         if model.N > 2 and not _provably_ascending(list(band_res)):
             out.append("The energy order of these bands could not be established "
@@ -264,5 +279,9 @@ def derivation_sheet(model):
             ("Spin-velocity Berry curvature", "8b", _DEFINITION_8B, omega),
             ("Spin magnetic moment", "8c", _DEFINITION_8C, moment)):
         out += [""] + _geometry_section(pr, title, eq, definition, entries, model.dim)
+    if not isinstance(omega, SymgravError):
+        nonzero = [(a, i) for a, i, _r, zero in omega if not zero]
+        section = closed_form_section(model, nonzero, pr)
+        out += [""] + section if section else []
     out += ["", r"\end{document}", ""]
     return "\n".join(out)

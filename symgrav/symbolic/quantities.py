@@ -38,6 +38,7 @@ import keyword
 import sympy as sp
 
 from ..errors import SymgravError
+from .budget import check_expression, time_limit
 from .parsing import parse_expression
 
 #: the variables of a weight: energy from mu, temperature, occupation, its integral, derivative
@@ -70,6 +71,7 @@ def _weight(value, what, name):
                            f"or a string; got {type(value).__name__}")
     if not isinstance(expr, sp.Expr):
         raise SymgravError(f"quantity {name!r}: the {what} weight is not a scalar expression")
+    check_expression(expr, f"quantity {name!r}: the {what} weight")  # bounded work
     expr = _exact(expr)
     unknown = sorted(s.name for s in expr.free_symbols - set(_NAMES.values()))
     if unknown:
@@ -144,15 +146,17 @@ class Quantity:
         if self.omega == 0 and self.moment == 0:
             raise SymgravError(f"quantity {name!r}: both weights are zero")
         empty = {OCC: sp.S.Zero, OCC_INT: sp.S.Zero, OCC_DER: sp.S.Zero}
-        for what, w in (("omega", self.omega), ("moment", self.moment)):
-            if sp.simplify(w.xreplace(empty)) != 0:
-                raise SymgravError(f"quantity {name!r}: the {what} weight {w} does not vanish "
-                                   "for empty states (f = G = df = 0); a Fermi-sea weight must")
+        with time_limit(f"simplifying the weights of quantity {name!r}"):
+            for what, w in (("omega", self.omega), ("moment", self.moment)):
+                if sp.simplify(w.xreplace(empty)) != 0:
+                    raise SymgravError(f"quantity {name!r}: the {what} weight {w} does not "
+                                       "vanish for empty states (f = G = df = 0); a Fermi-sea "
+                                       "weight must")
+            self.energy_power = self._energy_power()
         self.equation = str(equation)
         self.label = label or r"\mathrm{%s}" % name.replace("_", r"\_")
         self.charge = bool(charge)
         self.description = description or f"{name}: weights ({self.omega}, {self.moment})"
-        self.energy_power = self._energy_power()
         self.unit = unit or self._natural_unit()
 
     @staticmethod
@@ -319,3 +323,23 @@ DALPHA_DMU = Quantity("dalpha_dmu", "-df", 0, equation="E1", label=r"\partial_\m
                                                "Eq. E1 at T = 0)")
 
 _BUILTIN_NAMES = tuple(q.name for q in QUANTITIES + (DALPHA_DMU,))
+
+
+def zero_temperature_quantities(pairs):
+    """The auxiliary quantities xi^l f on Omega (g = 0) or m (g = 1): Z_gl of App. E.
+
+    Z_gl(E) = sum_n int g_n (eps_n - E)^l theta(E - eps_n) is their T = 0
+    value at mu = E; every quantity of :meth:`Quantity.window_form` is a
+    Fermi-window average of these (Eq. E2).
+
+    Parameters
+    ----------
+    pairs : sequence of (int, int)
+        (g, l) with g = 0 (Omega, Eq. 8b) or 1 (m, Eq. 8c).
+
+    Returns
+    -------
+    list of Quantity
+    """
+    return [Quantity(f"z{g}{l}", f"xi**{l}*f" if g == 0 else 0, f"xi**{l}*f" if g == 1 else 0)
+            for g, l in pairs]

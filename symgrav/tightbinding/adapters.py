@@ -2,7 +2,7 @@
 
 Both libraries describe H(k) by hoppings between orbitals in the home cell
 and cells R; symgrav takes the hoppings and sums them with phases e^{i k.R}
-only (Wannier90's convention, PHYSICS.md), *without* the orbital positions
+only (Wannier90's convention, docs/conventions.md), *without* the orbital positions
 (PythTB's default "convention 1" puts e^{i k.(R + tau_j - tau_i)} into H(k)).
 Band energies do not depend on this choice; the interband matrix elements of
 the velocity, hence Omega (8b) and m (8c), do in general.  Declare the

@@ -1,4 +1,4 @@
-"""Tight-binding models from numeric hoppings: H(k) = sum_R e^{i k.R} H(R) (PHYSICS.md).
+"""Tight-binding models from numeric hoppings: H(k) = sum_R e^{i k.R} H(R) (docs/conventions.md).
 
 A :class:`TightBinding` holds the hopping matrices H(R), H_mn(R) = <m,0|H|n,R>
 (Wannier90's convention), on integer lattice vectors R, the lattice vectors
@@ -24,6 +24,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
+from ..display import html_table
 from ..errors import SymgravError
 from ..symbolic.model import Model
 
@@ -330,6 +331,19 @@ class TightBinding:
         return abs(sp.Matrix([[sp.Rational(x.numerator, x.denominator) for x in r]
                               for r in self.lattice_vectors]).det())
 
+    def _repr_html_(self):
+        """The model in a notebook: size, dimension, lattice vectors and hoppings per R."""
+        rows = [[str(R), str(sum(1 for row in self.hoppings[R] for a, b in row if a or b))]
+                for R in self.vectors]
+        lattice = "; ".join("(" + ", ".join(str(x) for x in r) + ")"
+                            for r in self.lattice_vectors)
+        caption = (f"TightBinding {self.name}: {self.N} orbitals, {self.dim}D, "
+                   f"{len(self.hoppings)} lattice vectors R")
+        return html_table(("R", "nonzero entries of H(R)"), rows, caption,
+                          notes=[f"lattice vectors (rows): {lattice}",
+                                 "H(k) = sum_R exp(i k.R) H(R) (Wannier90's convention)"],
+                          max_rows=40)
+
     def __repr__(self):
         return (f"TightBinding(name={self.name!r}, N={self.N}, dim={self.dim}, "
                 f"{len(self.hoppings)} lattice vectors)")
@@ -339,7 +353,7 @@ class TightBinding:
     def from_arrays(cls, R, H, *, dim=None, lattice=None, spin=None, name="tight-binding"):
         """From arrays: R (nR x d integers) and H (nR x N x N numbers), H_mn(R) = <m,0|H|n,R>.
 
-        Plain bookkeeping (the Fourier series of H(k) below Eq. 25 of PHYSICS.md).
+        Plain bookkeeping (the Fourier series of H(k) below Eq. 25 of docs/conventions.md).
         """
         R = np.asarray(R)
         if R.ndim != 2 or len(R) != len(H):

@@ -180,7 +180,7 @@ def read_tb(path):
 def read(path, spin="interlaced", lattice=None, dim=None, name=None):
     """A :class:`TightBinding` from ``seedname_hr.dat`` or ``seedname_tb.dat``.
 
-    The Fourier series H(k) = sum_R e^{i k.R} H(R) of PHYSICS.md (Wannier90's
+    The Fourier series H(k) = sum_R e^{i k.R} H(R) of docs/conventions.md (Wannier90's
     convention) with the operators of Eqs. (8b), (8c).
 
     Parameters

@@ -17,6 +17,7 @@ import uuid
 
 import mpmath as mp
 
+from ..display import progress_class
 from ..errors import SymgravError
 from ..numeric.engine import check_dps
 from ..version import __version__
@@ -37,13 +38,13 @@ def _grid_task(task):
 
 def bz_scan(model, params=None, mu=(0,), T=("0.1",), a="x", i="x", dps="double",
             statistics="fermi", executor=None, workers=None, progress=True, quantities=(),
-            max_points=2 ** 24, rtol=None):
+            max_points=2 ** 24, rtol=None, symmetries=None):
     """Susceptibilities of a lattice model at many mu from one zone grid per T.
 
     Eqs. (19a), (19b), (8a), (B7a), (20) and user quantities, integrated by the
     product trapezoid rule over the Brillouin zone with node doubling
     (:meth:`symgrav.Susceptibilities.scan`).  Applies at T > 0 (the grid must
-    resolve the thermal width: about 2 |v| / T nodes per direction) and at
+    resolve the thermal width: about ``2 |v| / T`` nodes per direction) and at
     T = 0 where no band comes near any mu.
 
     Parameters
@@ -65,12 +66,17 @@ def bz_scan(model, params=None, mu=(0,), T=("0.1",), a="x", i="x", dps="double",
     workers : int, optional
         ``workers=1`` computes everything in this process.
     progress : bool
-        A progress bar per grid level (tqdm, on standard error).
+        A progress bar per grid level (tqdm: a notebook widget in Jupyter with
+        ipywidgets, else text on standard error; :func:`symgrav.display.progress_class`).
     quantities : sequence of Quantity, optional
     max_points : int
         The largest grid (points in all) before the scan refuses.
     rtol : float, optional
         Relative tolerance of the grid (default: the engine's).
+    symmetries : sequence of d x d integer matrices, optional
+        Symmetries kappa -> M kappa of the reduced momenta (det +-1), checked
+        against the integrand at every T, then used to compute one point per
+        orbit (:meth:`symgrav.Susceptibilities.scan`).
 
     Returns
     -------
@@ -82,10 +88,10 @@ def bz_scan(model, params=None, mu=(0,), T=("0.1",), a="x", i="x", dps="double",
     ------
     SymgravError
         Not a lattice model in 2 or 3 dimensions, a Fermi surface at T = 0, a
-        grid beyond ``max_points``, or bad input as in :func:`symgrav.sweep`.
+        grid beyond ``max_points``, a declared symmetry that the integrand does
+        not have, or bad input as in :func:`symgrav.sweep`.
     """
-    from tqdm.auto import tqdm
-
+    tqdm = progress_class()
     model = model_of(model)
     merged = merged_parameters(model, params)
     dps = check_dps(dps)
@@ -124,7 +130,7 @@ def bz_scan(model, params=None, mu=(0,), T=("0.1",), a="x", i="x", dps="double",
                 return parallel_map(_grid_task, tasks, executor=executor, progress=False)
             try:
                 evs = s.scan(mus, t, mapper=mapper, progress=report, max_points=max_points,
-                             rtol=rtol)
+                             rtol=rtol, symmetries=symmetries)
             finally:
                 bar.close()
             for m, ev in zip(mus, evs):
@@ -147,4 +153,8 @@ def bz_scan(model, params=None, mu=(0,), T=("0.1",), a="x", i="x", dps="double",
     }
     if extra:
         metadata["quantities"] = quantity_metadata(extra)
+    if symmetries is not None:
+        metadata["symmetries"] = [[[int(x) for x in row] for row in
+                                   (M.tolist() if hasattr(M, "tolist") else M)]
+                                  for M in symmetries]
     return SweepResult(metadata, rows)

@@ -26,7 +26,7 @@ COLUMNS = tuple(GRID) + QUANTITIES
 #: one-line description of every column (also stored in the files' metadata)
 DESCRIPTIONS = {**GRID, **{c.name: c.description for c in REGISTRY + DERIVED}}
 #: the units of every table
-UNITS = ("natural units of PHYSICS.md: q = 1, g mu_B / hbar = 1, k_B = 1; mu and T in "
+UNITS = ("natural units of docs/conventions.md: q = 1, g mu_B / hbar = 1, k_B = 1; mu and T in "
          "the model's energy unit")
 
 

@@ -12,17 +12,80 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from fractions import Fraction
 
 import mpmath as mp
 
 from ..errors import SymgravError
+from ..limits import exceeded, limit
 from ..numeric.arith import GUARD, to_mpf
 from ..symbolic.model import Model
 from ..tightbinding import TightBinding
 
-__all__ = ["GUARD", "exact_number", "grid_values", "linspace", "merged_parameters", "model_of",
-           "parameter_texts", "parse_grid", "rounded"]
+__all__ = ["GUARD", "check_defined", "check_magnitude", "check_points", "dps_within_budget", "exact_number", "grid_values",
+           "linspace", "merged_parameters", "model_of", "parameter_texts", "parse_grid",
+           "rounded"]
+
+_EXPONENT = re.compile(r"[eE]\s*([-+]?\s*\d+)\s*$")
+
+
+def dps_within_budget(dps, what="dps"):
+    """Refuse a precision above the ``MAX_DPS`` budget (see :mod:`symgrav.limits`).
+
+    Plain input checking; no equation.  ``"double"`` and ``None`` pass.
+
+    Raises
+    ------
+    SymgravError
+        ``dps`` larger than the limit.
+    """
+    if isinstance(dps, int) and not isinstance(dps, bool) and dps > limit("MAX_DPS"):
+        raise exceeded(f"{what} = {dps}", f"{dps} digits", "MAX_DPS")
+    return dps
+
+
+def check_magnitude(x, what):
+    """Refuse a number larger in magnitude than 10**``MAX_NUMBER_EXPONENT`` (default 1e100).
+
+    The band scans of the engine run in double precision, where squares of
+    such numbers overflow; a value that large is a typing error far more
+    often than a request.  Plain input checking; no equation.
+
+    Parameters
+    ----------
+    x : mpf, Fraction, int or float
+    what : str
+        The input, for the message (``"--mu"``, ``"parameter b"``).
+
+    Raises
+    ------
+    SymgravError
+        ``|x| > 10**MAX_NUMBER_EXPONENT``.
+    """
+    digits = limit("MAX_NUMBER_EXPONENT")
+    with mp.workdps(15):
+        big = abs(mp.mpf(x.numerator) / x.denominator if isinstance(x, Fraction) else mp.mpf(x))
+        if big > mp.mpf(10) ** digits:
+            raise exceeded(f"{what} = {mp.nstr(mp.sign(x) * big, 5)}",
+                           f"a decimal exponent of {int(mp.floor(mp.log10(big)))}",
+                           "MAX_NUMBER_EXPONENT")
+    return x
+
+
+def check_points(n, what):
+    """Refuse a grid of more than ``MAX_GRID_POINTS`` points before it is built.
+
+    Plain input checking; no equation.
+
+    Raises
+    ------
+    SymgravError
+        ``n`` larger than the limit.
+    """
+    if n > limit("MAX_GRID_POINTS"):
+        raise exceeded(what, f"{n} points", "MAX_GRID_POINTS")
+    return n
 
 
 def exact_number(value, what="value"):
@@ -34,6 +97,10 @@ def exact_number(value, what="value"):
     if isinstance(value, (Fraction, int)) and not isinstance(value, bool):
         return Fraction(value)
     if isinstance(value, str):
+        match = _EXPONENT.search(value)
+        if match and abs(int(match.group(1).replace(" ", ""))) > limit("MAX_DECIMAL_EXPONENT"):
+            raise exceeded(f"{what}: {value.strip()[:40]!r}", "a decimal exponent of "
+                           f"{match.group(1).strip()[:30]}", "MAX_DECIMAL_EXPONENT")
         try:
             return Fraction(value.strip())
         except (ValueError, ZeroDivisionError):
@@ -100,7 +167,9 @@ def parse_grid(text, what="--mu"):
             raise SymgravError(f"{what}: N = {parts[2]!r} is not an integer") from None
         if n < 1:
             raise SymgravError(f"{what}: N must be >= 1; got {n}")
+        check_points(n, f"{what} {text[:60]!r}")
         return linspace(exact_number(parts[0], what), exact_number(parts[1], what), n)
+    check_points(text.count(",") + 1, f"{what} list")
     items = [t for t in text.split(",")]
     if not text or not all(t.strip() for t in items):
         raise SymgravError(f"{what}: give a number, a comma-separated list or START:STOP:N; "
@@ -117,6 +186,7 @@ def grid_values(values, what):
         out.append(parse_grid(v, what) if isinstance(v, str) and (":" in v or "," in v)
                    else [exact_number(v, what)])
     flat = [x for group in out for x in group]
+    check_points(len(flat), what)
     if not flat:
         raise SymgravError(f"{what}: no values given")
     return flat
@@ -158,11 +228,97 @@ def model_of(model, spin=None):
 
 
 def merged_parameters(model, params):
-    """The model's default parameter values updated with ``params`` (names as strings)."""
+    """The model's default parameter values updated with ``params`` (names as strings).
+
+    Each value is checked against its symbol's sign assumption (see
+    :func:`check_parameter_value`).  Plain bookkeeping; no equation.
+    """
     merged = dict(model.defaults)
     for key, value in dict(params or {}).items():
         merged[getattr(key, "name", str(key))] = value
+    for sym in getattr(model, "parameters", ()):
+        if sym.name in merged:
+            check_parameter_value(sym, merged[sym.name])
+    if isinstance(model, Model):
+        check_defined(model, merged)
     return merged
+
+
+def check_defined(model, values):
+    """Refuse parameter values at which an entry of H is undefined (e.g. m = 0 in p^2/2m).
+
+    Without this the engine would meet a division by zero at its first
+    point and could only guess the cause.  Plain input checking of the H(p)
+    of Eq. (22) / Sec. II; no equation is evaluated.
+
+    Parameters
+    ----------
+    model : Model
+    values : dict
+        Parameter name -> value (as :func:`merged_parameters` returns it);
+        names without a value are left symbolic.
+
+    Raises
+    ------
+    SymgravError
+        An entry of H becomes infinite or undefined for every momentum.
+    """
+    import sympy as sp
+
+    point = {}
+    with mp.workdps(30):
+        for sym in model.parameters:
+            if sym.name in values:
+                point[model.symbol(sym.name)] = sp.Float(mp.nstr(
+                    to_mpf(values[sym.name], f"parameter {sym.name}"), 30), 30)
+    H = model.H_real
+    for r in range(H.rows):
+        for c in range(H.cols):
+            entry = H[r, c].xreplace(point)
+            if entry.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+                given = ", ".join(f"{s.name} = {exact_text(values[s.name], 15)}"
+                                  for s in sorted(H[r, c].free_symbols & set(point),
+                                                  key=lambda s: s.name))
+                raise SymgravError(f"H[{r}][{c}] = {H[r, c]} is undefined at {given} "
+                                   "(a division by zero or a logarithm of zero)")
+
+
+def check_parameter_value(sym, value):
+    """Refuse a boolean, a complex number, or a value against the sign ``sym`` is declared with.
+
+    A symbolic hbar is declared positive, so ``hbar = 0`` or ``hbar = -1``
+    is refused here with the reason, before any integral of Eqs. (8b), (8c)
+    divides by it.  Plain input checking; no equation of the paper.
+
+    Parameters
+    ----------
+    sym : sympy.Symbol
+        The model's parameter symbol (its assumptions decide the sign).
+    value : int, float, str, Fraction, mpf or SymPy number
+
+    Raises
+    ------
+    SymgravError
+        A boolean, a non-real number, a value <= 0 for a positive symbol
+        (< 0 for a nonnegative one), or one beyond the ``MAX_NUMBER_EXPONENT``
+        budget (see :func:`check_magnitude`).
+    """
+    name = sym.name
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        raise SymgravError(f"parameter {name} = {value!r}: a boolean is not a number")
+    if isinstance(value, (complex, mp.mpc)):
+        raise SymgravError(f"parameter {name} = {value!r}: not a real number")
+    with mp.workdps(30):
+        x = to_mpf(value, f"parameter {name}")
+    check_magnitude(x, f"parameter {name}")
+    if not (sym.is_positive or sym.is_nonnegative):
+        return
+    if sym.is_positive and not x > 0:
+        raise SymgravError(f"parameter {name} must be positive ({name} is declared "
+                           f"positive); got {mp.nstr(x, 15)}")
+    if not x >= 0:
+        raise SymgravError(f"parameter {name} must be >= 0 ({name} is declared "
+                           f"nonnegative); got {mp.nstr(x, 15)}")
 
 
 def _decimal(fraction):

@@ -5,7 +5,7 @@ curvature Omega_{n; k_i k_j} of Eq. (24a).  Omega_{n; k_i k_j} is Eq. (8b) with 
 operator s_a replaced by the velocity v_j = dH/dk_j (hbar = 1), so sigma^{ij} is minus the
 alpha of (19a) computed with that operator: the same band data (sums over states of the
 hoppings), the same Brillouin-zone routes, every precision, Fermi and Bose, T = 0
-included.  Natural units q = hbar = 1 (PHYSICS.md); in a 2D insulator 2 pi sigma^{xy} is
+included.  Natural units q = hbar = 1 (docs/conventions.md); in a 2D insulator 2 pi sigma^{xy} is
 the Chern number (conductance quantum e^2/h).
 """
 

@@ -4,15 +4,71 @@
 ``sweep`` API, ``symgrav compute`` and ``symgrav paper`` all call it.  It
 accepts any :class:`concurrent.futures.Executor` (a process pool by default;
 ``dask.distributed.Client(...).get_executor()`` works unchanged) and shows a
-``tqdm`` progress bar on standard error.
+``tqdm`` progress bar: the notebook widget inside Jupyter when ipywidgets is
+installed, text on standard error otherwise (:func:`symgrav.display.progress_class`).
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
 import os
+import signal
+import sys
+import threading
+import time
 
+from ..display import progress_class
 from ..errors import SymgravError
+
+#: seconds between two looks of a worker's watchdog at its parent
+WATCHDOG_PERIOD = 1.0
+
+
+def _set_parent_death_signal():
+    """Linux: ask the kernel to send SIGKILL to this process when its parent dies."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        return libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _end_now():
+    """End this worker at once, without cleanup (its parent is gone; nobody waits for it)."""
+    os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
+def worker_init(parent_pid):
+    """Initializer of every pool worker: end when the parent process ends (issue 11 item 5).
+
+    ``kill -9`` or SIGTERM of ``symgrav compute`` / ``symgrav paper`` must
+    not leave workers running.  On Linux the kernel's parent-death signal
+    (``prctl(PR_SET_PDEATHSIG, SIGKILL)``) ends the worker at once; on every
+    system a daemon thread also polls :func:`os.getppid` each
+    :data:`WATCHDOG_PERIOD` seconds and exits when the parent has changed
+    (the worker was re-parented).  Plain process bookkeeping; no equation.
+
+    Parameters
+    ----------
+    parent_pid : int
+        The pid of the process that created the pool.
+    """
+    _set_parent_death_signal()
+    if os.getppid() != parent_pid:  # the parent died before the signal was armed
+        _end_now()
+
+    def watch():
+        while True:
+            time.sleep(WATCHDOG_PERIOD)
+            if os.getppid() != parent_pid:
+                _end_now()
+
+    threading.Thread(target=watch, name="symgrav-parent-watchdog", daemon=True).start()
 
 
 def default_workers():
@@ -37,13 +93,14 @@ def parallel_map(func, items, executor=None, workers=None, progress=True, desc=N
     executor : concurrent.futures.Executor, optional
         Where to run the tasks.  ``None`` creates a
         :class:`~concurrent.futures.ProcessPoolExecutor` with ``workers``
-        processes and shuts it down afterwards; an executor you pass is left
-        running.
+        processes (each ends when this process ends, see :func:`worker_init`)
+        and shuts it down afterwards; an executor you pass is left running.
     workers : int, optional
         Number of processes for the default pool (default: the usable CPUs).
         ``workers=1`` without an executor runs everything in this process.
     progress : bool
-        Show a tqdm progress bar on standard error.
+        Show a tqdm progress bar (a notebook widget in Jupyter with ipywidgets,
+        else text on standard error).
     desc : str, optional
         Label of the progress bar.
 
@@ -58,8 +115,7 @@ def parallel_map(func, items, executor=None, workers=None, progress=True, desc=N
         ``workers`` is not a positive integer.  An exception raised by a
         task is re-raised here, after the remaining tasks are cancelled.
     """
-    from tqdm.auto import tqdm
-
+    tqdm = progress_class()
     items = list(items)
     if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool)
                                 or workers < 1):
@@ -76,7 +132,9 @@ def parallel_map(func, items, executor=None, workers=None, progress=True, desc=N
         own = executor is None
         if own:
             executor = cf.ProcessPoolExecutor(max_workers=min(workers or default_workers(),
-                                                              len(items)))
+                                                              len(items)),
+                                              initializer=worker_init,
+                                              initargs=(os.getpid(),))
         futures = {}
         try:
             futures = {executor.submit(func, x): k for k, x in enumerate(items)}

@@ -39,8 +39,9 @@ from ..numeric.engine import Susceptibilities, check_dps
 from ..version import __version__
 from .columns import (COLUMNS, DESCRIPTIONS, QUANTITIES, UNITS, check_quantities,
                       descriptions_for, quantity_metadata)
-from .grid import (GUARD, exact_number, grid_values, linspace, merged_parameters, model_of,
-                   parameter_texts, parse_grid, rounded)
+from .grid import (GUARD, check_magnitude, check_points, dps_within_budget, exact_number, grid_values,
+                   linspace, merged_parameters, model_of, parameter_texts, parse_grid,
+                   rounded)
 from .parallel import default_workers, parallel_map
 from .sweep_io import SweepResult
 
@@ -87,6 +88,22 @@ def susceptibilities_for(spec):
     return s
 
 
+def _mott(s, mu, T):
+    """The Mott column, Eq. (21): (pi^2 T^2 / 3) d alpha/d mu; exactly 0 at T = 0.
+
+    At T = 0 the T^2 factor makes the value 0 for every mu, also where d alpha/d mu
+    is undefined (a band edge, where its one-sided limits differ, or a van Hove
+    point, where it diverges only logarithmically): the limit T -> 0 of the Mott
+    value is 0 there too, so no NaN is written.  Bose statistics: nan (the
+    column is defined for fermions only).
+    """
+    if s.statistics != "fermi":
+        return mp.nan
+    if T == 0:
+        return 0.0 if s.dps == "double" else mp.mpf(0)
+    return s.mott(mu, T)
+
+
 def _point(s, mu, T):
     """Every column at one (mu, T) as mpf (Eqs. 19a, 19b, 8a, B7a, 20, 21 and user quantities).
 
@@ -95,7 +112,7 @@ def _point(s, mu, T):
     """
     vals = s.evaluate(mu, T)
     if s.dps == "double":
-        mott = s.mott(mu, T) if s.statistics == "fermi" else mp.nan
+        mott = _mott(s, mu, T)
         with mp.workprec(53):
             row = {"mu": mu, "T": T}
             row.update((k, mp.mpf(v)) for k, v in vals.items())
@@ -104,7 +121,7 @@ def _point(s, mu, T):
         return row
     with mp.workdps(s.dps + GUARD):
         beta = mp.mpf(0) if T == 0 else vals["T_beta"] / T
-        mott = s.mott(mu, T) if s.statistics == "fermi" else mp.nan
+        mott = _mott(s, mu, T)
     with mp.workdps(s.dps):
         row = {"mu": mu, "T": T}
         row.update((k, +v) for k, v in vals.items())
@@ -178,11 +195,17 @@ def sweep(model, params=None, mu=(0,), T=(0,), a="x", i="x", dps=20, statistics=
     """
     model = model_of(model)
     merged = merged_parameters(model, params)
-    dps = check_dps(dps)
+    dps = dps_within_budget(check_dps(dps))
     extra = check_quantities(quantities)
     wdps = (15 if dps == "double" else dps) + GUARD
-    mus = [rounded(v, wdps) for v in grid_values(mu, "mu")]
-    Ts = [rounded(v, wdps) for v in grid_values(T, "T")]
+    mu_values, T_values = grid_values(mu, "mu"), grid_values(T, "T")
+    check_points(len(mu_values) * len(T_values), "the (mu, T) grid")
+    for v in mu_values:
+        check_magnitude(v, "mu")
+    for v in T_values:
+        check_magnitude(v, "T")
+    mus = [rounded(v, wdps) for v in mu_values]
+    Ts = [rounded(v, wdps) for v in T_values]
     for t in Ts:
         if t < 0:
             raise SymgravError(f"temperature must be >= 0; got T = {mp.nstr(t, 15)}")

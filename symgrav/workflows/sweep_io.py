@@ -27,11 +27,12 @@ import os
 
 import mpmath as mp
 
+from ..display import html_table
 from ..errors import SymgravError
 from .columns import (COLUMNS, DESCRIPTIONS, QUANTITIES, UNITS, columns_for,
                       quantities_from_metadata)
 from .grid import GUARD
-from .sweep_plot import plot_sweep
+from .sweep_plot import plot_sweep, sweep_figure
 
 __all__ = ["COLUMNS", "DESCRIPTIONS", "QUANTITIES", "UNITS", "SweepResult", "digits_of"]
 
@@ -89,6 +90,17 @@ class SweepResult:
         m = self.metadata
         return (f"<SweepResult {m.get('model')} {m.get('component')} dps={m.get('dps')} "
                 f"{len(self.rows)} points>")
+
+    def _repr_html_(self):
+        """The table in a notebook: metadata caption, one row per (mu, T), at most 60 rows."""
+        m = self.metadata
+        digits = min(self._digits(None), 10)
+        params = ", ".join(f"{k} = {v}" for k, v in m.get("parameters", {}).items())
+        caption = (f"sweep of {m.get('model')} ({params}), component {m.get('component')}, "
+                   f"dps {m.get('dps')}, {m.get('statistics')}: {len(self.rows)} points")
+        rows = [[_fmt(r[c], digits) for c in self.columns] for r in self.rows]
+        return html_table(self.columns, rows, caption, notes=[str(m.get("units", UNITS))],
+                          max_rows=60)
 
     def column(self, name):
         """All values of one column, in row order."""
@@ -167,14 +179,16 @@ class SweepResult:
                 os.fsync(fh.fileno())
 
     def save(self, path, digits=None):
-        """Write CSV or JSON by the extension of ``path`` (``.csv`` or ``.json``)."""
+        """Write CSV, JSON or netCDF by the extension of ``path`` (``.csv``, ``.json``, ``.nc``)."""
         ext = os.path.splitext(os.fspath(path))[1].lower()
         if ext == ".csv":
             return self.to_csv(path, digits)
         if ext == ".json":
             return self.to_json(path, digits)
+        if ext == ".nc":
+            return self.to_netcdf(path)
         raise SymgravError(f"unknown output format {ext or '(none)'!r} for {os.fspath(path)!r}; "
-                           "use .csv or .json")
+                           "use .csv, .json or .nc")
 
     @staticmethod
     def _parse_rows(metadata, columns, raw):
@@ -208,12 +222,49 @@ class SweepResult:
         return cls(data["metadata"], cls._parse_rows(data["metadata"], data["columns"],
                                                       data["rows"]))
 
-    def plot(self, path, quantities=None):
-        """Draw the quantities versus mu, one line per temperature, and save a PNG atomically.
+    def to_pandas(self):
+        """The rows as a pandas DataFrame (float64), metadata in ``attrs``; extra ``data``.
+
+        See :func:`symgrav.workflows.sweep_data.to_pandas` (Eqs. 19a, 19b, 8a,
+        B7a, 20, 21 as columns).
+        """
+        from .sweep_data import to_pandas
+
+        return to_pandas(self)
+
+    def to_xarray(self):
+        """The rows as an xarray Dataset over mu, T, component, quantity; extra ``data``.
+
+        See :func:`symgrav.workflows.sweep_data.to_xarray` (Eqs. 19a, 19b, 8a,
+        B7a, 20, 21 along ``quantity``).
+        """
+        from .sweep_data import to_xarray
+
+        return to_xarray(self)
+
+    def to_netcdf(self, path):
+        """Write :meth:`to_xarray` to a netCDF file, atomically; extra ``data``.
+
+        See :func:`symgrav.workflows.sweep_data.to_netcdf`.
+        """
+        from .sweep_data import to_netcdf
+
+        to_netcdf(self, path)
+
+    def plot(self, path=None, quantities=None):
+        """Draw the quantities versus mu, one line per temperature; return the Figure.
 
         One panel per quantity (Eqs. 19a, 19b, 8a, B7a, 20, or a user
         quantity); the ``T_beta`` panel also shows the Mott value, Eq. (21),
         dashed.  Default: alpha, T beta~, M, T beta and the user quantities.
-        See :func:`symgrav.workflows.sweep_plot.plot_sweep`.
+        With ``path`` the figure is also written, atomically, in the format of
+        its extension (PNG, PDF, SVG, ...).  See
+        :func:`symgrav.workflows.sweep_plot.sweep_figure`.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
         """
-        plot_sweep(self, path, quantities)
+        if path is None:
+            return sweep_figure(self, quantities)
+        return plot_sweep(self, path, quantities)

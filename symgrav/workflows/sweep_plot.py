@@ -3,10 +3,12 @@
 Draws the columns of a :class:`~symgrav.workflows.sweep_io.SweepResult` --
 alpha (19a), T beta~ (19b), M (8a), M~ (B7a), T beta (20), beta, the Mott
 value (21), or a user quantity -- with the Mott value of T beta (21) dashed
-in the T beta panel, in the natural units of PHYSICS.md, and writes the PNG
-atomically.  Labels come from the declarations (:attr:`Quantity.label` and
-the equation number, :func:`symgrav.workflows.columns.plot_label`).  Values
-are converted to float only for drawing.
+in the T beta panel, in the natural units of docs/conventions.md:
+:func:`sweep_figure` returns the matplotlib Figure, :func:`plot_sweep` writes
+it atomically in the format of the file's extension (PNG, PDF, SVG, ...).
+Labels come from the declarations (:attr:`Quantity.label` and the equation
+number, :func:`symgrav.workflows.columns.plot_label`).  Values are converted
+to float only for drawing.
 """
 
 from __future__ import annotations
@@ -15,17 +17,18 @@ import math
 
 import mpmath as mp
 
+from ..display import figure
 from ..errors import SymgravError
 from .columns import LABELS, plot_label
 
-__all__ = ["DEFAULT", "LABELS", "plot_sweep"]
+__all__ = ["DEFAULT", "LABELS", "plot_sweep", "sweep_figure"]
 
 #: the quantities drawn by default (then every user quantity of the sweep)
 DEFAULT = ("alpha", "T_beta_kubo", "mqm", "T_beta")
 
 
-def plot_sweep(result, path, quantities=None):
-    """Draw the quantities of a sweep versus mu and save a PNG atomically.
+def sweep_figure(result, quantities=None):
+    """The quantities of a sweep versus mu, as a matplotlib Figure (nothing written).
 
     One panel per quantity (Eqs. 19a, 19b, 8a, B7a, 20, 21, or a user
     quantity), one line per temperature; the ``T_beta`` panel also shows the
@@ -35,16 +38,14 @@ def plot_sweep(result, path, quantities=None):
     Parameters
     ----------
     result : SweepResult
-    path : str or path-like
-        The PNG to write (to a temporary name, moved into place when complete).
     quantities : sequence of str, optional
         Columns to draw, any of ``result.columns`` but ``mu`` and ``T``.
         Default: :data:`DEFAULT` and every user quantity of the sweep.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
-    from matplotlib.figure import Figure
-
-    from ..fileio import atomic_output
-
     extra = tuple(result.quantities)
     if quantities is None:
         quantities = DEFAULT + tuple(q.name for q in extra)
@@ -57,7 +58,7 @@ def plot_sweep(result, path, quantities=None):
     n = len(quantities)
     ncols = 2 if n > 1 else 1
     nrows = math.ceil(n / ncols)
-    fig = Figure(figsize=(5.2 * ncols, 3.6 * nrows + 0.6), layout="constrained")
+    fig = figure(figsize=(5.2 * ncols, 3.6 * nrows + 0.6), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     single_mu = len({mp.nstr(r["mu"], 30) for r in result.rows}) == 1
     for ax, q in zip(axes, quantities):
@@ -79,7 +80,35 @@ def plot_sweep(result, path, quantities=None):
     params = ", ".join(f"{k}={v}" for k, v in m.get("parameters", {}).items())
     dashed = "; dashed: Mott value (21)" if "T_beta" in quantities else ""
     fig.suptitle(f"{m.get('model')} ({params}), component {comp}\n"
-                 f"natural units: q = 1, g$\\mu_B/\\hbar$ = 1, $k_B$ = 1{dashed}",
+                 f"natural units (docs/conventions.md): q = 1, g$\\mu_B/\\hbar$ = 1, "
+                 f"$k_B$ = 1{dashed}",
                  fontsize="medium")
+    return fig
+
+
+def plot_sweep(result, path, quantities=None):
+    """Draw :func:`sweep_figure` and save it atomically, in the format of the extension.
+
+    Eqs. (19a), (19b), (8a), (B7a), (20), (21) versus mu; PNG, PDF, SVG or any
+    format matplotlib writes (PNG when the extension is not one of them).
+
+    Parameters
+    ----------
+    result : SweepResult
+    path : str or path-like
+    quantities : sequence of str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import os
+
+    from ..fileio import atomic_output
+
+    fig = sweep_figure(result, quantities)
+    ext = os.path.splitext(os.fspath(path))[1].lower().lstrip(".")
+    fmt = ext if ext in fig.canvas.get_supported_filetypes() else "png"
     with atomic_output(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=110)
+        fig.savefig(tmp, format=fmt, dpi=110)
+    return fig

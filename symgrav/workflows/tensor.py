@@ -35,6 +35,7 @@ import random
 
 import mpmath as mp
 
+from ..display import html_table
 from ..errors import SymgravError
 from ..numeric.banddata import numeric_geometry, parameter_values
 from ..numeric.engine import Susceptibilities, check_dps
@@ -43,7 +44,8 @@ from ..symbolic.model import AXES
 from ..symbolic.quantities import QUANTITIES
 from ..version import __version__
 from .columns import check_quantities, quantity_metadata
-from .grid import GUARD, exact_number, merged_parameters, model_of, parameter_texts, rounded
+from .grid import (GUARD, check_magnitude, dps_within_budget, exact_number, merged_parameters, model_of,
+                   parameter_texts, rounded)
 from .parallel import parallel_map
 
 #: the built-in quantities of every tensor, from the registry (user quantities follow them)
@@ -106,6 +108,7 @@ def tensor_symmetries(model, params=None, dps=20, samples=5, seed=11):
     model = model_of(model)
     if not isinstance(dps, int) or dps < 15:
         raise SymgravError(f"dps must be an integer >= 15; got {dps!r}")
+    dps_within_budget(dps)
     merged = merged_parameters(model, params)
     wdps = dps + GUARD
     comps = _components(model)
@@ -317,6 +320,32 @@ class TensorResult:
                               for (a, i), ((b, j), s, r) in self.relations.items()},
                 "numerical": [a + i for (a, i) in self.numerical]}
 
+    def _notes(self):
+        """(component, note) of every component: zero, related, or empty."""
+        out = {}
+        for c in self.values:
+            note = ""
+            if c in self.zero:
+                note = "zero: " + self.zero[c]
+            elif c in self.relations:
+                (b, j), s, r = self.relations[c]
+                note = f"= {'' if s > 0 else '-'}{b}{j} ({r})"
+            out[c] = note
+        return out
+
+    def _repr_html_(self):
+        """The tensor in a notebook: one row per component (a, i), with its note."""
+        m = self.metadata
+        digits = min(self.digits, 12)
+        notes = self._notes()
+        rows = [[a + i] + [mp.nstr(vals[q], digits) for q in self.names] + [notes[(a, i)]]
+                for (a, i), vals in self.values.items()]
+        caption = (f"full tensor of {m['model']} at mu = {m['mu']}, T = {m['T']} "
+                   f"(dps {m['dps']}, {m['statistics']})")
+        return html_table(("component",) + tuple(self.names) + ("note",), rows, caption,
+                          notes=["natural units q = 1, g mu_B/hbar = 1",
+                                 "nonzero: " + (", ".join(self.nonzero()) or "none")])
+
     def __str__(self):
         m = self.metadata
         digits = min(self.digits, 12)
@@ -324,13 +353,9 @@ class TensorResult:
                  f"(dps {m['dps']}, {m['statistics']}; natural units q = 1, g mu_B/hbar = 1)",
                  "energy-preserving momentum maps: " + (", ".join(m["symmetries"]) or "none"),
                  "component  " + "  ".join(q.rjust(digits + 7) for q in self.names) + "  note"]
+        notes = self._notes()
         for c, vals in self.values.items():
-            note = ""
-            if c in self.zero:
-                note = "zero: " + self.zero[c]
-            elif c in self.relations:
-                (b, j), s, r = self.relations[c]
-                note = f"= {'' if s > 0 else '-'}{b}{j} ({r})"
+            note = notes[c]
             cells = "  ".join(mp.nstr(vals[q], digits).rjust(digits + 7) for q in self.names)
             lines.append(f"{c[0]}{c[1]}".ljust(9) + "  " + cells + "  " + note)
         lines.append("nonzero: " + (", ".join(self.nonzero()) or "none"))
@@ -388,12 +413,12 @@ def tensor(model, params=None, mu=0, T=0, dps=20, statistics="fermi", executor=N
     """
     model = model_of(model)
     merged = merged_parameters(model, params)
-    dps = check_dps(dps)
+    dps = dps_within_budget(check_dps(dps))
     extra = check_quantities(quantities)
     digits = 15 if dps == "double" else dps
     wdps = digits + GUARD
-    mu_v = rounded(exact_number(mu, "mu"), wdps)
-    T_v = rounded(exact_number(T, "T"), wdps)
+    mu_v = rounded(check_magnitude(exact_number(mu, "mu"), "mu"), wdps)
+    T_v = rounded(check_magnitude(exact_number(T, "T"), "T"), wdps)
     if T_v < 0:
         raise SymgravError(f"temperature must be >= 0; got T = {mp.nstr(T_v, 15)}")
     statistics = check_statistics(statistics)

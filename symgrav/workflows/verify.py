@@ -28,11 +28,12 @@ from dataclasses import dataclass, field
 
 import mpmath as mp
 
+from ..display import html_table
 from ..errors import SymgravError
 from ..numeric.arith import to_mpf as _num
 from ..numeric.engine import Susceptibilities
 from ..numeric.spectrum import band_features
-from .grid import model_of
+from .grid import check_magnitude, dps_within_budget, merged_parameters, model_of
 
 #: tolerance of the T^2 scaling ratios (T^4 Sommerfeld terms are ~ (T0/E)^2)
 TOL_SCALING = mp.mpf("1e-2")
@@ -40,7 +41,7 @@ TOL_SCALING = mp.mpf("1e-2")
 TOL_MOTT = mp.mpf("1e-3")
 #: smallest tolerance of the T -> 0 limit of T beta / T^2 (zero-T row), relative.  The
 #: Richardson extrapolation c(Tb) + (c(Tb) - c(Ta)) Tb^2 / (Ta^2 - Tb^2) of c = T beta / T^2
-#: removes the T^2 term of the Sommerfeld series (PHYSICS.md); what is left is ~ (Ta Tb /
+#: removes the T^2 term of the Sommerfeld series (docs/conventions.md); what is left is ~ (Ta Tb /
 #: delta^2)^2 relative, delta the distance from mu to the nearest band feature (measured on
 #: Rashba: 7e-16 and 1e-12 at the default temperatures, 5e-4 at T = 0.04, 0.02 for mu = 0).
 #: The row allows LIMIT_FACTOR times that estimate, but never less than 1e-4: features that
@@ -52,6 +53,8 @@ TOL_MOTT = mp.mpf("1e-3")
 TOL_LIMIT = mp.mpf("1e-4")
 #: factor on (Ta Tb / delta^2)^2 in the limit's tolerance (measured ratio <= 60 on Rashba)
 LIMIT_FACTOR = 1000
+#: digits that the tolerances assume for ``dps="double"`` (IEEE double, ~1e-12 relative per value)
+DOUBLE_DIGITS = 15
 #: names accepted by ``checks``
 CHECKS = ("zero_T", "T2", "mott", "eq18", "relation6", "me", "eq13")
 
@@ -118,6 +121,14 @@ class VerifyReport:
         """True when every row passed (and there is at least one row)."""
         return bool(self.rows) and all(r.passed for r in self.rows)
 
+    def _repr_html_(self):
+        """The table in a notebook: header lines as caption, one row per check, the verdict."""
+        nfail = sum(not r.passed for r in self.rows)
+        verdict = "PASS" if self.passed else f"FAIL ({nfail} of {len(self.rows)} checks)"
+        return html_table(self.COLUMNS, [r.cells() for r in self.rows],
+                          "; ".join(self.header),
+                          notes=[f"{len(self.rows)} checks in {self.seconds:.1f} s: {verdict}"])
+
     def __str__(self):
         table = [list(self.COLUMNS)] + [r.cells() for r in self.rows]
         widths = [max(len(row[c]) for row in table) for c in range(len(self.COLUMNS))]
@@ -165,8 +176,11 @@ def _gap(mu, ranges, scale):
 
 
 def _values(S, mu, T):
-    """Every quantity at (mu, T) (Eqs. 19a, 19b, 8a, B7a, 20), through ``S.evaluate``."""
-    return S.evaluate(mu, T)
+    """Every quantity at (mu, T) (Eqs. 19a, 19b, 8a, B7a, 20), through ``S.evaluate``, as mpf.
+
+    (``dps="double"`` gives floats; as mpf, exactly, they print with ``mp.nstr`` digits.)
+    """
+    return {k: mp.mpf(v) for k, v in S.evaluate(mu, T).items()}
 
 
 def richardson_limit(T_a, c_a, T_b, c_b):
@@ -174,7 +188,7 @@ def richardson_limit(T_a, c_a, T_b, c_b):
 
     Plain numerics: c0 = (c_b T_a^2 - c_a T_b^2) / (T_a^2 - T_b^2), the
     Richardson extrapolation that removes the T^2 term of the Sommerfeld
-    series of T beta / T^2 (PHYSICS.md).
+    series of T beta / T^2 (docs/conventions.md).
     """
     return (c_b * T_a ** 2 - c_a * T_b ** 2) / (T_a ** 2 - T_b ** 2)
 
@@ -186,7 +200,10 @@ class _Checker:
         self.S, self.model, self.params, self.mu, self.E = S, model, params, mu, E
         self.temps, self.t_rel6, self.checks, self.rows = temps, t_rel6, checks, rows
         self.features = list(features)
-        self.floor = mp.mpf(10) ** (-(S.dps - 5))  # identities: dps - 5 digits
+        #: decimal digits of the values: dps, or 15 in double precision (about 1e-12 relative
+        #: per value, docs of Susceptibilities), so that the floors below are 1e-10 there
+        self.digits = DOUBLE_DIGITS if S.double else S.dps
+        self.floor = mp.mpf(10) ** (-(self.digits - 5))  # identities: dps - 5 digits
 
     def add(self, check, eq, T, compared, disc, tol, values=(), note=""):
         passed = bool(disc <= tol) and mp.isfinite(disc)
@@ -225,7 +242,7 @@ class _Checker:
         ca = _values(S, mu, Ta)["T_beta"] / Ta ** 2
         cb = _values(S, mu, Tb)["T_beta"] / Tb ** 2
         limit = richardson_limit(Ta, ca, Tb, cb)
-        want = mp.pi ** 2 / 3 * S.dalpha_dmu(mu)
+        want = mp.pi ** 2 / 3 * mp.mpf(S.dalpha_dmu(mu))
         delta = min([abs(mu - x) for x in self.features] or [E])
         truncation = LIMIT_FACTOR * (Ta * Tb / delta ** 2) ** 2 if delta > 0 else mp.inf
         rounding = f * (Ta ** 2 + Tb ** 2) / (Ta ** 2 - Tb ** 2)
@@ -244,7 +261,7 @@ class _Checker:
     def _low_T(self, R):
         S, mu, f = self.S, self.mu, self.floor
         tb = [_values(S, mu, T)["T_beta"] for T in self.temps]
-        dadmu = S.dalpha_dmu(mu)
+        dadmu = mp.mpf(S.dalpha_dmu(mu))
         fs = dadmu != 0
         if "T2" in self.checks and fs:
             ratios = [x / y if y else mp.inf for x, y in zip(tb, tb[1:])]
@@ -260,7 +277,7 @@ class _Checker:
                      max(abs(x) for x in tb) / R, f, tuple(tb), "d alpha/d mu = 0")
         if "mott" in self.checks:
             T = self.temps[-1]
-            mott = S.mott(mu, T)
+            mott = mp.mpf(S.mott(mu, T))
             note = ""
             if fs and mp.isfinite(mott):
                 disc = abs(tb[-1] / mott - 1)
@@ -284,7 +301,7 @@ class _Checker:
                  abs(ev["T_beta"] - rhs) / scale, self.floor, (ev["T_beta"], rhs))
 
     def _relation6(self, R):
-        S, mu, T, dps = self.S, self.mu, self.t_rel6, self.S.dps
+        S, mu, T, dps = self.S, self.mu, self.t_rel6, self.digits
         beta = 1 / T
         h = beta * mp.mpf(10) ** (-(dps // 3))
         lhs = _values(S, mu, T)["mqm_aux"]
@@ -310,7 +327,7 @@ class _Checker:
                      f"one-sided, dmu = {mp.nstr(delta, 2)}")
         if "eq13" in self.checks:
             from ..numeric.zeeman_route import mqm_zero_T_insulator
-            mz = mqm_zero_T_insulator(self.model, self.params, mu, S.a, S.i, S.dps)
+            mz = mqm_zero_T_insulator(self.model, self.params, mu, S.a, S.i, self.digits)
             self.add("Zeeman route = M", "(11c), (13), (8a)", mp.mpf(0),
                      f"(11c)={mp.nstr(mz, 12)}  (8a)={mp.nstr(M0, 12)}",
                      abs(mz - M0) / max(abs(M0), R), f, (mz, M0))
@@ -334,10 +351,12 @@ def verify(model, params=None, a="x", i="x", mu=None, dps=None, temperatures=Non
         Chemical potentials.  Default: lattice models, the centre of every
         band gap; continuum models, the midpoints between consecutive band
         features (band energies at p = 0, band extrema) and one above them.
-    dps : int, optional
+    dps : int or "double", optional
         Decimal digits of the susceptibilities.  Default 30 for continuum
         models and 20 for lattice models (an evaluation over a Brillouin zone
-        costs ~10-40 s at dps 20).
+        costs ~10-40 s at dps 20).  ``"double"``: IEEE double precision (see
+        :class:`~symgrav.Susceptibilities`); the tolerances are then those of
+        dps = 15 (identities to 1e-10 of R, relation (6) to 1e-6).
     temperatures : sequence of >= 2 positive numbers, optional
         Temperatures of the T -> 0 checks (T^2 scaling, Mott relation (21),
         Eq. 18).  Default T0, T0/10, T0/100 with T0 = 10^floor(log10(1e-3 E)),
@@ -357,9 +376,10 @@ def verify(model, params=None, a="x", i="x", mu=None, dps=None, temperatures=Non
     if not checks or checks - set(CHECKS):
         raise SymgravError(f"checks must be a non-empty subset of {list(CHECKS)}; "
                            f"got {sorted(checks - set(CHECKS)) or 'nothing'}")
-    params = {**model.defaults, **{getattr(k, "name", k): v for k, v in (params or {}).items()}}
+    params = merged_parameters(model, params)
     if dps is None:
         dps = 20 if model.lattice else 30
+    dps_within_budget(dps)
     S = Susceptibilities(model, params, a, i, dps, "fermi")
     features, ranges = band_features(S)
     with mp.workdps(S.wdps):
@@ -369,12 +389,13 @@ def verify(model, params=None, a="x", i="x", mu=None, dps=None, temperatures=Non
             mus = auto_mus(features, ranges)
         else:
             mus = [mu] if isinstance(mu, (int, float, str, mp.mpf)) else list(mu)
-            mus = [_num(m, "mu") for m in mus]
+            mus = [check_magnitude(_num(m, "mu"), "mu") for m in mus]
         if temperatures is None:
             T0 = mp.mpf(10) ** mp.floor(mp.log10(E / 1000))
             temps = [T0, T0 / 10, T0 / 100]
         else:
-            temps = sorted((_num(T, "temperature") for T in temperatures), reverse=True)
+            temps = sorted((check_magnitude(_num(T, "temperature"), "temperature")
+                            for T in temperatures), reverse=True)
             if len(temps) < 2 or temps[-1] <= 0 or len(set(temps)) != len(temps):
                 raise SymgravError("temperatures: give at least two distinct positive values")
         t_rel6 = _nice(E * 3 / 100, 1) if relation6_T is None else _num(relation6_T, "T")

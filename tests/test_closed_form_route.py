@@ -1,0 +1,51 @@
+"""route="closed_form": window averages of the closed-form T = 0 functions (issue 10 item 4).
+
+Compared with the engine's own routes (graded rays, Fermi-window Chebyshev branches), which
+integrate the band data over momentum and never use the closed forms, at 30 digits: far from
+band edges, next to them (where the route splits the window at the exact edges), at T = 0, for
+the Rashba model in both regimes; and refusals with their reasons.  (The route is
+dimension-agnostic; the 1D closed forms themselves are tested in test_closed_forms.py.)
+"""
+
+from __future__ import annotations
+
+import mpmath as mp
+import pytest
+
+import symgrav
+from symgrav import SymgravError, Susceptibilities
+
+RASHBA = symgrav.load_model("rashba")
+NAMES = ("alpha", "T_beta_kubo", "mqm", "mqm_aux", "T_beta")
+
+
+def agree(a, b):
+    with mp.workdps(40):
+        scale = max(abs(b[k]) for k in NAMES)
+        for k in NAMES:
+            assert abs(a[k] - b[k]) <= mp.mpf(10) ** -27 * max(abs(b[k]), scale * 1e-6), \
+                (k, a[k], b[k])
+
+
+@pytest.mark.parametrize("b, points", [
+    ("1/2", [("-0.2", "0.001"), ("-0.52", "0.01"), ("0.3", "0")]),
+    ("3/2", [("-1.45", "0.02")])])
+def test_closed_form_route_against_engine(b, points):
+    params = {"hbar": 1, "m": 1, "alpha": 1, "b": b}
+    cf = Susceptibilities(RASHBA, params, dps=30, route="closed_form")
+    ref = Susceptibilities(RASHBA, params, dps=30)
+    for mu, T in points:
+        got = cf.evaluate(mu, T)
+        assert got.route == "closed_form"
+        agree(got, ref.evaluate(mu, T))
+
+
+def test_closed_form_route_refusals():
+    lattice = symgrav.load_model("lattice_insulator")
+    with pytest.raises(SymgravError, match="closed_form.*lattice"):
+        Susceptibilities(lattice, lattice.defaults, dps=30, route="closed_form").evaluate(0, 0)
+    with pytest.raises(SymgravError, match="Bose"):
+        Susceptibilities(RASHBA, RASHBA.defaults, dps=30, statistics="bose",
+                         route="closed_form").evaluate("-2", "0.1")
+    auto = Susceptibilities(RASHBA, RASHBA.defaults, dps=30)
+    assert auto.evaluate("0.1", "0.01").route != "closed_form"     # opt-in only
