@@ -125,3 +125,39 @@ def test_breakpoints_at_unit_fermi_velocity():
         for t, _ in fermi:
             gaps = sorted(abs(B.mpf(p) - t) for p in pts if B.mpf(p) != t)
             assert abs(gaps[0] - T) < mp.mpf(10) ** -25
+
+
+def test_lines_prepared_together_have_the_closed_form_fermi_points():
+    """Bands -2 cos k_x - 2 cos k_y -+ 1/2 (a tight-binding model, double precision): on the
+    k_x line at k_y the Fermi points of band -+ are cos k_x = -(mu +- 1/2 + 2 cos k_y) / 2 and
+    the only interior extremum is k_x = 0.  Lines located together (prepare_lines: one band
+    call per root iteration for all lines) and each line alone give these, to 1e-13."""
+    from symgrav.numeric.arith import Float64
+    from symgrav.numeric.line_features import prepare_lines
+    from symgrav.numeric.tb_bands import TightBindingBands
+
+    H = {(0, 0): [[0.5, 0], [0, -0.5]], (1, 0): np.eye(2) * -1, (-1, 0): np.eye(2) * -1,
+         (0, 1): np.eye(2) * -1, (0, -1): np.eye(2) * -1}
+    tb = symgrav.TightBinding(H, dim=2)
+    F = Float64()
+    mu = -1.0
+    kys = [0.3, 1.1, 1.7, 2.5, -2.9]
+    lines = [Line((0, ky), (1, 0), 1, periodic=True) for ky in kys]
+    together = TightBindingBands(tb, "x", "x")
+    LineFeatures(together, lines[0], mu + 0.25, 1e-16, F)        # its scan is memoized ...
+    together.cache.update({j: None for j in range(50001)})     # ... and the memo overflows
+    prepare_lines(together, F, lines, mu, 1e-16)
+    for ky, line in zip(kys, lines):
+        for bd in (together, TightBindingBands(tb, "x", "x")):
+            feats = LineFeatures(bd, line, mu, 1e-16, F)
+            want = []
+            for band, shift in ((0, -0.5), (1, 0.5)):
+                c = -(mu - shift + 2 * np.cos(ky)) / 2
+                if abs(c) < 1:
+                    want += [(-np.arccos(c), band), (np.arccos(c), band)]
+            got = sorted((float(t), n) for t, n, _ in feats.fermi)
+            assert len(got) == len(want), ky
+            for (t, n), (t0, n0) in zip(got, sorted(want)):
+                assert n == n0 and abs(t - t0) < 1e-13, ky
+            assert sorted((n, abs(float(t)) < 1e-13) for t, n, _ in feats.extrema) == \
+                [(0, True), (1, True)]

@@ -286,8 +286,11 @@ class BandData:
         return (arr[:N], arr[N:N + N * d].reshape(N, d, P), arr[N + N * d:2 * N + N * d],
                 arr[2 * N + N * d:])
 
-    def energies(self, K):
-        """Band energies (N, P) and gradients (N, dim, P) in double precision (for scans)."""
+    def energies(self, K, gradients=True):
+        """Band energies (N, P) and gradients (N, dim, P) in double precision (for scans).
+
+        ``gradients=False`` may skip the gradients (then None) where that is cheaper.
+        """
         K = [np.asarray(c, dtype=float) for c in K]
         with np.errstate(all="ignore"):
             if self.closed_form:
@@ -303,7 +306,8 @@ class BandData:
                 arr = np.array([np.broadcast_to(np.real(np.asarray(v, dtype=complex)),
                                                 K[0].shape) for v in vals])
                 return arr[:N], arr[N:].reshape((N, d) + K[0].shape)
-            eps, grads, _, _ = self._states_float(K, need_geometry=False)
+            eps, grads, _, _ = self._states_float(K, need_geometry=False,
+                                                  gradients=gradients)
         return eps, grads
 
     def _params_float(self):
@@ -350,15 +354,15 @@ class BandData:
                     arr[a, r, c] = next(it)
         return arr.transpose(0, 3, 1, 2)  # (nmat, P, N, N)
 
-    def _states_float(self, K, need_geometry=True):
+    def _states_float(self, K, need_geometry=True, gradients=True):
         """Eqs. (8b), (8c) as sums over states with batched numpy eigh (:mod:`.states`)."""
         N, d = self.nbands, self.dim
         shape = K[0].shape
         mats = self._matrices_float(K)
-        dH = [mats[1 + j] for j in range(d)]
+        dH = [mats[1 + j] for j in range(d)] if gradients or need_geometry else []
         V, S = (mats[1 + self._iv], mats[-1]) if need_geometry else (None, None)
         eps, grads, om, mm = states_float(mats[0], dH, V, S, float(self.hbar))
-        out = (eps.reshape((N,) + shape), grads.reshape((N, d) + shape))
+        out = (eps.reshape((N,) + shape), grads.reshape((N, d) + shape) if dH else None)
         if not need_geometry:
             return out + (None, None)
         return out + (om.reshape((N,) + shape), mm.reshape((N,) + shape))

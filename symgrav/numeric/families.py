@@ -27,19 +27,23 @@ import mpmath as mp
 import numpy as np
 
 from ..errors import SymgravError
-from .line_features import LineFeatures, band_values, radial_extent, scan, scan_points
+from .line_features import (LineFeatures, band_values, prepare_lines, radial_extent,
+                            scan_lines, scan_points)
 from .roots import illinois
 from .rules import periodic_trapezoid, tanh_sinh
 
 
-def _fermi_counts(bd, line, mu, margin):
-    """Number of Fermi points of each band on a line, from a double-precision scan."""
-    t_hi = 1.0 if line.periodic else float(radial_extent(bd, line, mu, margin))
-    eps, _ = scan(bd, line, scan_points(line, t_hi))
-    sign = np.sign(eps - float(mu))
-    if line.periodic:
-        sign = np.concatenate([sign, sign[:, :1]], axis=1)
-    return tuple(int(c) for c in np.sum(sign[:, 1:] * sign[:, :-1] < 0, axis=1))
+def _fermi_counts(bd, lines, mu, margin):
+    """Number of Fermi points of each band on each line, from a double-precision scan."""
+    ts_list = [scan_points(line, 1.0 if line.periodic else
+                           float(radial_extent(bd, line, mu, margin))) for line in lines]
+    out = []
+    for line, (eps, _) in zip(lines, scan_lines(bd, lines, ts_list, slopes=False)):
+        sign = np.sign(eps - float(mu))
+        if line.periodic:
+            sign = np.concatenate([sign, sign[:, :1]], axis=1)
+        out.append(tuple(int(c) for c in np.sum(sign[:, 1:] * sign[:, :-1] < 0, axis=1)))
+    return out
 
 
 def _nearest_extremum(bd, B, line, band, mu, margin):
@@ -83,7 +87,7 @@ def critical_parameters(bd, B2, line_of, lo, hi, mu, margin, nscan=257):
     with B2.context():
         lo, hi, mu2, margin2 = (mp.mpf(x) for x in (lo, hi, mu, margin))
         grid = [lo + (hi - lo) * j / (nscan - 1) for j in range(nscan)]
-        counts = [_fermi_counts(bd, line_of(s), mu2, margin2) for s in grid]
+        counts = _fermi_counts(bd, [line_of(s) for s in grid], mu2, margin2)
         tol = mp.mpf(10) ** (-(mp.mp.dps - 3))
         mu_b, margin_b = B2.num(mu2), B2.num(margin2)
         found = []
@@ -119,7 +123,7 @@ def critical_parameters(bd, B2, line_of, lo, hi, mu, margin, nscan=257):
                         if b - a <= tol * (1 + abs(a)):
                             break
                         m = (a + b) / 2
-                        if _fermi_counts(bd, line_of(m), mu2, margin2)[band] == c0:
+                        if _fermi_counts(bd, [line_of(m)], mu2, margin2)[0][band] == c0:
                             a = m
                         else:
                             b = m
@@ -176,7 +180,9 @@ def integrate_family(bd, B, B2, line_of, per_line, mu, margin, ncomp, eps, perio
 
     def fun(ss):
         with B.context():
-            return stack_lines(per_line, lambda s: line_of(B.mpf(s)), ss, ncomp)
+            lines = [line_of(B.mpf(s)) for s in ss]
+            prepare_lines(bd, B, lines, B.num(mu), B.num(margin))
+            return stack_lines(per_line, lambda line: line, lines, ncomp)
 
     if not crit:
         vals, sizes = periodic_trapezoid(fun, ncomp, eps, B, period=B.num(period))
@@ -191,6 +197,8 @@ def integrate_family(bd, B, B2, line_of, per_line, mu, margin, ncomp, eps, perio
 
     def at_twice_precision(ss):
         lines = [line_of(s - period2 if s >= period2 / 2 else s) for s in ss]
+        with B2.context():
+            prepare_lines(bd, B2, lines, B2.num(mu), B2.num(margin))
         vals, sizes = zip(*[fine_line(line) for line in lines])
         return (np.array(vals, dtype=object).T, np.array(sizes, dtype=object).T)
     fine = at_twice_precision if fine_line is not None else None

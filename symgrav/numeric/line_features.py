@@ -44,7 +44,8 @@ class Line:
         self.key = (self.origin, self.direction, self.power, self.periodic, self.weight)
         self._cache = {}
 
-    def _consts(self, B):
+    def constants(self, B):
+        """(origin, direction, weight) as backend scalars (memoized per backend)."""
         key = (B.name, B.prec)
         if key not in self._cache:
             with B.context():
@@ -54,12 +55,12 @@ class Line:
 
     def points(self, B, t):
         """Momenta k(t) (list of dim backend arrays) at the backend array t."""
-        org, drc, _ = self._consts(B)
+        org, drc, _ = self.constants(B)
         return [o + t * d for o, d in zip(org, drc)]
 
     def slope(self, B, grads):
         """d eps / dt = grad . direction, (N, P) from gradients (N, dim, P)."""
-        _, drc, _ = self._consts(B)
+        _, drc, _ = self.constants(B)
         out = grads[:, 0, :] * drc[0]
         for j in range(1, len(drc)):
             out = out + grads[:, j, :] * drc[j]
@@ -67,7 +68,7 @@ class Line:
 
     def backend_weight(self, B):
         """The line weight as a backend scalar."""
-        return self._consts(B)[2]
+        return self.constants(B)[2]
 
 
 def scan_points(line, t_hi):
@@ -166,6 +167,232 @@ def band_values(bd, B, line, t, bands):
     return eps[bands, cols], slope[bands, cols], om[bands, cols], mm[bands, cols]
 
 
+def band_slopes(bd, B, line, t, bands):
+    """(eps_n(t), d eps_n/dt) for band ``bands[j]`` at ``t[j]``: :func:`band_values` without
+    Omega and m (band data without closed forms skip the sums over states in double precision)."""
+    if B.name == "float64" and not getattr(bd, "closed_form", True):
+        eps, grads = bd.energies(line.points(B, t))
+        cols = np.arange(len(t))
+        return eps[bands, cols], line.slope(B, grads)[bands, cols]
+    return band_values(bd, B, line, t, bands)[:2]
+
+
+class LineBatch:
+    """Points on several lines at once, each with its line's origin and direction.
+
+    Has :meth:`Line.points` and :meth:`Line.slope` with one origin and
+    direction per point, so that :func:`band_values` evaluates the points
+    of many lines in one call of the band data.
+
+    Parameters
+    ----------
+    origins, directions : lists of ``dim`` backend arrays (one entry per point)
+    """
+
+    def __init__(self, origins, directions):
+        self._org, self._drc = list(origins), list(directions)
+
+    @classmethod
+    def of(cls, B, lines, which):
+        """The batch whose point j lies on ``lines[which[j]]``."""
+        consts = [line.constants(B) for line in lines]
+        dim = len(consts[0][0])
+        return cls([B.pack([consts[w][0][j] for w in which]) for j in range(dim)],
+                   [B.pack([consts[w][1][j] for w in which]) for j in range(dim)])
+
+    def subset(self, idx):
+        """The batch of the points ``idx``."""
+        return LineBatch([o[idx] for o in self._org], [d[idx] for d in self._drc])
+
+    def points(self, B, t):
+        """Momenta (list of dim backend arrays) at the backend array t (one t per point)."""
+        return [o + t * d for o, d in zip(self._org, self._drc)]
+
+    def slope(self, B, grads):
+        """d eps / dt, (N, P), as :meth:`Line.slope`."""
+        out = grads[:, 0, :] * self._drc[0]
+        for j in range(1, len(self._drc)):
+            out = out + grads[:, j, :] * self._drc[j]
+        return out
+
+
+#: most k-points x bands^2 in one double-precision scan of several lines
+SCAN_BATCH = 2 ** 18
+
+
+def scan_lines(bd, lines, ts_list, slopes=True):
+    """:func:`scan` of several lines (each with its abscissae), in as few calls as fit in memory.
+
+    With ``slopes=False`` the slopes are None (band energies only, cheaper).
+    """
+    out, k = [], 0
+    while k < len(lines):
+        j, npts = k, 0
+        while j < len(lines) and (j == k or (npts + len(ts_list[j])) * bd.nbands ** 2
+                                  <= SCAN_BATCH):
+            npts += len(ts_list[j])
+            j += 1
+        dim = len(lines[k].origin)
+        K = [np.concatenate([float(line.origin[c]) + ts * float(line.direction[c])
+                             for line, ts in zip(lines[k:j], ts_list[k:j])]) for c in range(dim)]
+        eps, grads = bd.energies(K, gradients=slopes)
+        q = 0
+        for line, ts in zip(lines[k:j], ts_list[k:j]):
+            out.append((eps[:, q:q + len(ts)], None if not slopes else np.einsum(
+                "njq,j->nq", grads[:, :, q:q + len(ts)],
+                np.array([float(d) for d in line.direction]))))
+            q += len(ts)
+        k = j
+    return out
+
+
+def _extent(bd, line, mu, margin):
+    """Integration range of t on ``line`` as floats' upper end t_hi (pi for a BZ line)."""
+    return np.pi if line.periodic else float(radial_extent(bd, line, mu, margin))
+
+
+def _per_band(bd, B, lines, ts_list, tol):
+    """Per line and band: piece ends (line ends and interior extrema) and (energy, slope) there.
+
+    Also the double-precision scan energies of every line.  The extrema of
+    all lines are refined together (one band-data call per iteration).
+    """
+    scans = scan_lines(bd, lines, ts_list)
+    N = bd.nbands
+    ends = [[[] for _ in range(N)] for _ in lines]
+    brackets = []
+    for ln, ((_, slope), ts) in enumerate(zip(scans, ts_list)):
+        for n in range(N):
+            s = slope[n]
+            flat = np.nonzero(s[1:-1] == 0)[0] + 1
+            ends[ln][n] += [B.num(float(ts[q])) for q in flat]
+            change = np.nonzero((s[:-1] * s[1:] < 0) & (s[:-1] != 0))[0]
+            brackets += [(ln, n, B.num(float(ts[q])), B.num(float(ts[q + 1]))) for q in change]
+    if brackets:
+        which = np.array([b[0] for b in brackets])
+        bands = np.array([b[1] for b in brackets])
+        a = B.pack([b[2] for b in brackets])
+        b = B.pack([b[3] for b in brackets])
+        batch = LineBatch.of(B, lines, np.concatenate([which, which]))
+        _, fab = band_slopes(bd, B, batch, np.concatenate([a, b]), np.concatenate([bands, bands]))
+        fa, fb = fab[:len(a)], fab[len(a):]
+        change = np.asarray(fa * fb < 0, dtype=bool)
+        roots = np.array(np.where(np.asarray(abs(fa) < abs(fb), dtype=bool), a, b),
+                         dtype=a.dtype)
+        if np.any(change):
+            idx = np.nonzero(change)[0]
+            sub = batch.subset(idx)
+
+            def fun(x, j):
+                return band_slopes(bd, B, sub.subset(j), x, bands[idx][j])[1]
+
+            roots[idx] = illinois(fun, a[idx], b[idx], fa[idx], fb[idx], tol)
+        for ln, n, r in zip(which, bands, roots):
+            ends[ln][n].append(r)
+    all_t, all_n, all_l = [], [], []
+    for ln, (line, ts) in enumerate(zip(lines, ts_list)):
+        if line.periodic:
+            lo, hi = -B.num(mp.pi), B.num(mp.pi)
+        else:
+            lo, hi = B.num(0), B.num(float(ts[-1]))
+        for n in range(N):
+            ends[ln][n] = [lo] + sorted(ends[ln][n]) + [hi]
+            all_t += ends[ln][n]
+            all_n += [n] * len(ends[ln][n])
+            all_l += [ln] * len(ends[ln][n])
+    e, sl = band_slopes(bd, B, LineBatch.of(B, lines, all_l), B.pack(all_t), np.array(all_n))
+    out, k = [], 0
+    for ln in range(len(lines)):
+        per = []
+        for n in range(N):
+            m = len(ends[ln][n])
+            per.append((ends[ln][n], list(zip(e[k:k + m], sl[k:k + m]))))
+            k += m
+        out.append((per, scans[ln][0]))
+    return out
+
+
+def _features(bd, B, lines, mu, margin):
+    """(lo, hi, extrema, fermi, emin) of every line at mu, Fermi points refined together."""
+    tol = B.num(2) ** (-(B.prec - 10))
+    t_his = [_extent(bd, line, mu, margin) for line in lines]
+    ts_list = [scan_points(line, t_hi) for line, t_hi in zip(lines, t_his)]
+    keys = [("line features", line.key, t_hi, B.name, B.prec) for line, t_hi in zip(lines, t_his)]
+    if len(bd.cache) > 50000:
+        bd.cache.clear()
+    todo = [j for j, key in enumerate(keys) if key not in bd.cache]
+    if todo:
+        for j, item in zip(todo, _per_band(bd, B, [lines[j] for j in todo],
+                                           [ts_list[j] for j in todo], tol)):
+            bd.cache[keys[j]] = item
+    mu_f = float(mu)
+    out, brackets = [], []
+    for ln, (line, key, ts) in enumerate(zip(lines, keys, ts_list)):
+        per_band, eps_scan = bd.cache[key]
+        extrema, fermi, emin = [], [], None
+        for n, (ends, evals) in enumerate(per_band):
+            extrema += [(c, n, e) for c, (e, _) in zip(ends[1:-1], evals[1:-1])]
+            vals = [(e - mu, sl) for e, sl in evals]
+            low = min(e for e, _ in evals)
+            emin = low if emin is None or low < emin else emin
+            sg = eps_scan[n] - mu_f
+            cross = np.nonzero(sg[:-1] * sg[1:] < 0)[0]
+            for (a, (fa, sa)), (b, (fb, _)) in zip(zip(ends, vals), zip(ends[1:], vals[1:])):
+                if fa == 0:
+                    fermi.append((a, n, sa))
+                if fa * fb < 0:
+                    x0 = (a + b) / 2
+                    af, bf = float(a), float(b)
+                    for q in cross:
+                        if af <= ts[q] and ts[q + 1] <= bf:
+                            x0 = B.num(float(ts[q] - sg[q] * (ts[q + 1] - ts[q])
+                                             / (sg[q + 1] - sg[q])))
+                            break
+                    brackets.append((a, b, fa, n, x0, ln))
+            if vals[-1][0] == 0 and not line.periodic:
+                fermi.append((ends[-1], n, vals[-1][1]))
+        if line.periodic:
+            lo, hi = -B.num(mp.pi), B.num(mp.pi)
+        else:
+            lo, hi = B.num(0), B.num(t_his[ln])
+        out.append((lo, hi, extrema, fermi, emin))
+    if brackets:
+        bands = np.array([x[3] for x in brackets])
+        batch = LineBatch.of(B, lines, [x[5] for x in brackets])
+
+        def fun(x, idx):
+            e, sl = band_slopes(bd, B, batch.subset(idx), x, bands[idx])
+            return e - mu, sl
+
+        roots = newton(fun, B.pack([x[0] for x in brackets]),
+                       B.pack([x[1] for x in brackets]), B.pack([x[2] for x in brackets]),
+                       B.pack([x[4] for x in brackets]), tol)
+        _, slopes = band_slopes(bd, B, batch, roots, bands)
+        for r, n, s, x in zip(roots, bands, slopes, brackets):
+            out[x[5]][3].append((r, int(n), s))
+    return out
+
+
+def _features_key(B, line, mu, margin):
+    """Cache key of a line's features (a Brillouin-zone line's do not depend on the margin)."""
+    return ("features", line.key, B.name, B.prec, mu, None if line.periodic else margin)
+
+
+def prepare_lines(bd, B, lines, mu, margin):
+    """Compute the features of many lines at once (vectorized), for :class:`LineFeatures`.
+
+    The band extrema and Fermi points of all ``lines`` are located together
+    (one band-data call per scan or root iteration instead of one per line);
+    :class:`LineFeatures` of any of these lines at the same (mu, margin,
+    backend) then takes them from the band data's cache.
+    """
+    keys = [_features_key(B, line, mu, margin) for line in lines]
+    todo = [j for j, key in enumerate(keys) if key not in bd.cache]
+    if todo:
+        for j, feats in zip(todo, _features(bd, B, [lines[j] for j in todo], mu, margin)):
+            bd.cache[keys[j]] = feats
+
+
 class LineFeatures:
     """Band extrema and Fermi points of every band on one line, at a backend's precision.
 
@@ -179,117 +406,21 @@ class LineFeatures:
         Interior band extrema.
     emin : backend scalar
         Lowest band energy found on the line.
+
+    Notes
+    -----
+    Lines prepared together by :func:`prepare_lines` are taken from the
+    cache; otherwise the line is done alone (the same code).
     """
 
     def __init__(self, bd, line, mu, margin, backend):
         B = backend
         self.line, self.backend = line, B
-        tol = B.num(2) ** (-(B.prec - 10))
-        if line.periodic:
-            self.lo, self.hi = -B.num(mp.pi), B.num(mp.pi)
-            t_hi = np.pi
-        else:
-            hi = radial_extent(bd, line, mu, margin)
-            self.lo, self.hi = B.num(0), B.num(hi)
-            t_hi = float(hi)
-        ts = scan_points(line, t_hi)
-        key = ("line features", line.key, t_hi, B.name, B.prec)
-        if key not in bd.cache:
-            if len(bd.cache) > 50000:
-                bd.cache.clear()
-            bd.cache[key] = self._per_band(bd, B, line, ts, tol)
-        per_band = bd.cache[key]
-        eps_scan = bd.cache[key + ("scan",)] if key + ("scan",) in bd.cache else None
-        if eps_scan is None:
-            eps_scan = scan(bd, line, ts)[0]
-            bd.cache[key + ("scan",)] = eps_scan
-        self.extrema, self.fermi = [], []
-        emin = None
-        brackets = []
-        mu_f = float(mu)
-        for n, (ends, evals) in enumerate(per_band):
-            self.extrema += [(c, n, e) for c, (e, _) in zip(ends[1:-1], evals[1:-1])]
-            vals = [(e - mu, sl) for e, sl in evals]
-            low = min(e for e, _ in evals)
-            emin = low if emin is None or low < emin else emin
-            sg = eps_scan[n] - mu_f
-            cross = np.nonzero(sg[:-1] * sg[1:] < 0)[0]
-            for (a, (fa, sa)), (b, (fb, _)) in zip(zip(ends, vals), zip(ends[1:], vals[1:])):
-                if fa == 0:
-                    self.fermi.append((a, n, sa))
-                if fa * fb < 0:
-                    x0 = (a + b) / 2
-                    af, bf = float(a), float(b)
-                    for q in cross:
-                        if af <= ts[q] and ts[q + 1] <= bf:
-                            x0 = B.num(float(ts[q] - sg[q] * (ts[q + 1] - ts[q])
-                                             / (sg[q + 1] - sg[q])))
-                            break
-                    brackets.append((a, b, fa, n, x0))
-            if vals[-1][0] == 0 and not line.periodic:
-                self.fermi.append((ends[-1], n, vals[-1][1]))
-        if brackets:
-            bands = np.array([x[3] for x in brackets])
-
-            def fun(x, idx):
-                e, sl, _, _ = band_values(bd, B, line, x, bands[idx])
-                return e - mu, sl
-
-            roots = newton(fun, B.pack([x[0] for x in brackets]),
-                           B.pack([x[1] for x in brackets]), B.pack([x[2] for x in brackets]),
-                           B.pack([x[4] for x in brackets]), tol)
-            _, slopes, _, _ = band_values(bd, B, line, roots, bands)
-            self.fermi += [(r, int(n), s) for r, n, s in zip(roots, bands, slopes)]
-        self.emin = emin
-
-    @staticmethod
-    def _per_band(bd, B, line, ts, tol):
-        """Per band: piece ends (line ends and interior extrema) and (energy, slope) there."""
-        _, slope = scan(bd, line, ts)
-        N = bd.nbands
-        ends = [[] for _ in range(N)]
-        brackets = []
-        for n in range(N):
-            s = slope[n]
-            flat = np.nonzero(s[1:-1] == 0)[0] + 1
-            ends[n] += [B.num(float(ts[q])) for q in flat]
-            change = np.nonzero((s[:-1] * s[1:] < 0) & (s[:-1] != 0))[0]
-            brackets += [(n, B.num(float(ts[q])), B.num(float(ts[q + 1]))) for q in change]
-        if brackets:
-            bands = np.array([b[0] for b in brackets])
-            a = B.pack([b[1] for b in brackets])
-            b = B.pack([b[2] for b in brackets])
-            _, fa, _, _ = band_values(bd, B, line, a, bands)
-            _, fb, _, _ = band_values(bd, B, line, b, bands)
-            change = np.asarray(fa * fb < 0, dtype=bool)
-            roots = np.array(np.where(np.asarray(abs(fa) < abs(fb), dtype=bool), a, b),
-                             dtype=a.dtype)
-            if np.any(change):
-                idx = np.nonzero(change)[0]
-
-                def fun(x, j):
-                    return band_values(bd, B, line, x, bands[idx][j])[1]
-
-                roots[idx] = illinois(fun, a[idx], b[idx], fa[idx], fb[idx], tol)
-            for n, r in zip(bands, roots):
-                ends[n].append(r)
-        if line.periodic:
-            lo, hi = -B.num(mp.pi), B.num(mp.pi)
-        else:
-            lo, hi = B.num(0), B.num(float(ts[-1]))
-        out = []
-        all_t, all_n = [], []
-        for n in range(N):
-            ends[n] = [lo] + sorted(ends[n]) + [hi]
-            all_t += ends[n]
-            all_n += [n] * len(ends[n])
-        e, sl, _, _ = band_values(bd, B, line, B.pack(all_t), np.array(all_n))
-        k = 0
-        for n in range(N):
-            m = len(ends[n])
-            out.append((ends[n], list(zip(e[k:k + m], sl[k:k + m]))))
-            k += m
-        return out
+        got = bd.cache.get(_features_key(B, line, mu, margin))
+        if got is None:
+            got = _features(bd, B, [line], mu, margin)[0]
+        self.lo, self.hi, extrema, fermi, self.emin = got
+        self.extrema, self.fermi = list(extrema), list(fermi)
 
     def breakpoints(self, T, mu, margin):
         """Split points for the line integral at temperature T (backend scalars).

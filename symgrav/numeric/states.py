@@ -42,7 +42,8 @@ def states_float(H, dH, V, S, hbar):
     ----------
     H : complex array (P, N, N)
     dH : list of ``dim`` complex arrays (P, N, N)
-        Derivatives along the integration coordinates (for the band gradients).
+        Derivatives along the integration coordinates (for the band gradients);
+        empty with V None: energies only (eigenvalues without eigenvectors).
     V, S : complex arrays (P, N, N)
         Velocity (dH/dk_i) and the operator s_a.
     hbar : float
@@ -53,8 +54,10 @@ def states_float(H, dH, V, S, hbar):
         ``omega`` and ``moment`` are None when V is None (energies only).
     """
     N = H.shape[-1]
-    E, U = np.linalg.eigh(H)
-    Ud = np.conj(np.swapaxes(U, 1, 2))
+    if V is None and not dH:                  # energies only: no eigenvectors needed
+        E, U = np.linalg.eigvalsh(H), None
+    else:
+        E, U = np.linalg.eigh(H)
     scale = np.maximum(1.0, np.max(np.abs(E), axis=1))[:, None]
     # group label of every band: a new subspace starts where the sorted energies step
     step = np.diff(E, axis=1) >= DEGENERACY_TOLERANCE_FLOAT * scale
@@ -62,15 +65,18 @@ def states_float(H, dH, V, S, hbar):
                            axis=1)
     same = label[:, :, None] == label[:, None, :]                       # (P, N, N)
     size = same.sum(axis=2)                                             # (P, N)
+    simple = bool(np.all(size == 1))             # no degeneracy anywhere: nothing to average
 
     def average(x):                                                     # x: (P, N)
-        return np.einsum("pnm,pm->pn", same, x) / size
+        return x if simple else np.einsum("pnm,pm->pn", same, x) / size
 
-    grads = np.stack([average(np.real(np.diagonal(Ud @ d @ U, axis1=1, axis2=2))).T
+    # <n|d|n> = sum_ij conj(U_in) d_ij U_jn: the diagonal only, not the product Ud d U
+    grads = np.stack([average(np.real(np.sum(np.conj(U) * (d @ U), axis=1))).T
                       for d in dH], axis=1) if dH else np.empty((N, 0, H.shape[0]))
     Eg = average(E)       # one energy per subspace: its bands share their Fermi points
     if V is None:
         return Eg.T, grads, None, None
+    Ud = np.conj(np.swapaxes(U, 1, 2))
     v = Ud @ V @ U
     s = Ud @ S @ U
     x = np.imag(v * np.swapaxes(s, 1, 2))          # x[n, m] = Im(v_nm s_mn)

@@ -69,34 +69,59 @@ class TightBindingBands:
                              for R in sorted(ops)])
         self.cell_factor = 1 / mp.mpf(str(model.cell_volume()))
         self._mp = {}
+        self._stack = {}
 
     def supports(self, backend):
         """Double precision and mpmath; no gmpy2 form (no closed forms)."""
         return backend.name != "mpfr"
 
     # -- double precision --------------------------------------------------------
-    def _float_matrices(self, K):
+    def _float_stack(self, geometry):
+        """Coefficients (nR, m N^2) of H, dH/dkappa_j (, V, and S for the velocity operator)."""
+        key = geometry
+        if key not in self._stack:
+            N, n = self.nbands, self._n
+            coef = [np.ones(len(n))] + [1j * n[:, j] for j in range(self.dim)]
+            if geometry:
+                coef.append(1j * self._R[:, axis_index(self.i)])
+                if self.operator == "velocity":
+                    coef.append(1j * self._R[:, axis_index(self.a)])
+            flat = self._H.reshape(len(n), N * N)
+            self._stack[key] = np.concatenate([c[:, None] * flat for c in coef], axis=1)
+        return self._stack[key]
+
+    def _float_matrices(self, K, geometry=True):
+        """H, [dH/dkappa_j], V, S at the reduced momenta K (P, N, N) in one matrix product.
+
+        V and S are None when ``geometry`` is false (energies and gradients only).
+        """
         K = np.array([np.asarray(c, dtype=float).reshape(-1) for c in K])    # (d, P)
+        N, P, d = self.nbands, K.shape[1], self.dim
         phase = np.exp(1j * (self._n @ K)).T                                  # (P, nR)
-        H = np.tensordot(phase, self._H, axes=(1, 0))                        # (P, N, N)
-        dH = [np.tensordot(phase * (1j * self._n[:, j]), self._H, axes=(1, 0))
-              for j in range(self.dim)]
-        iv = axis_index(self.i)
-        V = np.tensordot(phase * (1j * self._R[:, iv]), self._H, axes=(1, 0))
+        mats = (phase @ self._float_stack(geometry)).reshape(P, -1, N, N)
+        mats = np.ascontiguousarray(mats.transpose(1, 0, 2, 3))               # (m, P, N, N)
+        H, dH = mats[0], [mats[1 + j] for j in range(d)]
+        if not geometry:
+            return K, H, dH, None, None
+        V = mats[1 + d]
         if self.operator == "velocity":
-            S = np.tensordot(phase * (1j * self._R[:, axis_index(self.a)]), self._H,
-                             axes=(1, 0))
+            S = mats[2 + d]
         else:
-            S = np.tensordot(np.exp(1j * (self._Sn @ K)).T, self._Sm, axes=(1, 0))
+            S = (np.exp(1j * (self._Sn @ K)).T @ self._Sm.reshape(len(self._Sm), N * N)
+                 ).reshape(P, N, N)
         return K, H, dH, V, S
 
-    def energies(self, K):
-        """Band energies (N, P) and gradients dE/dkappa (N, dim, P) in double precision."""
+    def energies(self, K, gradients=True):
+        """Band energies (N, P) and gradients dE/dkappa (N, dim, P) in double precision.
+
+        With ``gradients=False`` the gradients are None (eigenvalues only).
+        """
         shape = np.shape(K[0])
-        _, H, dH, _, _ = self._float_matrices(K)
-        eps, grads, _, _ = states_float(H, dH, None, None, 1.0)
+        _, H, dH, _, _ = self._float_matrices(K, geometry=False)
+        eps, grads, _, _ = states_float(H, dH if gradients else [], None, None, 1.0)
         N = self.nbands
-        return eps.reshape((N,) + shape), grads.reshape((N, self.dim) + shape)
+        return (eps.reshape((N,) + shape),
+                grads.reshape((N, self.dim) + shape) if gradients else None)
 
     def evaluate(self, backend, K):
         """(eps, grads, Omega (8b), m (8c)) at reduced momenta K, as backend arrays."""
