@@ -263,3 +263,14 @@ def test_bz_scan_with_symmetries(model, reference):
                           symmetries=[MIRROR_X, MIRROR_Y])
     _close(res.rows[0], ref[MUS[2]], size[MUS[2]])
     assert res.metadata["symmetries"] == [MIRROR_X, MIRROR_Y]
+
+
+def test_grid_stopping_rule_needs_a_geometric_rate():
+    """One small difference is not convergence on a grid; a geometric fall to below eps is."""
+    from symgrav.numeric.bz_grid import grid_converged
+    size, eps = 1.0, 1e-8
+    assert not grid_converged(1e-5, 1e-5, size, eps, 0.0)      # not falling
+    assert not grid_converged(1e-5, 5e-5, size, eps, 0.0)      # falling too slowly (> d0/8)
+    assert not grid_converged(1e-5, 1e-3, size, eps, 0.0)      # next error ~1e-9*100 > eps
+    assert grid_converged(1e-7, 1e-4, size, eps, 0.0)          # next ~1e-13 * 100
+    assert grid_converged(1e-20, 0.0, size, eps, 1e-16)        # below the rounding floor

@@ -9,8 +9,8 @@ metal needs n of order |v| / T nodes per direction before the error falls,
 and no grid converges at T = 0 unless no band comes near mu.
 
 :class:`GridScan` doubles n (the old nodes are reused: every level computes
-only the new points) and accepts a level by the stopping rule of
-:func:`symgrav.numeric.rules.trapezoid_converged`, never before n reaches
+only the new points) and accepts a level by the stopping rule
+:func:`grid_converged` (three levels, geometric rate), never before n reaches
 ``thermal_nodes`` (below it the differences between levels mean nothing).
 The band data of a point (the expensive part: one diagonalization) serve
 every mu of the scan, and the points go in chunks through a ``mapper`` so
@@ -34,10 +34,10 @@ import numpy as np
 
 from ..errors import SymgravError
 from .occupations import Occupations
-from .rules import NOISE_UNITS, trapezoid_converged
+from .rules import NOISE_UNITS
 from .symmetry import check_symmetries, orbit_representatives, symmetry_group
 
-__all__ = ["GridScan", "chunk_sums", "point_integrands", "thermal_nodes"]
+__all__ = ["GridScan", "chunk_sums", "grid_converged", "point_integrands", "thermal_nodes"]
 
 #: points per chunk times the squared number of bands (a chunk's matrices stay ~100 MB)
 CHUNK_BUDGET = 2 ** 21
@@ -141,6 +141,20 @@ def chunk_sums(bands, weights, statistics, backend, K, mus, T):
     if w is not None:
         v, s = v * w, s * w
     return np.sum(v, axis=1), np.sum(s, axis=1)
+
+
+def grid_converged(d, d0, size, eps, floor):
+    """Stopping rule of the zone grid for one component (three levels n/4, n/2, n).
+
+    d = |I_n - I_n/2| and d0 = |I_n/2 - I_n/4|.  Like the rule of
+    :func:`symgrav.numeric.rules.periodic_trapezoid` (error of the next level
+    ~ d (d/d0)^2 at the measured geometric rate), but never from one
+    difference alone: in several dimensions a coarse grid can change little
+    between two levels long before the rate is geometric.
+    """
+    if d <= floor:
+        return True
+    return d0 > 0 and d <= d0 / 8 and 100 * d * (d / d0) ** 2 <= eps * size
 
 
 class GridScan:
@@ -279,9 +293,9 @@ class GridScan:
             if prev is not None:
                 diff = [abs(c - p) for c, p in zip(cur, prev)]
                 floor = max(tiny, max(size) * noise)
-                if n >= min_nodes and all(trapezoid_converged(x, x0, sz, self.eps, floor)
-                                          for x, x0, sz in zip(diff, last or [None] * ncomp,
-                                                               size)):
+                if n >= min_nodes and last is not None and all(
+                        grid_converged(x, x0, sz, self.eps, floor)
+                        for x, x0, sz in zip(diff, last, size)):
                     scale = volume / n ** d
                     return [s * scale for s in sums], [m * scale for m in mags]
                 last = diff
