@@ -191,3 +191,27 @@ def test_engine_rechecks_hermiticity_where_the_model_check_did_not_look():
     for dps in (20, "double"):
         with pytest.raises(SymgravError, match="H is not Hermitian for these parameter values"):
             sweep(model, mu=1, T="0.1", dps=dps, workers=1, progress=False)
+
+
+@pytest.mark.parametrize("name", ["mpf", "numpy", "x0", "exp"])
+def test_parameter_names_that_clash_with_generated_code(name):
+    """Generated code does not depend on the user's names (issue 11 item 4): a Rashba
+    ferromagnet whose exchange field is called mpf / numpy / x0 / exp equals the hand-derived
+    closed form of tests/rashba_reference.py (hbar = m = alpha = 1)."""
+    import sympy as sp
+    import mpmath as mp
+    import symgrav
+    from rashba_reference import alpha0
+    px, py = sp.symbols("p_x p_y", real=True)
+    b = sp.Symbol(name, positive=True)
+    H = sp.Matrix([[(px**2 + py**2) / 2 + b, py + sp.I * px],
+                   [py - sp.I * px, (px**2 + py**2) / 2 - b]])
+    try:
+        model = symgrav.Model(H, [px, py], parameters={name: sp.Rational(1, 2)})
+    except symgrav.SymgravError as exc:       # a name may be refused up front, with a reason
+        assert name in str(exc)
+        return
+    S = symgrav.Susceptibilities(model, {name: "0.5"}, dps=20)
+    with mp.workdps(30):
+        ref = alpha0(mp.mpf("0.3"), mp.mpf("0.5"))
+    assert abs(S.alpha("0.3", 0) - ref) <= mp.mpf(10) ** -18 * abs(ref)

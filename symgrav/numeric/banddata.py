@@ -180,17 +180,17 @@ class BandData:
             if self.closed_form:
                 exprs = self._scan_exprs if kind == "scan" else self._exprs
                 if kind in ("float64", "scan"):
-                    fn = sp.lambdify(self._args, exprs, modules="numpy", cse=True)
+                    fn = sp.lambdify(self._args, exprs, modules="numpy", cse=True, dummify=True)
                 elif kind == "mpf":
-                    fn = sp.lambdify(self._args, exprs, modules="mpmath", cse=True)
+                    fn = sp.lambdify(self._args, exprs, modules="mpmath", cse=True, dummify=True)
                 else:
                     fn = sp.lambdify(self._args, exprs, modules=[_GMPY2_NAMES],
-                                     printer=_MpfrPrinter, cse=True)
+                                     printer=_MpfrPrinter, cse=True, dummify=True)
             else:
                 N = self.nbands
                 entries = [m[r, c] for m in self._mats for r in range(N) for c in range(N)]
                 mod = "mpmath" if kind == "mpf" else "numpy"
-                fn = sp.lambdify(self._args, entries, modules=mod, cse=True)
+                fn = sp.lambdify(self._args, entries, modules=mod, cse=True, dummify=True)
             self._fn[kind] = fn
         return self._fn[kind]
 

@@ -69,9 +69,9 @@ class _ZeemanBands:
         names = sorted(self.values)
         args = list(model.momenta_real) + [model.symbol(n) for n in names]
         self.pvals = [self.values[n] for n in names]
-        self._H = sp.lambdify(args, list(model.H_real), modules="mpmath", cse=True)
-        self._S = sp.lambdify(args, list(model.spin_real[self.ia]), modules="mpmath", cse=True)
-        self._np = sp.lambdify(args, model.H_real, modules="numpy")
+        self._H = sp.lambdify(args, list(model.H_real), modules="mpmath", cse=True, dummify=True)
+        self._S = sp.lambdify(args, list(model.spin_real[self.ia]), modules="mpmath", cse=True, dummify=True)
+        self._np = sp.lambdify(args, model.H_real, modules="numpy", dummify=True)
         hb = model.hbar_real
         with mp.workdps(self.wdps):
             self.hbar = self.values[hb.name] if isinstance(hb, sp.Symbol) else \
