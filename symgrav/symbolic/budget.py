@@ -24,6 +24,7 @@ import threading
 
 import sympy as sp
 
+from ..errors import SymgravError
 from ..limits import exceeded, limit
 
 _EXP_LIKE = (sp.exp, sp.sinh, sp.cosh)
@@ -157,6 +158,10 @@ def check_matrix(mat, what):
             check_expression(mat[r, c], f"{what}[{r}][{c}]")
 
 
+class TimeLimitExceeded(SymgravError):
+    """A time-limited block of SymPy work (:func:`time_limit`) did not finish in time."""
+
+
 class _Timeout(BaseException):
     """Raised by the alarm; a BaseException so that no ``except Exception`` in SymPy eats it."""
 
@@ -165,7 +170,7 @@ _active = threading.local()
 
 
 @contextlib.contextmanager
-def time_limit(what):
+def time_limit(what, seconds=None):
     """Bound the wall-clock time of the block by the ``MAX_SYMBOLIC_SECONDS`` budget.
 
     Uses a real-time interval timer (``SIGALRM``), so it acts only in the
@@ -181,11 +186,14 @@ def time_limit(what):
     ----------
     what : str
         The work, for the message (``"the closed-form derivation of H"``).
+    seconds : float, optional
+        A limit of the caller's own (the work has a cheaper alternative, e.g.
+        the numeric route); default ``MAX_SYMBOLIC_SECONDS``.
 
     Raises
     ------
-    SymgravError
-        The block ran longer than the limit.
+    TimeLimitExceeded
+        The block ran longer than the limit (a SymgravError).
     """
     usable = (hasattr(signal, "setitimer") and not getattr(_active, "on", False)
               and threading.current_thread() is threading.main_thread()
@@ -194,7 +202,8 @@ def time_limit(what):
     if not usable:
         yield
         return
-    seconds = limit("MAX_SYMBOLIC_SECONDS")
+    own = bool(seconds)
+    seconds = seconds if own else limit("MAX_SYMBOLIC_SECONDS")
 
     def alarm(signum, frame):
         raise _Timeout
@@ -208,7 +217,10 @@ def time_limit(what):
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _Timeout:
-        raise exceeded(what, f"more than {seconds} s", "MAX_SYMBOLIC_SECONDS") from None
+        if own:
+            raise TimeLimitExceeded(f"{what} did not finish in {seconds} s") from None
+        raise TimeLimitExceeded(str(exceeded(what, f"more than {seconds} s",
+                                             "MAX_SYMBOLIC_SECONDS"))) from None
     finally:
         _active.on = False
         signal.signal(signal.SIGALRM, previous)

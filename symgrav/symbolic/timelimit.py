@@ -2,8 +2,9 @@
 
 SymPy's ``integrate`` and ``solve`` can run for minutes on an integrand they
 cannot do.  :func:`time_limited` runs such a call with a limit: in the main
-thread by an interval timer (``SIGALRM``, the call is interrupted in place),
-elsewhere in a forked child process whose result comes back pickled (SymPy
+thread by the one interval timer of :func:`symgrav.symbolic.budget.time_limit`
+(``SIGALRM``, the call is interrupted in place; inside another limited block
+the outer limit holds), elsewhere in a forked child process whose result comes back pickled (SymPy
 expressions pickle).  Where neither exists (Windows outside the main thread)
 the call runs without a limit.  No equation of the paper is implemented here.
 """
@@ -14,13 +15,9 @@ import multiprocessing
 import signal
 import threading
 
+from .budget import TimeLimitExceeded, time_limit
 
-class TimeLimitExceeded(Exception):
-    """A time-limited call did not finish in time."""
-
-
-def _alarm(signum, frame):  # pragma: no cover - exercised through time_limited
-    raise TimeLimitExceeded()
+__all__ = ["TimeLimitExceeded", "time_limited"]
 
 
 def _child(conn, func, args):  # pragma: no cover - runs in the forked child
@@ -57,14 +54,10 @@ def time_limited(seconds, func, *args):
     """
     if not seconds or seconds <= 0:
         return func(*args)
+    what = getattr(func, "__name__", "SymPy work").strip("_").replace("_", " ")
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-        previous = signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
+        with time_limit(what, seconds):
             return func(*args)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
     if "fork" not in multiprocessing.get_all_start_methods():
         return func(*args)
     ctx = multiprocessing.get_context("fork")
@@ -74,7 +67,7 @@ def time_limited(seconds, func, *args):
     child.close()
     try:
         if not parent.poll(seconds):
-            raise TimeLimitExceeded()
+            raise TimeLimitExceeded(f"{what} did not finish in {seconds} s")
         status, value = parent.recv()
     finally:
         if proc.is_alive():
