@@ -8,14 +8,14 @@ spin-orbit and an exchange field so that alpha != 0; a fixed random seed) and re
 * ``symgrav.bz_scan``: the 50 chemical potentials from one Brillouin-zone grid per level
   (the band data of each k-point computed once for all mu), k-point chunks on a process pool;
 * the baseline: ``Susceptibilities(...).evaluate`` per mu (the same bz_grid route, one mu at a
-  time), timed on 3 of the 50 and extrapolated.
+  time), timed on ``--baseline`` of the 50 and extrapolated.
 
 Peak memory is the largest resident set of this process and of its worker processes
 (``resource.getrusage``).  The values of the two agree to the grid tolerance (printed).
 
 Usage::
 
-    python benchmarks/bench_bz_grid.py [--T 0.1] [--workers 2] [--rtol 1e-8]
+    python benchmarks/bench_bz_grid.py [--T 0.1] [--workers 2] [--rtol 1e-8] [--baseline 3]
 """
 
 from __future__ import annotations
@@ -92,6 +92,7 @@ def main(argv=None):
     ap.add_argument("--T", default="0.1")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--rtol", type=float, default=1e-8)
+    ap.add_argument("--baseline", type=int, default=3, help="mu timed one at a time (1-50)")
     args = ap.parse_args(argv)
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"python {sys.version.split()[0]}, symgrav {symgrav.__version__}")
@@ -115,7 +116,7 @@ def main(argv=None):
     def note(done, todo, n):
         if not levels or levels[-1] != n:
             levels.append(n)
-    picks = [mus[10], mus[25], mus[40]]
+    picks = [mus[k] for k in (25, 10, 40, 5, 45)[:max(1, min(5, args.baseline))]]
     t0 = time.perf_counter()
     per = [S.scan([m], args.T, rtol=args.rtol, progress=note)[0] for m in picks]
     t_each = (time.perf_counter() - t0) / len(picks)
@@ -128,10 +129,11 @@ def main(argv=None):
     print(f"{'method':42s} {'time (s)':>10s}")
     print(f"{'symgrav.bz_scan, 50 mu, one grid':42s} {t_scan:10.1f}")
     print(f"{'baseline: one grid per mu (1 process) x 50':42s} {50 * t_each:10.1f}"
-          f"   ({t_each:.1f} s per mu, measured on 3)")
+          f"   ({t_each:.1f} s per mu, measured on {len(picks)})")
     print(f"# grid levels of one mu (nodes per direction): {levels[:len(levels) // 3 or 1]}")
     print(f"# peak resident memory: this process {own:.0f} MB, worker processes {kids:.0f} MB")
-    print(f"# largest relative difference bz_scan vs per-mu (3 mu x 5 quantities): {worst:.1e}")
+    print(f"# largest relative difference bz_scan vs per-mu ({len(picks)} mu x 5 quantities): "
+          f"{worst:.1e}")
     a = [float(r["alpha"]) for r in res.rows]
     print(f"# alpha over the scan: min {min(a):.3e}, max {max(a):.3e}")
 

@@ -143,6 +143,17 @@ def test_low_temperature_metal_is_refused_at_once(model):
         S.scan([], "0.4")
 
 
+def test_budget_allows_exactly_the_grid_that_converges(model):
+    """max_points equal to the last level's grid is enough (the budget is not off by a level)."""
+    S = symgrav.Susceptibilities(model, {}, dps="double")
+    levels = []
+    row, = S.scan(["-0.5"], 0, progress=lambda done, todo, n: levels.append(n))
+    again, = S.scan(["-0.5"], 0, max_points=max(levels) ** 3)
+    assert again["alpha"] == row["alpha"]
+    with pytest.raises(SymgravError, match="did not converge"):
+        S.scan(["-0.5"], 0, max_points=max(levels) ** 3 - 1)
+
+
 def test_budget_is_honoured(model):
     """A grid budget below what T needs is refused with the numbers."""
     S = symgrav.Susceptibilities(model, {}, dps="double")
@@ -272,5 +283,6 @@ def test_grid_stopping_rule_needs_a_geometric_rate():
     assert not grid_converged(1e-5, 1e-5, size, eps, 0.0)      # not falling
     assert not grid_converged(1e-5, 5e-5, size, eps, 0.0)      # falling too slowly (> d0/8)
     assert not grid_converged(1e-5, 1e-3, size, eps, 0.0)      # next error ~1e-9*100 > eps
+    assert not grid_converged(1e-9, 2e-9, size, 1e-6, 0.0)     # tiny but halving only: no rate
     assert grid_converged(1e-7, 1e-4, size, eps, 0.0)          # next ~1e-13 * 100
     assert grid_converged(1e-20, 0.0, size, eps, 1e-16)        # below the rounding floor
