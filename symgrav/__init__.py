@@ -25,6 +25,7 @@ from .tightbinding import TightBinding
 from .version import __version__
 from .workflows.bz_scan import bz_scan
 from .workflows.hall import hall_conductivity
+from .workflows.smearing import zero_temperature_scan
 from .workflows.sweep import sweep
 from .workflows.tensor import tensor
 from .workflows.verify import verify
@@ -34,5 +35,6 @@ __all__ = [
     "SymgravWarning", "TightBinding", "bands", "berry_curvature", "builtin_models", "bz_scan",
     "derivation_sheet", "hall_conductivity", "latex", "load_model", "low_temperature_series",
     "magnetic_moment", "numeric_geometry", "spin_berry_curvature", "spin_magnetic_moment", "sweep",
-    "tensor", "verify", "zero_temperature", "zero_temperature_enclosure", "__version__",
+    "tensor", "verify", "zero_temperature", "zero_temperature_enclosure", "zero_temperature_scan",
+    "__version__",
 ]
