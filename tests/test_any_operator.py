@@ -123,6 +123,53 @@ def test_closed_forms_for_a_spin_current_against_numpy(name, h, j):
     assert nonzero >= 3             # the check bites: most components are not zero
 
 
+def test_kramers_pairs_with_a_spin_current_against_numpy_projectors():
+    """A PT-symmetric 4x4 lattice model (two Kramers pairs; the Dirac-type closed forms, half the
+    pair sums per band) and its numeric sums over states (symgrav.numeric_geometry) with
+    s_a -> {v_x, s_a}/2, against numpy projector sums with finite-difference velocities."""
+    kron = sp.kronecker_product
+    gam = [kron(PAULI[0], sp.eye(2))] + [kron(PAULI[2], s) for s in PAULI]
+    px, py = sp.symbols("p_x p_y", real=True)
+    c = sp.cos(px) + sp.cos(py)
+    H = -c * sp.eye(4) + (sp.Rational(2, 5) + sp.Rational(3, 10) * c) * gam[0] \
+        + sp.Rational(7, 20) * (sp.sin(py) * gam[1] - sp.sin(px) * gam[2]) + gam[3] / 4
+    spin = [kron(sp.eye(2), s) / 2 for s in PAULI]
+    cur = Model(H, [px, py], lattice=True,
+                operator=Model(H, [px, py], lattice=True, spin=spin).spin_current("x"))
+    fn = sp.lambdify([px, py], H, "numpy")
+
+    def h(k):
+        return np.array([np.array(fn(*q), dtype=complex) for q in k])
+    rng = np.random.default_rng(5)
+    k = rng.uniform(-2.5, 2.5, size=(3, 2))
+    V = [velocity(h, k, 0), velocity(h, k, 1)]
+    S = [np.array(sp.matrix2numpy(s, dtype=complex)) for s in spin]
+    E, U = np.linalg.eigh(h(k))
+    pairs = [(0, 1), (2, 3)]
+    checked = 0
+    for a in range(3):
+        J = anticommutator(V[0], S[a])
+        for i in range(2):
+            om = symgrav.spin_berry_curvature(cur, "xyz"[a], "xy"[i])
+            mm = symgrav.spin_magnetic_moment(cur, "xyz"[a], "xy"[i])
+            num = symgrav.numeric_geometry(cur, {}, "xyz"[a], "xy"[i], dps=20)
+            for q in range(len(k)):
+                P = [U[q][:, list(p)] @ U[q][:, list(p)].conj().T for p in pairs]
+                EA = [E[q][p[0]] for p in pairs]
+                x = np.imag(np.trace(P[0] @ V[i][q] @ P[1] @ J[q]))   # Im tr(P_A v P_B s)
+                ref_om = [-2 * x / (EA[0] - EA[1]) ** 2 / 2] * 2 + [-2 * -x / (EA[0] - EA[1]) ** 2
+                                                                  / 2] * 2
+                ref_m = [x / (EA[0] - EA[1]) / 2] * 2 + [-x / (EA[1] - EA[0]) / 2] * 2
+                at = {px: k[q, 0], py: k[q, 1]}
+                assert np.allclose([float(e.subs(at)) for e in om], ref_om, atol=1e-9)
+                assert np.allclose([float(e.subs(at)) for e in mm], ref_m, atol=1e-9)
+                _, _, om_n, mm_n = num.at([mp.mpf(float(c)) for c in k[q]])
+                assert np.allclose([float(v) for v in om_n], ref_om, atol=1e-9)
+                assert np.allclose([float(v) for v in mm_n], ref_m, atol=1e-9)
+                checked += abs(x) > 1e-3
+    assert checked >= 3
+
+
 # -- (b) a SymPy lattice model with a k-dependent operator and its TightBinding ---------
 def test_lattice_spin_current_model_equals_its_tight_binding_conversion():
     model = symgrav.load_model("lattice_insulator")

@@ -393,12 +393,9 @@ class Model:
         SymgravError
             The axis does not exist in the model.
         """
-        k = axis_index(j, "velocity axis j")
-        if k >= self.dim:
-            raise SymgravError(f"spin_current: axis {AXES[k]!r} does not exist in a "
-                               f"{self.dim}D model")
-        v = self.H.diff(self.momenta[k])
-        return tuple(((v * s + s * v) / 2).applyfunc(sp.expand) for s in self.spin)
+        v = self._H.diff(self.momentum(j))
+        return tuple(((v * s + s * v) / 2).applyfunc(sp.expand).xreplace(self._to_user)
+                     for s in self._spin)
 
     def _repr_latex_(self):
         return "$\\displaystyle " + SymgravLatexPrinter().doprint(self) + "$"
