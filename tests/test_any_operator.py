@@ -210,6 +210,8 @@ def test_rashba_spin_current_is_anisotropic_and_matches_a_polar_grid():
     assert symgrav.Susceptibilities(model, model.defaults, dps="double").layout.kind == "radial"
     S = symgrav.Susceptibilities(cur, model.defaults, a="z", i="y", dps="double")
     assert S.layout.kind == "polar"
+    with pytest.raises(SymgravError, match="not an isotropic"):   # the symbolic T = 0 route
+        symgrav.zero_temperature(cur, "alpha", "z", "y", params=model.defaults)
     mu, T = 0.3, 0.2
     got = S.evaluate(str(mu), str(T))
     x, w = np.polynomial.legendre.leggauss(300)
