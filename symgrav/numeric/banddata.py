@@ -19,13 +19,13 @@ import gmpy2
 import mpmath as mp
 import numpy as np
 import sympy as sp
-from sympy.printing.pycode import MpmathPrinter
 
 from ..errors import SymgravError, SymgravWarning
 from ..symbolic.geometry import closed_form_band_data
 from ..symbolic.model import AXES, Model, axis_index
 from ..tightbinding.model import TightBinding
 from .arith import Mpf, to_mpf
+from .gmpy2_code import lambdify_mpfr
 from .states import states_float, states_mp
 from .tb_bands import TightBindingBands
 
@@ -56,42 +56,6 @@ def parameter_values(model, params, dps):
         raise SymgravError(f"no value given for parameter(s) {missing}")
     with mp.workdps(dps):
         return {name: to_mpf(value, f"parameter {name}") for name, value in given.items()}
-
-
-#: gmpy2 functions as numpy object ufuncs: the generated code takes scalars or
-#: whole object arrays of mpfr (one call per batch of momenta, no per-point loop)
-_GMPY2_NAMES = {
-    name: np.frompyfunc(fun, nargs, 1) for name, fun, nargs in (
-        ("sqrt", gmpy2.sqrt, 1), ("exp", gmpy2.exp, 1), ("log", gmpy2.log, 1),
-        ("cos", gmpy2.cos, 1), ("sin", gmpy2.sin, 1), ("tan", gmpy2.tan, 1),
-        ("cosh", gmpy2.cosh, 1), ("sinh", gmpy2.sinh, 1), ("tanh", gmpy2.tanh, 1),
-        ("atan", gmpy2.atan, 1), ("asin", gmpy2.asin, 1), ("acos", gmpy2.acos, 1),
-        ("atan2", gmpy2.atan2, 2), ("fabs", abs, 1), ("Abs", abs, 1))}
-_GMPY2_NAMES.update({"mpf": gmpy2.mpfr, "const_pi": gmpy2.const_pi,
-                     "mul_2exp": gmpy2.mul_2exp})
-
-
-class _MpfrPrinter(MpmathPrinter):
-    """MpmathPrinter without the 'mpmath.' prefix, so the names resolve to gmpy2."""
-
-    def _module_format(self, fqn, register=True):
-        return fqn.split(".")[-1]
-
-    def _print_Pi(self, expr):
-        return "const_pi()"
-
-    def _print_Float(self, e):
-        # the exact binary value, as MpmathPrinter: sign, mantissa, exponent
-        sign, man, exp, _ = e._mpf_
-        return f"mul_2exp(mpf({-int(man) if sign else int(man)}), {int(exp)})"
-
-    def _print_Pow(self, expr, rational=False):
-        # x**(p/2) as sqrt(x)**p: mpfr's general power goes through exp/log
-        e = expr.exp
-        if e.is_Rational and e.q == 2:
-            root = f"sqrt({self._print(expr.base)})"
-            return root if e.p == 1 else f"{root}**({int(e.p)})"
-        return super()._print_Pow(expr, rational=rational)
 
 
 def _singular(k):
@@ -189,8 +153,7 @@ class BandData:
                 elif kind == "mpf":
                     fn = sp.lambdify(self._args, exprs, modules="mpmath", cse=True, dummify=True)
                 else:
-                    fn = sp.lambdify(self._args, exprs, modules=[_GMPY2_NAMES],
-                                     printer=_MpfrPrinter, cse=True, dummify=True)
+                    fn = lambdify_mpfr(self._args, exprs)
             else:
                 N = self.nbands
                 entries = [m[r, c] for m in self._mats for r in range(N) for c in range(N)]

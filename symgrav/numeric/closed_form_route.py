@@ -21,7 +21,11 @@ Quantities, statistics and models outside this scope raise
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import gmpy2
 import mpmath as mp
+import numpy as np
 import sympy as sp
 from mpmath.calculus.quadrature import GaussLegendre
 
@@ -30,10 +34,14 @@ from ..symbolic.quantities import SHIFT, TEMP, zero_temperature_quantities
 from ..symbolic.radial import MU
 from ..symbolic.sommerfeld import window_terms
 from ..symbolic.zero_temperature import params_key, radial_model, zero_temperature_pieces
+from .arith import mpf_to_mpfr, mpfr_to_mpf
 from .fermi_window import fermi_window_rule, rules_for
+from .gmpy2_code import MPFR_NAMES, lambdify_mpfr
 from .window_route import NotApplicable
 
 _GL = GaussLegendre(mp.mp)
+_MPFR = type(gmpy2.mpfr(0))
+_EXP = MPFR_NAMES["exp"]
 
 #: the chemical potential inside G(E; mu, T) (E is the symbol ``mu`` of the closed forms)
 _MU0 = sp.Symbol("mu_0", real=True)
@@ -78,43 +86,56 @@ class ClosedFormEvaluator:
         self.dps, self.count = dps, len(quantities)
         try:
             exact, edges = radial_model(model, a, i, key).edges()
-            per_q = [self._branches(model, q, a, i, key) for q in quantities]
+            basis, coefs, rows = self._forms(model, quantities, a, i, key)
         except SymgravError as exc:
             raise NotApplicable(f"no closed form: {exc}") from None
-        #: rows[n]: the expressions of G_q on branch n, one per quantity
-        self.rows = [list(r) for r in zip(*per_q)]
+        #: rows[n]: d^j Z_gk / dE^j on branch n, one per element of ``basis``
+        self.basis, self.rows = basis, rows
+        #: G_q(E) = sum_m coefficient[q][m](E - mu, T) * basis_m(E)
+        self.coefficients = _compiled((_E, _MU0, TEMP), tuple(c for row in coefs for c in row))
         self.exact_edges = [sp.sympify(e) for e in exact]
         self.edges = [mp.mpf(sp.Float(e, dps + 20)) for e in edges]
-        self.funcs = [self._lambdify(_E, row) for row in self.rows]
+        self.funcs = [self._combine(_compiled((_E,), tuple(row)), None)
+                      if any(r != 0 for r in row) else None for row in self.rows]
         self._shifted = {}
+        for k in range(len(self.edges)):  # compile the functions next to every edge now
+            for n in (k, k + 1):
+                if self.funcs[n] is not None:
+                    self._near_edge(n, k)
 
     @staticmethod
-    def _branches(model, q, a, i, key):
-        terms = window_terms(q)
-        pairs = sorted({(g, k) for g, k, _, _ in terms})
+    def _forms(model, quantities, a, i, key):
+        """(basis, coefficients, rows): G_q = sum_m coefficients[q][m] basis_m, per branch.
+
+        The basis are the distinct derivatives d^j Z_gk/dE^j of the T = 0
+        functions the quantities need (:func:`~symgrav.symbolic.sommerfeld.window_terms`),
+        so each is evaluated once per energy for all quantities.
+        """
+        terms = [window_terms(q) for q in quantities]
+        basis = sorted({(g, k, j) for ts in terms for g, k, j, _ in ts})
+        pairs = sorted({(g, k) for g, k, _ in basis})
         zs = dict(zip(pairs, zero_temperature_quantities(pairs)))
-        rows = None
-        for g, k, j, A in terms:
-            branches, _ = zero_temperature_pieces(model, zs[g, k], a, i, key)
-            coef = A.xreplace({SHIFT: _E - _MU0})
-            rows = rows or [sp.Integer(0)] * len(branches)
-            for n, br in enumerate(branches):
-                br = br.xreplace({MU: _E})
-                rows[n] += coef * (sp.diff(br, _E, j) if j else br)
-        return rows
+        pieces = {p: zero_temperature_pieces(model, zs[p], a, i, key)[0] for p in pairs}
+        count = len(pieces[pairs[0]])
+        rows = []
+        for n in range(count):
+            row = []
+            for g, k, j in basis:
+                br = pieces[g, k][n].xreplace({MU: _E})
+                row.append(sp.diff(br, _E, j) if j else br)
+            rows.append(row)
+        coefs = [[sum((A.xreplace({SHIFT: _E - _MU0}) for g, k, j, A in ts if (g, k, j) == b),
+                      sp.Integer(0)) for b in basis] for ts in terms]
+        return basis, coefs, rows
 
-    @staticmethod
-    def _lambdify(var, row):
-        """One mpmath function of (var, mu, T) for all quantities (shared subexpressions)."""
-        if all(r == 0 for r in row):
-            return None
-        return sp.lambdify([var, _MU0, TEMP], row, "mpmath", cse=True)
+    def _combine(self, basis_fn, shift):
+        return _Combined(basis_fn, self.coefficients, shift, self.count, len(self.basis))
 
     def _near_edge(self, n, k):
         """Branch n as a function of delta = E - edge_k (exact cancellations at the edge)."""
         if (n, k) not in self._shifted:
             row = [r.xreplace({_E: self.exact_edges[k] + _DELTA}) for r in self.rows[n]]
-            self._shifted[n, k] = self._lambdify(_DELTA, row)
+            self._shifted[n, k] = self._combine(_compiled((_DELTA,), tuple(row)), self.edges[k])
         return self._shifted[n, k]
 
     def _branch(self, E):
@@ -125,7 +146,11 @@ class ClosedFormEvaluator:
 
     def _values(self, E, mu, T):
         f = self.funcs[self._branch(E)]
-        return [mp.mpf(0)] * self.count if f is None else [mp.re(v) for v in f(E, mu, T)]
+        if f is None:
+            return [mp.mpf(0)] * self.count
+        with gmpy2.context(gmpy2.get_context(), precision=mp.mp.prec):
+            vals = f.arrays(_pack([E]), mpf_to_mpfr(mu), mpf_to_mpfr(T))
+            return [mpfr_to_mpf(v[0]) for v in vals]
 
     def evaluate(self, mu, T):
         """Every quantity at (mu, T) as mpf (at the current mpmath precision)."""
@@ -148,9 +173,13 @@ class ClosedFormEvaluator:
         so Gauss-Legendre rules (shared by all quantities, doubled until two
         agree) converge; tanh-sinh per quantity is the fallback.
         """
+        # the integrands run in gmpy2 mpfr at the working precision, on whole arrays of
+        # nodes (numpy object arrays; mpf in, mpf out)
+        mu_r, T_r = mpf_to_mpfr(mu), mpf_to_mpfr(T)
+
         def weight(E):
-            e = mp.exp(-abs(E - mu) / T)
-            return e / (T * (1 + e) ** 2)
+            e = _EXP(-abs(E - mu_r) / T_r)
+            return e / (T_r * (1 + e) ** 2)
         count = self.count
         lo, hi = mu - X * T, mu + X * T
         cuts = {(mu + c * T, None) for c in (-X, -12, -3, 0, 3, 12, X)}
@@ -165,7 +194,7 @@ class ClosedFormEvaluator:
             if ka is None and kb is None:
                 def vec(E, f=self.funcs[n]):
                     w = weight(E)
-                    return [w * mp.re(v) for v in f(E, mu, T)]
+                    return [w * v for v in f.arrays(E, mu_r, T_r)]
                 jobs.append((near, vec, a, b))
                 continue
             mid = (a + b) / 2 if ka is not None and kb is not None else None
@@ -174,10 +203,10 @@ class ClosedFormEvaluator:
                 if k is None:
                     continue
 
-                def vec(t, f=self._near_edge(n, k), e=self.edges[k], sign=sign):
+                def vec(t, f=self._near_edge(n, k), e=mpf_to_mpfr(self.edges[k]), sign=sign):
                     d = sign * t * t
                     w = 2 * t * weight(e + d)
-                    return [w * mp.re(v) for v in f(d, mu, T)]
+                    return [w * v for v in f.arrays(d, mu_r, T_r)]
                 jobs.append((near, vec, mp.mpf(0), mp.sqrt(abs(far - self.edges[k]))))
         # the pieces at mu first: their size sets the absolute tolerance of the far ones
         total, scale = [mp.mpf(0)] * count, mp.mpf(0)
@@ -188,41 +217,139 @@ class ClosedFormEvaluator:
         return total
 
     def _rule(self, vec, a, b, count, scale):
-        """(int_a^b vec, int_a^b |vec|): Gauss-Legendre of degree 3, 4, ... until two agree.
+        """(int_a^b vec, int_a^b |vec|): Gauss-Legendre of degree 2, 3, ... until converged.
 
-        Agreement is to 10^-(dps + 4) of the larger of this piece's size and
-        ``scale`` (the pieces at mu); tanh-sinh per quantity is the fallback.
+        Degree d has 3 2^(d-1) nodes.  A rule is accepted when it agrees with
+        the previous one to 10^-(dps + 4) of the larger of this piece's size and
+        ``scale`` (the pieces at mu), or -- as mpmath's quadrature does -- when
+        the last three rules converge so fast that the extrapolated error
+        10^(d1^2 / d2) (d1, d2 = log10 of the differences to the previous two)
+        is below that tolerance.  tanh-sinh per quantity is the fallback.
         """
         tol = mp.mpf(10) ** -(self.dps + 4)
-        prev = None
-        for degree in range(3, 8):
-            nodes = _GL.get_nodes(a, b, degree, mp.mp.prec)
-            cur = [mp.mpf(0)] * count
-            size = mp.mpf(0)
-            for x, w in nodes:
-                vals = vec(x)
-                cur = [c + w * v for c, v in zip(cur, vals)]
-                size += w * sum(abs(v) for v in vals)
-            if prev is not None and all(abs(c - p) <= tol * max(size, scale) + mp.eps
-                                        for c, p in zip(cur, prev)):
-                return cur, size
-            prev = cur
-        return [mp.quad(lambda x, q=q: vec(x)[q], [a, b]) for q in range(count)], size
+        history = []
+        prec = mp.mp.prec
+        with gmpy2.context(gmpy2.get_context(), precision=prec):
+            for degree in range(2, 8):
+                nodes = _GL.get_nodes(a, b, degree, prec)
+                xs = _pack([x for x, _ in nodes])
+                ws = _pack([w for _, w in nodes])
+                vals = vec(xs)
+                cur = [mpfr_to_mpf(ws.dot(v)) for v in vals]
+                size = mpfr_to_mpf(ws.dot(sum(np.abs(v) for v in vals)))
+                history.append(cur)
+                if len(history) >= 2 and _converged(history, tol * max(size, scale) + mp.eps):
+                    return cur, size
+
+        def value(x, q):
+            with gmpy2.context(gmpy2.get_context(), precision=prec):
+                return mpfr_to_mpf(vec(_pack([x]))[q][0])
+        return [mp.quad(lambda x, q=q: value(x, q), [a, b]) for q in range(count)], size
 
     def _gauss(self, mu, T, X):
         """The Fermi-window Gauss rules, or None when two successive ones do not agree."""
         prec = mp.mp.prec
         tol = mp.mpf(10) ** -(self.dps + 3)
+        f = self.funcs[self._branch(mu)]
         prev = None
-        for n in rules_for(self.dps)[1:]:
-            xs, ws = fermi_window_rule(n, prec)
-            if xs[-1] * mp.mpf("1.05") >= X:
-                return None
-            cur = [mp.mpf(0)] * self.count
-            for x, w in zip(xs, ws):
-                cur = [c + w * v for c, v in zip(cur, self._values(mu + T * x, mu, T))]
-            if prev is not None and all(abs(c - p) <= tol * (1 + abs(c))
-                                        for c, p in zip(cur, prev)):
-                return cur
-            prev = cur
+        with gmpy2.context(gmpy2.get_context(), precision=prec):
+            mu_r, T_r = mpf_to_mpfr(mu), mpf_to_mpfr(T)
+            for n in rules_for(self.dps)[1:]:
+                xs, ws = fermi_window_rule(n, prec)
+                if xs[-1] * mp.mpf("1.05") >= X:
+                    return None
+                if f is None:  # no band below mu + X T
+                    cur = [mp.mpf(0)] * self.count
+                else:  # no edge within X T: one branch covers the window
+                    vals = f.arrays(mu_r + T_r * _pack(xs), mu_r, T_r)
+                    w = _pack(ws)
+                    cur = [mpfr_to_mpf(w.dot(v)) for v in vals]
+                if prev is not None and all(abs(c - p) <= tol * (1 + abs(c))
+                                            for c, p in zip(cur, prev)):
+                    return cur
+                prev = cur
         return None
+
+
+def _converged(history, bound):
+    """The last rule of ``history`` is within ``bound`` (see ClosedFormEvaluator._rule)."""
+    cur, prev = history[-1], history[-2]
+    for k, c in enumerate(cur):
+        d1 = abs(c - prev[k])
+        if d1 <= bound:
+            continue
+        if len(history) < 3:
+            return False
+        d2 = abs(c - history[-3][k])
+        if not 0 < d1 < d2 < 1:
+            return False
+        if mp.log10(d1) ** 2 / mp.log10(d2) > mp.log10(bound):
+            return False
+    return True
+
+
+@lru_cache(maxsize=256)
+def _compiled(args, row):
+    """The :class:`_Compiled` function of a row (shared by every engine: lambdify once)."""
+    return _Compiled(args, row)
+
+
+class _Combined:
+    """G_q(x) = sum_m C_qm(E - mu, T) B_m(x), E = x (or edge + x), on arrays of x."""
+
+    def __init__(self, basis, coefficients, shift, count, size):
+        self.basis, self.coefficients = basis, coefficients
+        self.shift, self.count, self.size = shift, count, size
+
+    def arrays(self, x, mu, T):
+        """[G_q(x)] as object arrays of mpfr, from an object array x and mpfr mu, T.
+
+        Inside the caller's gmpy2 context (its precision).
+        """
+        B = self.basis.arrays(x)
+        E = x if self.shift is None else mpf_to_mpfr(self.shift) + x
+        C = self.coefficients.arrays(E, mu, T)
+        M = self.size
+        return [sum(C[q * M + m] * B[m] for m in range(M)) for q in range(self.count)]
+
+
+class _Compiled:
+    """A row of closed forms evaluated in gmpy2 mpfr on numpy object arrays.
+
+    Several times faster than mpmath; where gmpy2 gives a non-finite number (a
+    complex intermediate, e.g. the square root of a rounding-level negative)
+    that point is evaluated by the mpmath function and its real part taken.
+    """
+
+    def __init__(self, args, row):
+        self._args, self._row = list(args), list(row)
+        self._fast = lambdify_mpfr(self._args, self._row)
+        self._slow = None
+
+    def arrays(self, *args):
+        """The row at arrays of points: a list of object arrays shaped like the array args."""
+        P = max(len(a) for a in args if isinstance(a, np.ndarray))
+        out = []
+        for v in self._fast(*args):
+            if isinstance(v, np.ndarray):
+                out.append(v)
+            else:  # a constant
+                out.append(np.full(P, gmpy2.mpfr(v), dtype=object))
+        bad = [p for p in range(P) if not all(gmpy2.is_finite(v[p]) for v in out)]
+        for p in bad:
+            point = [mpfr_to_mpf(a[p] if isinstance(a, np.ndarray) else a) for a in args]
+            for v, y in zip(out, self._mpmath(point)):
+                v[p] = mpf_to_mpfr(y)
+        return out
+
+    def _mpmath(self, args):
+        if self._slow is None:
+            self._slow = sp.lambdify(self._args, self._row, "mpmath", cse=True, dummify=True)
+        return [mp.re(v) for v in self._slow(*args)]
+
+
+def _pack(values):
+    """An object array of mpfr (current gmpy2 precision) from mpf or mpfr numbers."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = [v if type(v) is _MPFR else mpf_to_mpfr(v) for v in values]
+    return out
