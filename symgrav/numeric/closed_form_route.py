@@ -7,7 +7,7 @@ m of Eq. 8c) as ``Piecewise`` functions of the Fermi energy
 quantity linear in the occupations is then the one-dimensional average
 
     X(mu, T) = int dx (-f'(x)) G(mu + T x),
-    G(E) = sum A_gk(E - mu, T) Z_gk^(j)(E)          (:func:`~symgrav.symbolic.sommerfeld.window_terms`)
+    G(E) = sum A_gk(E - mu, T) Z_gk^(j)(E)          (:func:`~symgrav.symbolic.sommerfeld.window_integrand`)
 
 and at T = 0 simply G(mu).  :class:`ClosedFormEvaluator` evaluates G branch by
 branch (lambdified into mpmath) and averages it over the window: with the
@@ -26,19 +26,18 @@ import sympy as sp
 from mpmath.calculus.quadrature import GaussLegendre
 
 from ..errors import SymgravError
-from ..symbolic.quantities import SHIFT, TEMP, zero_temperature_quantities
-from ..symbolic.radial import MU
-from ..symbolic.sommerfeld import window_terms
-from ..symbolic.zero_temperature import params_key, radial_model, zero_temperature_pieces
+from ..symbolic.quantities import TEMP
+from ..symbolic.sommerfeld import CHEMICAL_POTENTIAL, FERMI_ENERGY, window_integrand
+from ..symbolic.zero_temperature import params_key, radial_model
 from .fermi_window import fermi_window_rule, rules_for
 from .window_route import NotApplicable
 
 _GL = GaussLegendre(mp.mp)
 
-#: the chemical potential inside G(E; mu, T) (E is the symbol ``mu`` of the closed forms)
-_MU0 = sp.Symbol("mu_0", real=True)
-#: the distance E - edge of the Fermi energy from a band edge, and the Fermi energy E
-_DELTA, _E = sp.symbols("delta E_F", real=True)
+#: the chemical potential and the Fermi energy E of G(E; mu, T)
+_MU0, _E = CHEMICAL_POTENTIAL, FERMI_ENERGY
+#: the distance E - edge of the Fermi energy from a band edge
+_DELTA = sp.Symbol("delta", real=True)
 
 
 def static_reason(model, statistics, quantities):
@@ -78,7 +77,7 @@ class ClosedFormEvaluator:
         self.dps, self.count = dps, len(quantities)
         try:
             exact, edges = radial_model(model, a, i, key).edges()
-            per_q = [self._branches(model, q, a, i, key) for q in quantities]
+            per_q = [window_integrand(model, q, a, i, key) for q in quantities]
         except SymgravError as exc:
             raise NotApplicable(f"no closed form: {exc}") from None
         #: rows[n]: the expressions of G_q on branch n, one per quantity
@@ -87,21 +86,6 @@ class ClosedFormEvaluator:
         self.edges = [mp.mpf(sp.Float(e, dps + 20)) for e in edges]
         self.funcs = [self._lambdify(_E, row) for row in self.rows]
         self._shifted = {}
-
-    @staticmethod
-    def _branches(model, q, a, i, key):
-        terms = window_terms(q)
-        pairs = sorted({(g, k) for g, k, _, _ in terms})
-        zs = dict(zip(pairs, zero_temperature_quantities(pairs)))
-        rows = None
-        for g, k, j, A in terms:
-            branches, _ = zero_temperature_pieces(model, zs[g, k], a, i, key)
-            coef = A.xreplace({SHIFT: _E - _MU0})
-            rows = rows or [sp.Integer(0)] * len(branches)
-            for n, br in enumerate(branches):
-                br = br.xreplace({MU: _E})
-                rows[n] += coef * (sp.diff(br, _E, j) if j else br)
-        return rows
 
     @staticmethod
     def _lambdify(var, row):

@@ -25,6 +25,9 @@ from .quantities import SHIFT, TEMP, zero_temperature_quantities
 from .radial import MU
 from .zero_temperature import params_key, quantity_record, zero_temperature_pieces
 
+#: the Fermi energy E and the chemical potential mu of the window integrand G(E; mu, T)
+FERMI_ENERGY, CHEMICAL_POTENTIAL = sp.symbols("E_F mu_0", real=True)
+
 
 def window_moment_exact(j):
     """<x^j> over the Fermi window -f'(x), exact: 2 (1 - 2^(1-j)) j! zeta(j), 0 for odd j (Eq. E2).
@@ -67,6 +70,49 @@ def window_terms(q):
             if A != 0:
                 out.append((g, k, j, A))
     return out
+
+
+def window_integrand(model, q, a, i, key):
+    """G(E; mu, T) of X(mu, T) = int dx (-f'(x)) G(mu + T x), branch by branch (App. E, Eq. E2).
+
+    G(E) = sum A_gk(E - mu, T) Z_gk^(j)(E) over the :func:`window_terms` of the
+    quantity, with Z_gk the closed-form T = 0 functions of
+    :func:`~symgrav.symbolic.zero_temperature.zero_temperature_pieces`; G is
+    0 below the lowest band edge.
+
+    Parameters
+    ----------
+    model : Model
+    q : Quantity
+    a, i : str
+        Spin component and momentum axis (internal names).
+    key : tuple
+        :func:`~symgrav.symbolic.zero_temperature.params_key` of the parameters.
+
+    Returns
+    -------
+    list of sympy.Expr
+        One expression per branch (the intervals between the band edges, as
+        in :func:`symgrav.zero_temperature`) in :data:`FERMI_ENERGY`,
+        :data:`CHEMICAL_POTENTIAL` and ``T``.
+
+    Raises
+    ------
+    SymgravError
+        Not a Fermi-window average, or no closed form.
+    """
+    terms = window_terms(q)
+    pairs = sorted({(g, k) for g, k, _, _ in terms})
+    zs = dict(zip(pairs, zero_temperature_quantities(pairs)))
+    rows = None
+    for g, k, j, A in terms:
+        branches, _ = zero_temperature_pieces(model, zs[g, k], a, i, key)
+        coef = A.xreplace({SHIFT: FERMI_ENERGY - CHEMICAL_POTENTIAL})
+        rows = rows or [sp.Integer(0)] * len(branches)
+        for n, br in enumerate(branches):
+            br = br.xreplace({MU: FERMI_ENERGY})
+            rows[n] += coef * (sp.diff(br, FERMI_ENERGY, j) if j else br)
+    return rows
 
 
 def _terms(q, order):

@@ -1,0 +1,333 @@
+"""Certified enclosures at T > 0: the Fermi-window average of the closed forms in Arb (App. E).
+
+Every quantity linear in the occupations is the window average (Eq. E2;
+:func:`symgrav.symbolic.sommerfeld.window_integrand`, derived from the
+registry's weights)
+
+    X(mu, T) = int dE w(E) G(E; mu, T),    w(E) = -f'(E - mu) = e^u / (T (1 + e^u)^2),
+
+u = (E - mu)/T, with G a ``Piecewise`` closed form over the band-edge
+intervals that vanishes below the lowest edge.  :func:`enclosure` computes
+the integral with ``flint.acb.integral`` (rigorous Gauss-Legendre with
+error bounds from the integrand on complex ellipses, the branch cuts of G
+checked by :func:`~symgrav.numeric.arb_compile.ball_function`): from the
+lowest band edge to a cut E_c, one piece per band-edge interval (where each
+branch is analytic in the open interval), split further at mu and
+mu +- c T.  Beyond E_c, |G(E)| <= C E^p (:func:`~symgrav.numeric.tail_bound.power_bound`)
+and w(E) <= e^(-u) bound the tail, added to the radius.  A band edge known
+only as a ball contributes its width times a bound of the integrand there.
+
+The inputs are exact (rationals, or decimal strings read exactly) and the
+result is an :class:`Enclosure` of the exact value of the closed-form
+Fermi-window integral.  python-flint is an optional dependency
+(``pip install symgrav[rigorous]``).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import sympy as sp
+
+from ..errors import SymgravError
+from ..symbolic.model import AXES, axis_index
+from ..symbolic.quantities import TEMP
+from ..symbolic.radial import MU
+from ..symbolic.sommerfeld import CHEMICAL_POTENTIAL, FERMI_ENERGY, window_integrand
+from ..symbolic.zero_temperature import (params_key, quantity_record, radial_model,
+                                         zero_temperature)
+from .arb_compile import ball_function
+from .rigorous import arb_value, require_flint, zero_temperature_enclosure
+from .tail_bound import NoTailBound, power_bound, window_tail
+
+#: split points mu + c T around the Fermi level (the poles of w lie at Im E = pi T (2k + 1))
+_SPLITS = (1, 4, 16)
+
+
+def _fraction(ball):
+    """An exact arb (a dyadic number) as a Fraction."""
+    man, exp = ball.mid().man_exp()
+    man, exp = int(man), int(exp)
+    return Fraction(man * 2 ** exp) if exp >= 0 else Fraction(man, 2 ** -exp)
+
+
+class Enclosure:
+    """A certified interval [lower, upper] containing an exact value (Arb ball, exact ends).
+
+    Parameters
+    ----------
+    ball : flint.arb
+        The Arb ball; ``lower``, ``upper``, ``mid`` and ``radius`` are its
+        exact endpoints, midpoint and radius as :class:`fractions.Fraction`.
+    name : str
+        What it encloses (for printing).
+    """
+
+    def __init__(self, ball, name=""):
+        if not ball.is_finite():
+            raise SymgravError(f"the enclosure of {name or 'a value'} is not finite")
+        self.ball, self.name = ball, name
+        self.lower, self.upper = _fraction(ball.lower()), _fraction(ball.upper())
+        self.mid, self.radius = _fraction(ball.mid()), _fraction(ball.rad())
+
+    def contains(self, x):
+        """True when the exact number x (int, Fraction, decimal str, mpf, sympy Rational) is inside."""
+        if hasattr(x, "man_exp"):
+            man, exp = x.man_exp
+            x = Fraction(int(man)) * Fraction(2) ** int(exp)
+        x = Fraction(str(x)) if isinstance(x, str) or hasattr(x, "is_Rational") else Fraction(x)
+        return self.lower <= x <= self.upper
+
+    def digits(self):
+        """Correct significant digits (log10 of |mid| / radius), inf for an exact value."""
+        if self.radius == 0:
+            return math.inf
+        if self.mid == 0:
+            return 0.0
+        return math.log10(abs(self.mid) / self.radius)
+
+    def __str__(self):
+        return self.ball.str(radius=True)
+
+    def __repr__(self):
+        return f"Enclosure({self.name!r}, {self})"
+
+
+def _exact(value, what):
+    if isinstance(value, float):
+        raise SymgravError(f"give {what} as a string or a rational (a float is not exact)")
+    try:
+        out = sp.Rational(value) if isinstance(value, str) else sp.sympify(value)
+    except (sp.SympifyError, TypeError, ValueError):
+        raise SymgravError(f"{what} must be a rational number; got {value!r}") from None
+    if not out.is_Rational:
+        raise SymgravError(f"{what} must be a rational number; got {value!r}")
+    return out
+
+
+def _full_params(model, params):
+    full = dict(model.defaults)
+    full.update({(k.name if isinstance(k, sp.Symbol) else str(k)): v
+                 for k, v in dict(params or {}).items()})
+    for name, v in full.items():
+        if isinstance(v, float):
+            full[name] = str(v)
+    missing = sorted({s.name for s in model.parameters} - set(full))
+    if missing:
+        raise SymgravError(f"a certified enclosure needs a value for every parameter; "
+                           f"missing {missing}")
+    return full
+
+
+class _Window:
+    """The integrand w(E) G(E) of one quantity at exact (mu, T), branch by branch."""
+
+    def __init__(self, model, q, a, i, key, mu, T, flint):
+        self.flint = flint
+        rows = window_integrand(model, q, a, i, key)
+        exact, _ = radial_model(model, a, i, key).edges()
+        subs = {CHEMICAL_POTENTIAL: mu, TEMP: T}
+        self.rows = [sp.sympify(r).xreplace(subs) for r in rows]
+        if self.rows[0] != 0:
+            raise SymgravError("the window integrand does not vanish below the band bottom")
+        for r in self.rows + [sp.sympify(e) for e in exact]:
+            if r.free_symbols - {FERMI_ENERGY}:
+                raise SymgravError("substitute every parameter before a certified evaluation")
+        self.exact_edges = [sp.sympify(e) for e in exact]
+        self.mu, self.T = mu, T
+        self.funcs = [ball_function(r, [FERMI_ENERGY], flint.acb) for r in self.rows]
+
+    def weight(self, E, below):
+        """-f'(E - mu), in the form without overflow on each side of mu."""
+        u = (E - self.mu_b) / self.T_b
+        e = u.exp() if below else (-u).exp()
+        return e / (self.T_b * (1 + e) ** 2)
+
+    def integral(self, n, lo, hi, tol):
+        """int_lo^hi w G_n, exact dyadic ends on one side of mu (acb.integral)."""
+        below = hi <= self.mu_b.mid()
+        f = self.funcs[n]
+
+        def integrand(z, analytic):
+            return self.weight(z, below) * f([z], analytic)
+        out = self.flint.acb.integral(integrand, lo, hi, abs_tol=tol, rel_tol=tol,
+                                      eval_limit=10 ** 6, depth_limit=100000)
+        return out.real
+
+    def sup_bound(self, n, lo, hi):
+        """A bound of |w G_n| on the real segment [lo, hi] (a ball covering it)."""
+        acb, arb = self.flint.acb, self.flint.arb
+        ball = acb(arb((lo + hi) / 2, (hi - lo) / 2))
+        below = hi <= self.mu_b.mid()
+        val = self.weight(ball, below) * self.funcs[n]([ball], False)
+        return arb(abs(val).upper())
+
+    def evaluate(self, prec_bits, tol_bits):
+        """The ball of X(mu, T) at Arb precision prec_bits, absolute tolerance 2^-tol_bits."""
+        flint = self.flint
+        arb = flint.arb
+        with flint.ctx.workprec(prec_bits):
+            self.mu_b, self.T_b = arb_value(self.mu, {}, flint), arb_value(self.T, {}, flint)
+            edges = [arb_value(e, {}, flint) for e in self.exact_edges]
+            tol = arb(2) ** -tol_bits
+            L = tol_bits * math.log(2) + 10
+            points = [(e.lower(), e.upper(), k) for k, e in enumerate(edges)]
+            top = max(float(edges[-1].upper()), float(self.mu_b + L * self.T_b), 1.0)
+            C, p, Ec = self._tail(math.ceil(top) + 1, flint)
+            Ec = arb(Ec)
+            # exact dyadic split points (only the efficiency depends on where they are)
+            cuts = [self.mu_b.mid()] + [(self.mu_b + s * c * self.T_b).mid()
+                                        for c in _SPLITS + (L,) for s in (-1, 1)]
+            lo0 = edges[0].upper()
+            cuts = [c for c in cuts if lo0 < c < Ec]
+            total = arb(0)
+            radius = window_tail(C, p, Ec, self.mu_b, self.T_b, flint)
+            # the band-edge balls: width times a bound of both neighbouring branches
+            for lo, hi, k in points:
+                if hi > lo:
+                    width = hi - lo
+                    radius += width * max(self.sup_bound(k, lo, hi), self.sup_bound(k + 1, lo, hi))
+            bounds = sorted([lo0] + [pt for lo, hi, _ in points[1:] for pt in (lo, hi)]
+                            + [Ec] + cuts, key=lambda x: float(x.mid()))
+            bounds = [b.mid() for b in bounds]
+            for lo, hi in zip(bounds, bounds[1:]):
+                if not hi > lo:
+                    continue
+                n = sum(1 for e in edges if e.upper() <= lo)
+                if any(e.lower() < hi and e.upper() > lo for e in edges):
+                    continue  # inside an edge ball: counted in the radius
+                total += self.integral(n, lo, hi, tol)
+            out = total + arb(0, radius)
+            return +out
+
+    def _tail(self, Ec, flint):
+        """(C, p, E_c) with |G(E)| <= C E^p for E >= E_c, doubling E_c until a bound holds."""
+        last = self.rows[-1]
+        for _ in range(40):
+            try:
+                C, p = power_bound(last, FERMI_ENERGY, Ec,
+                                   lambda x: arb_value(x, {}, flint), flint)
+                return C, p, Ec
+            except NoTailBound as exc:
+                reason = exc
+                Ec = 2 * Ec
+        raise SymgravError(f"no certified bound of the window tail: {reason}")
+
+
+def enclosure(model, quantity, mu, T, a="x", i="x", params=None, dps=30):
+    r"""A certified enclosure of a susceptibility at (mu, T): Eqs. (19a), (8a), (19b), (B7a), (20).
+
+    The Fermi-window integral (App. E, Eq. E2) of the closed-form T = 0
+    functions, done in Arb ball arithmetic with rigorous error bounds
+    (module docstring); at T = 0 the closed form of
+    :func:`symgrav.zero_temperature` itself.  A separate function rather than
+    ``Susceptibilities(rigorous=True)``: it needs exact inputs and a model
+    with closed forms, and returns intervals, where the engine takes numbers
+    for any model and returns numbers.
+
+    Parameters
+    ----------
+    model : Model
+        A 1D or isotropic continuum model (as for :func:`symgrav.zero_temperature`).
+    quantity : str or Quantity
+        ``"alpha"``, ``"mqm"``, ``"T_beta_kubo"``, ``"mqm_aux"``, ``"T_beta"``
+        or a user quantity that is a Fermi-window average.
+    mu, T : int, str or sympy.Rational
+        Exact chemical potential and temperature (decimal strings are read
+        exactly; floats are refused).
+    a, i : {"x", "y", "z"}
+    params : dict, optional
+        Exact parameter values; the model's defaults fill the rest (every
+        parameter must have a value).
+    dps : int
+        Target digits: the radius is about 10^-dps relative (the working
+        precision is raised until it is).
+
+    Returns
+    -------
+    Enclosure
+        Contains the exact value.
+
+    Raises
+    ------
+    SymgravError
+        python-flint missing, no closed form, inexact inputs, T < 0, or an
+        integrand whose tail or branch structure cannot be certified.
+    """
+    flint = require_flint()
+    if not isinstance(dps, int) or dps < 5:
+        raise SymgravError(f"dps must be an integer >= 5; got {dps!r}")
+    q = quantity_record(quantity)
+    mu_q, T_q = _exact(mu, "mu"), _exact(T, "T")
+    if T_q < 0:
+        raise SymgravError(f"T must be >= 0; got {T}")
+    full = _full_params(model, params)
+    if T_q == 0:
+        expr = zero_temperature(model, q, a, i, params=full)
+        return Enclosure(zero_temperature_enclosure(expr, mu_q, dps=dps), q.name)
+    a, i = AXES[axis_index(a, "spin component a")], AXES[axis_index(i, "momentum axis i")]
+    window = _Window(model, q, a, i, params_key(full), mu_q, T_q, flint)
+    extra = 10
+    for _ in range(5):
+        bits = int((dps + extra) * 3.33) + 20
+        ball = window.evaluate(bits + 30, bits)
+        if not ball.is_finite():
+            raise SymgravError(f"the certified integral of {q.name!r} at mu = {mu}, T = {T} "
+                               "did not converge (an integrand unbounded near a band edge?)")
+        need = _missing_digits(ball, dps)
+        if need <= 0:
+            return Enclosure(ball, q.name)
+        extra += need + 5
+    raise SymgravError(f"could not reach {dps} digits for {q.name!r} at mu = {mu}, T = {T}")
+
+
+def _missing_digits(ball, dps):
+    """How many more digits the ball needs to be 10^-(dps + 2) relative (0 when it is)."""
+    rad, mid = ball.rad(), abs(ball.mid())
+    if rad == 0:
+        return 0
+    if mid == 0 or rad >= mid:
+        return dps
+    have = float((mid / rad).log()) / math.log(10)
+    return max(0, math.ceil(dps + 2 - have))
+
+
+def mott_ratio_enclosure(model, mu, T, a="x", i="x", params=None, dps=30):
+    r"""A certified enclosure of T beta / Mott - 1: Eq. (20) against the Mott relation (21).
+
+    Mott = (pi^2/3) T^2 d alpha0/d mu, the derivative taken of the closed form
+    of :func:`symgrav.zero_temperature` (Eq. 19a at T = 0) and evaluated in
+    Arb; T beta is :func:`enclosure` of Eq. (20).  The ratio - 1 is
+    O(T^2) (the Sommerfeld series, App. E).
+
+    Parameters
+    ----------
+    model, mu, T, a, i, params, dps
+        As for :func:`enclosure` (T > 0).
+
+    Returns
+    -------
+    Enclosure
+
+    Raises
+    ------
+    SymgravError
+        As for :func:`enclosure`; d alpha0/d mu = 0 at mu.
+    """
+    flint = require_flint()
+    T_q = _exact(T, "T")
+    if T_q <= 0:
+        raise SymgravError("the Mott ratio needs T > 0")
+    full = _full_params(model, params)
+    alpha0 = zero_temperature(model, "alpha", a, i, params=full)
+    mu_user = [s for s in alpha0.free_symbols if s.name == MU.name]
+    slope = sp.diff(alpha0, mu_user[0]) if mu_user else sp.Integer(0)
+    tb = enclosure(model, "T_beta", mu, T, a, i, full, dps + 5)
+    with flint.ctx.workdps(dps + 40):
+        d = zero_temperature_enclosure(slope, _exact(mu, "mu"), dps=dps + 30)
+        if d.contains(0):
+            raise SymgravError(f"d alpha/d mu is 0 (or not certified nonzero) at mu = {mu}")
+        mott = flint.arb.pi() ** 2 / 3 * arb_value(T_q, {}, flint) ** 2 * d
+        ratio = tb.ball / mott - 1
+    return Enclosure(ratio, "T_beta/Mott - 1")
