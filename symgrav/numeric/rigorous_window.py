@@ -73,9 +73,9 @@ class Enclosure:
 
     def contains(self, x):
         """True when the exact number x (int, Fraction, decimal str, mpf, sympy Rational) is inside."""
-        if hasattr(x, "man_exp"):
+        if hasattr(x, "man_exp"):            # mpmath mpf: man_exp holds |mantissa|
             man, exp = x.man_exp
-            x = Fraction(int(man)) * Fraction(2) ** int(exp)
+            x = Fraction(int(man) * (-1 if x < 0 else 1)) * Fraction(2) ** int(exp)
         x = Fraction(str(x)) if isinstance(x, str) or hasattr(x, "is_Rational") else Fraction(x)
         return self.lower <= x <= self.upper
 
@@ -94,7 +94,11 @@ class Enclosure:
         return f"Enclosure({self.name!r}, {self})"
 
 
-def _exact(value, what):
+def exact_rational(value, what):
+    """An int, decimal or fraction string, or sympy Rational as an exact sympy Rational.
+
+    Input bookkeeping of :func:`enclosure`; floats are refused (not exact).
+    """
     if isinstance(value, float):
         raise SymgravError(f"give {what} as a string or a rational (a float is not exact)")
     try:
@@ -201,6 +205,21 @@ class _Window:
             out = total + arb(0, radius)
             return +out
 
+    def scale(self, prec_bits):
+        """max |G_n(E)| at mu, between the band edges and above them: the size of X's integrand."""
+        flint = self.flint
+        with flint.ctx.workprec(prec_bits):
+            vals = [float(arb_value(e, {}, flint).mid()) for e in self.exact_edges]
+            pts = [(x + y) / 2 for x, y in zip(vals, vals[1:])] + [vals[-1] + 1,
+                                                                   float(self.mu)]
+            out = flint.arb(0)
+            for x in pts:
+                n = sum(1 for v in vals if v <= x)
+                g = abs(self.funcs[n]([flint.acb(x)], False))
+                if g.is_finite():
+                    out = max(out, flint.arb(g.mid()), key=float)
+            return out
+
     def _tail(self, Ec, flint):
         """(C, p, E_c) with |G(E)| <= C E^p for E >= E_c, doubling E_c until a bound holds."""
         last = self.rows[-1]
@@ -259,7 +278,7 @@ def enclosure(model, quantity, mu, T, a="x", i="x", params=None, dps=30):
     if not isinstance(dps, int) or dps < 5:
         raise SymgravError(f"dps must be an integer >= 5; got {dps!r}")
     q = quantity_record(quantity)
-    mu_q, T_q = _exact(mu, "mu"), _exact(T, "T")
+    mu_q, T_q = exact_rational(mu, "mu"), exact_rational(T, "T")
     if T_q < 0:
         raise SymgravError(f"T must be >= 0; got {T}")
     full = _full_params(model, params)
@@ -269,28 +288,33 @@ def enclosure(model, quantity, mu, T, a="x", i="x", params=None, dps=30):
     a, i = AXES[axis_index(a, "spin component a")], AXES[axis_index(i, "momentum axis i")]
     window = _Window(model, q, a, i, params_key(full), mu_q, T_q, flint)
     extra = 10
+    scale = window.scale(int(dps * 3.33) + 40)
     for _ in range(5):
         bits = int((dps + extra) * 3.33) + 20
         ball = window.evaluate(bits + 30, bits)
         if not ball.is_finite():
             raise SymgravError(f"the certified integral of {q.name!r} at mu = {mu}, T = {T} "
-                               "did not converge (an integrand unbounded near a band edge?)")
-        need = _missing_digits(ball, dps)
+                               "did not converge: its integrand is unbounded at a band edge "
+                               "(a Fermi-surface term df in the weight) or the tail grows "
+                               "too fast")
+        need = _missing_digits(ball, dps, scale)
         if need <= 0:
             return Enclosure(ball, q.name)
         extra += need + 5
     raise SymgravError(f"could not reach {dps} digits for {q.name!r} at mu = {mu}, T = {T}")
 
 
-def _missing_digits(ball, dps):
-    """How many more digits the ball needs to be 10^-(dps + 2) relative (0 when it is)."""
-    rad, mid = ball.rad(), abs(ball.mid())
+def _missing_digits(ball, dps, scale):
+    """More digits needed for radius <= 10^-(dps+2) max(|mid|, 10^-dps scale); 0 when done."""
+    rad = ball.rad()
     if rad == 0:
         return 0
-    if mid == 0 or rad >= mid:
+    target = max(abs(ball.mid()), scale * ball.__class__(10) ** -dps, key=float) \
+        * ball.__class__(10) ** -(dps + 2)
+    if target == 0:
         return dps
-    have = float((mid / rad).log()) / math.log(10)
-    return max(0, math.ceil(dps + 2 - have))
+    have = float((rad / target).log()) / math.log(10)
+    return max(0, math.ceil(have))
 
 
 def mott_ratio_enclosure(model, mu, T, a="x", i="x", params=None, dps=30):
@@ -316,18 +340,26 @@ def mott_ratio_enclosure(model, mu, T, a="x", i="x", params=None, dps=30):
         As for :func:`enclosure`; d alpha0/d mu = 0 at mu.
     """
     flint = require_flint()
-    T_q = _exact(T, "T")
+    T_q = exact_rational(T, "T")
     if T_q <= 0:
         raise SymgravError("the Mott ratio needs T > 0")
     full = _full_params(model, params)
     alpha0 = zero_temperature(model, "alpha", a, i, params=full)
     mu_user = [s for s in alpha0.free_symbols if s.name == MU.name]
     slope = sp.diff(alpha0, mu_user[0]) if mu_user else sp.Integer(0)
-    tb = enclosure(model, "T_beta", mu, T, a, i, full, dps + 5)
     with flint.ctx.workdps(dps + 40):
-        d = zero_temperature_enclosure(slope, _exact(mu, "mu"), dps=dps + 30)
+        d = zero_temperature_enclosure(slope, exact_rational(mu, "mu"), dps=dps + 30)
         if d.contains(0):
             raise SymgravError(f"d alpha/d mu is 0 (or not certified nonzero) at mu = {mu}")
         mott = flint.arb.pi() ** 2 / 3 * arb_value(T_q, {}, flint) ** 2 * d
-        ratio = tb.ball / mott - 1
+    extra = 5
+    for _ in range(3):
+        tb = enclosure(model, "T_beta", mu, T, a, i, full, dps + extra)
+        with flint.ctx.workdps(dps + extra + 40):
+            ratio = tb.ball / mott - 1
+        # T beta / Mott - 1 = O(T^2): it loses -log10|ratio - 1| digits of T beta
+        need = _missing_digits(ratio, dps, flint.arb(0))
+        if need <= 0:
+            break
+        extra += need + 3
     return Enclosure(ratio, "T_beta/Mott - 1")

@@ -96,7 +96,8 @@ class _Walker:
             if b.low is None or b.sign == 0:
                 continue
             q = b.low[1]
-            others = [o.up for j, o in enumerate(args) if j != k]
+            # terms of the dominant term's sign only add to it
+            others = [o.up for j, o in enumerate(args) if j != k and o.sign != b.sign]
             if any(p > q for _, p in others):
                 continue
             rest = sum((self._at(c, p, q) for c, p in others), self.arb(0))
