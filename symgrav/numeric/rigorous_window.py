@@ -88,7 +88,9 @@ class Enclosure:
         return math.log10(abs(self.mid) / self.radius)
 
     def __str__(self):
-        return self.ball.str(radius=True)
+        digits = self.digits()
+        return self.ball.str(min(60, max(5, 2 + int(digits if digits != math.inf else 58))),
+                             radius=True)
 
     def __repr__(self):
         return f"Enclosure({self.name!r}, {self})"
