@@ -16,6 +16,11 @@ branch is analytic in the open interval), split further at mu and
 mu +- c T.  Beyond E_c, |G(E)| <= C E^p (:func:`~symgrav.numeric.tail_bound.power_bound`)
 and w(E) <= e^(-u) bound the tail, added to the radius.  A band edge known
 only as a ball contributes its width times a bound of the integrand there.
+Where a piece cannot be bounded next to an exact (dyadic) band edge -- the
+square-root points of G, and the 1/sqrt of a Fermi-surface term (df in the
+weight, Eq. B7a) at a band extremum on a ring -- the piece next to the edge
+is integrated in s with E = edge +- s^2, the s^2 pulled out of the square
+roots and the 1/s cancelled exactly in SymPy first.
 
 The inputs are exact (rationals, or decimal strings read exactly) and the
 result is an :class:`Enclosure` of the exact value of the closed-form
@@ -40,6 +45,7 @@ from ..symbolic.zero_temperature import (params_key, quantity_record, radial_mod
 from .arb_compile import ball_function
 from .rigorous import arb_value, require_flint, zero_temperature_enclosure
 from .tail_bound import NoTailBound, power_bound, window_tail
+from ..symbolic.timelimit import TimeLimitExceeded, time_limited
 
 #: split points mu + c T around the Fermi level (the poles of w lie at Im E = pi T (2k + 1))
 _SPLITS = (1, 4, 16)
@@ -126,6 +132,20 @@ def _full_params(model, params):
     return full
 
 
+#: seconds for the SymPy rewriting of one branch at a band edge
+_EDGE_SECONDS = 30
+_S = sp.Symbol("s", positive=True)
+
+
+def _edge_form(row, edge, sigma):
+    """2 s G(edge + sigma s^2) with sqrt(s^2 Q) = s sqrt(Q), in the Symbol s."""
+    g = row.xreplace({FERMI_ENERGY: edge + sigma * _S ** 2})
+    g = g.replace(lambda x: x.is_Pow and x.exp.is_Rational and x.exp.q == 2 and x.base.has(_S),
+                  lambda x: sp.factor(sp.expand(x.base)) ** x.exp)
+    return sp.expand(2 * _S * g, power_base=False, power_exp=False, multinomial=False,
+                     log=False)
+
+
 class _Window:
     """The integrand w(E) G(E) of one quantity at exact (mu, T), branch by branch."""
 
@@ -143,6 +163,7 @@ class _Window:
         self.exact_edges = [sp.sympify(e) for e in exact]
         self.mu, self.T = mu, T
         self.funcs = [ball_function(r, [FERMI_ENERGY], flint.acb) for r in self.rows]
+        self._edge_funcs = {}
 
     def weight(self, E, below):
         """-f'(E - mu), in the form without overflow on each side of mu."""
@@ -160,6 +181,49 @@ class _Window:
         out = self.flint.acb.integral(integrand, lo, hi, abs_tol=tol, rel_tol=tol,
                                       eval_limit=10 ** 6, depth_limit=100000)
         return out.real
+
+    def _piece(self, n, lo, hi, tol, edges):
+        """int_lo^hi w G_n; an end at an exact band edge through E = edge +- s^2 if needed."""
+        out = self.integral(n, lo, hi, tol)
+        if out.is_finite():
+            return out
+        mid = ((lo + hi) / 2).mid()
+        total = self.flint.arb(0)
+        for a, b, end, sigma in ((lo, mid, lo, 1), (mid, hi, hi, -1)):
+            k = next((k for k, e in enumerate(edges) if e.rad() == 0 and e == end), None)
+            if k is None:
+                total += self.integral(n, a, b, tol)
+                continue
+            # s in [0, S0] with S0^2 < b - a, then the rest of [a, b] directly
+            S0 = ((b - a).sqrt() / 2).mid()
+            total += self._edge_integral(n, k, sigma, S0, b <= self.mu_b.mid(), tol)
+            total += self.integral(n, end + S0 ** 2, b, tol) if sigma > 0 else \
+                self.integral(n, a, end - S0 ** 2, tol)
+        return total
+
+    def _edge_integral(self, n, k, sigma, S0, below, tol):
+        """int_0^S0 2 s w(e + sigma s^2) G_n(e + sigma s^2) ds at the exact edge e = edge k.
+
+        G_n has square-root points at a band edge (and 1/sqrt ones in a
+        Fermi-surface term); with E = e + sigma s^2, sqrt(s^2 Q(s)) = s sqrt(Q(s))
+        and the factor 2 s cancels the 1/s, done exactly in SymPy.
+        """
+        key = (n, k, sigma)
+        if key not in self._edge_funcs:
+            try:
+                h = time_limited(_EDGE_SECONDS, _edge_form, self.rows[n], self.exact_edges[k],
+                                 sigma)
+            except TimeLimitExceeded:
+                raise SymgravError("the integrand at a band edge could not be rewritten for "
+                                   f"a certified integral within {_EDGE_SECONDS} s") from None
+            self._edge_funcs[key] = ball_function(h, [_S], self.flint.acb)
+        f, e = self._edge_funcs[key], self.flint.acb(arb_value(self.exact_edges[k], {},
+                                                               self.flint))
+
+        def integrand(z, analytic):
+            return self.weight(e + sigma * z * z, below) * f([z], analytic)
+        return self.flint.acb.integral(integrand, 0, S0, abs_tol=tol, rel_tol=tol,
+                                       eval_limit=10 ** 6, depth_limit=100000).real
 
     def sup_bound(self, n, lo, hi):
         """A bound of |w G_n| on the real segment [lo, hi] (a ball covering it)."""
@@ -203,7 +267,7 @@ class _Window:
                 n = sum(1 for e in edges if e.upper() <= lo)
                 if any(e.lower() < hi and e.upper() > lo for e in edges):
                     continue  # inside an edge ball: counted in the radius
-                total += self.integral(n, lo, hi, tol)
+                total += self._piece(n, lo, hi, tol, edges)
             out = total + arb(0, radius)
             return +out
 
@@ -297,8 +361,8 @@ def enclosure(model, quantity, mu, T, a="x", i="x", params=None, dps=30):
         if not ball.is_finite():
             raise SymgravError(f"the certified integral of {q.name!r} at mu = {mu}, T = {T} "
                                "did not converge: its integrand is unbounded at a band edge "
-                               "(a Fermi-surface term df in the weight) or the tail grows "
-                               "too fast")
+                               "that is not a dyadic number (a Fermi-surface term df in the "
+                               "weight)")
         need = _missing_digits(ball, dps, scale)
         if need <= 0:
             return Enclosure(ball, q.name)
