@@ -180,3 +180,22 @@ def test_cli_verify_rigorous(capsys):
         ref = radial_reference("T_beta", mp.mpf("-0.2"), mp.mpf("0.01"), mp.mpf("0.5"))
     assert flint.arb(line.split(None, 2)[2]).contains(_exact_value(ref))
     assert main(["verify", "rashba", "--rigorous", "--check", "mott"]) == 2
+
+
+def test_one_dimensional_wire_against_the_graded_route():
+    """A 1D Rashba wire: every band extremum is a 1D van Hove point (1/sqrt in M~, Eq. B7a).
+
+    The reference is the engine's graded momentum-space route (the Fermi function on rays,
+    no closed form) at 40 digits.
+    """
+    p, m, lam, b = sp.symbols("p m lambda b", real=True)
+    H = p ** 2 / (2 * m) * sp.eye(2) + lam * p * sp.Matrix([[0, -sp.I], [sp.I, 0]]) \
+        + b * sp.Matrix([[1, 0], [0, -1]])
+    model = symgrav.Model(H, [p], parameters={"m": 1, "lambda": 1, "b": "2/5"})
+    eng = symgrav.Susceptibilities(model, {"m": 1, "lambda": 1, "b": "2/5"}, dps=40,
+                                   route="graded")
+    ref = eng.evaluate("-0.3", "0.01")
+    for name in ("mqm_aux",):
+        ball = enclosure(model, name, "-3/10", "1/100", dps=30)
+        assert ball.contains(ref[name]), (name, ball, ref[name])
+        assert _mpf(ball.radius) < mp.mpf(10) ** -25 * abs(ref[name])

@@ -132,18 +132,43 @@ def _full_params(model, params):
     return full
 
 
+#: integrand evaluations of one acb.integral before it gives up (a non-finite ball)
+_EVALS = 50000
 #: seconds for the SymPy rewriting of one branch at a band edge
 _EDGE_SECONDS = 30
 _S = sp.Symbol("s", positive=True)
+
+
+def _root_at_edge(x):
+    """base^(k/2) with the s^2 of a base vanishing at s = 0 pulled out (s > 0).
+
+    A polynomial base is factored (sqrt(s^2 Q) = s sqrt(Q)); a base X + c sqrt(Y)
+    is rewritten as (X^2 - c^2 Y) / (X - c sqrt(Y)), whose numerator is.
+    """
+    base = sp.expand(x.base)
+    if sp.expand(base.xreplace({_S: 0})) != 0:
+        return x
+    if base.is_polynomial(_S):
+        return sp.factor(base) ** x.exp
+    radicals = [a for a in base.atoms(sp.Pow) if a.exp == sp.S.Half and a.base.has(_S)]
+    if len(radicals) == 1:
+        r = radicals[0]
+        c = base.coeff(r)
+        X = sp.expand(base - c * r)
+        num = sp.expand(X ** 2 - c ** 2 * r.base)
+        if not (X.has(r) or c.has(r)) and num.is_polynomial(_S):
+            return sp.factor(num) ** x.exp / (X - c * r) ** x.exp
+    return x
 
 
 def _edge_form(row, edge, sigma):
     """2 s G(edge + sigma s^2) with sqrt(s^2 Q) = s sqrt(Q), in the Symbol s."""
     g = row.xreplace({FERMI_ENERGY: edge + sigma * _S ** 2})
     g = g.replace(lambda x: x.is_Pow and x.exp.is_Rational and x.exp.q == 2 and x.base.has(_S),
-                  lambda x: sp.factor(sp.expand(x.base)) ** x.exp)
-    return sp.expand(2 * _S * g, power_base=False, power_exp=False, multinomial=False,
-                     log=False)
+                  _root_at_edge)
+    h = sp.expand(2 * _S * g, power_base=False, power_exp=False, multinomial=False, log=False)
+    # common factors s out of expanded denominators, so that s / s cancels
+    return sp.Add(*[sp.factor_terms(t) for t in sp.Add.make_args(h)])
 
 
 class _Window:
@@ -179,35 +204,40 @@ class _Window:
         def integrand(z, analytic):
             return self.weight(z, below) * f([z], analytic)
         out = self.flint.acb.integral(integrand, lo, hi, abs_tol=tol, rel_tol=tol,
-                                      eval_limit=10 ** 6, depth_limit=100000)
+                                      eval_limit=_EVALS)
         return out.real
 
-    def _piece(self, n, lo, hi, tol, edges):
-        """int_lo^hi w G_n; an end at an exact band edge through E = edge +- s^2 if needed."""
-        out = self.integral(n, lo, hi, tol)
-        if out.is_finite():
-            return out
+    def _piece(self, n, lo, hi, tol, ends, soft):
+        """int_lo^hi w G_n; an end at a band edge through E = edge +- s^2 when needed.
+
+        ``ends`` = (k, k') are the band edges at lo and hi (or None) where the
+        substitution may be used; at a ``soft`` edge it must be (the integrand
+        is unbounded there and the edge ball was not counted in the radius).
+        """
+        if not soft & set(ends):
+            out = self.integral(n, lo, hi, tol)
+            if out.is_finite() or ends == (None, None):
+                return out
         mid = ((lo + hi) / 2).mid()
+        below = hi <= self.mu_b.mid()
         total = self.flint.arb(0)
-        for a, b, end, sigma in ((lo, mid, lo, 1), (mid, hi, hi, -1)):
-            k = next((k for k, e in enumerate(edges) if e.rad() == 0 and e == end), None)
+        for a, b, k, sigma in ((lo, mid, ends[0], 1), (mid, hi, ends[1], -1)):
             if k is None:
                 total += self.integral(n, a, b, tol)
-                continue
-            # s in [0, S0] with S0^2 < b - a, then the rest of [a, b] directly
-            S0 = ((b - a).sqrt() / 2).mid()
-            total += self._edge_integral(n, k, sigma, S0, b <= self.mu_b.mid(), tol)
-            total += self.integral(n, end + S0 ** 2, b, tol) if sigma > 0 else \
-                self.integral(n, a, end - S0 ** 2, tol)
+            else:
+                total += self._edge_integral(n, k, sigma, b if sigma > 0 else a, below, tol)
         return total
 
-    def _edge_integral(self, n, k, sigma, S0, below, tol):
-        """int_0^S0 2 s w(e + sigma s^2) G_n(e + sigma s^2) ds at the exact edge e = edge k.
+    def _edge_integral(self, n, k, sigma, far, below, tol):
+        """int between the exact edge e = edge k and far of w G_n, as an integral over s.
 
-        G_n has square-root points at a band edge (and 1/sqrt ones in a
-        Fermi-surface term); with E = e + sigma s^2, sqrt(s^2 Q(s)) = s sqrt(Q(s))
-        and the factor 2 s cancels the 1/s, done exactly in SymPy.
+        E = e + sigma s^2, s from 0 to S = sqrt(|far - e|): G_n has square-root
+        points at a band edge (and 1/sqrt ones in a Fermi-surface term); with
+        sqrt(s^2 Q(s)) = s sqrt(Q(s)) the factor 2 s of dE cancels the 1/s,
+        exactly in SymPy.  S is a ball: the integral runs to its midpoint and
+        |S - mid| times a bound of the integrand on S is added to the radius.
         """
+        flint = self.flint
         key = (n, k, sigma)
         if key not in self._edge_funcs:
             try:
@@ -216,14 +246,17 @@ class _Window:
             except TimeLimitExceeded:
                 raise SymgravError("the integrand at a band edge could not be rewritten for "
                                    f"a certified integral within {_EDGE_SECONDS} s") from None
-            self._edge_funcs[key] = ball_function(h, [_S], self.flint.acb)
-        f, e = self._edge_funcs[key], self.flint.acb(arb_value(self.exact_edges[k], {},
-                                                               self.flint))
+            self._edge_funcs[key] = ball_function(h, [_S], flint.acb)
+        f = self._edge_funcs[key]
+        e = arb_value(self.exact_edges[k], {}, flint)
 
         def integrand(z, analytic):
             return self.weight(e + sigma * z * z, below) * f([z], analytic)
-        return self.flint.acb.integral(integrand, 0, S0, abs_tol=tol, rel_tol=tol,
-                                       eval_limit=10 ** 6, depth_limit=100000).real
+        S = (sigma * (far - e)).sqrt()
+        main = flint.acb.integral(integrand, 0, S.mid(), abs_tol=tol, rel_tol=tol,
+                                  eval_limit=_EVALS).real
+        edge = abs(integrand(flint.acb(S), False)).upper() * S.rad()
+        return main + flint.arb(0, edge)
 
     def sup_bound(self, n, lo, hi):
         """A bound of |w G_n| on the real segment [lo, hi] (a ball covering it)."""
@@ -253,11 +286,16 @@ class _Window:
             cuts = [c for c in cuts if lo0 < c < Ec]
             total = arb(0)
             radius = window_tail(C, p, Ec, self.mu_b, self.T_b, flint)
-            # the band-edge balls: width times a bound of both neighbouring branches
+            # the band-edge balls: width times a bound of both neighbouring branches, or
+            # (soft edges, the integrand unbounded there) the s-integrals of _piece
+            soft = set()
             for lo, hi, k in points:
                 if hi > lo:
-                    width = hi - lo
-                    radius += width * max(self.sup_bound(k, lo, hi), self.sup_bound(k + 1, lo, hi))
+                    bound = (hi - lo) * (self.sup_bound(k, lo, hi) + self.sup_bound(k + 1, lo, hi))
+                    if bound.is_finite():
+                        radius += bound
+                    else:
+                        soft.add(k)
             bounds = sorted([lo0] + [pt for lo, hi, _ in points[1:] for pt in (lo, hi)]
                             + [Ec] + cuts, key=lambda x: float(x.mid()))
             bounds = [b.mid() for b in bounds]
@@ -267,7 +305,10 @@ class _Window:
                 n = sum(1 for e in edges if e.upper() <= lo)
                 if any(e.lower() < hi and e.upper() > lo for e in edges):
                     continue  # inside an edge ball: counted in the radius
-                total += self._piece(n, lo, hi, tol, edges)
+                ends = [next((k for k, e in enumerate(edges) if x == end(e)
+                              and (e.rad() == 0 or k in soft)), None)
+                        for x, end in ((lo, arb.upper), (hi, arb.lower))]
+                total += self._piece(n, lo, hi, tol, tuple(ends), soft)
             out = total + arb(0, radius)
             return +out
 
