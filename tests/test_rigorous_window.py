@@ -180,6 +180,10 @@ def test_cli_verify_rigorous(capsys):
         ref = radial_reference("T_beta", mp.mpf("-0.2"), mp.mpf("0.01"), mp.mpf("0.5"))
     assert flint.arb(line.split(None, 2)[2]).contains(_exact_value(ref))
     assert main(["verify", "rashba", "--rigorous", "--check", "mott"]) == 2
+    assert main(["verify", "rashba", "--rigorous", "--param", "b=0.3x"]) == 2
+    assert main(["verify", "rashba", "--rigorous", "--mu", "0.1x"]) == 2
+    assert main(["verify", "lattice_insulator", "--rigorous"]) == 2
+    assert main(["verify", "rashba", "--temperature", "0.1"]) == 2
 
 
 def test_one_dimensional_wire_against_the_graded_route():

@@ -1,7 +1,9 @@
 """``symgrav verify MODEL``: check a model against the exact relations of the paper.
 
 Runs :func:`symgrav.verify.verify` (Eqs. 4, 6, 13 = 8a via 11c, 18, 20, 21)
-and prints its PASS/FAIL table.  Exit status 0 when every check passes, 1
+and prints its PASS/FAIL table; with ``--rigorous`` prints the certified
+enclosures of :func:`symgrav.workflows.certified.certified_report` instead
+(exit status 1 when one could not be certified).  Exit status 0 when every check passes, 1
 when one fails, 2 for input errors (a one-line
 :class:`~symgrav.errors.SymgravError` through :mod:`symgrav.cli`).
 """
@@ -117,11 +119,12 @@ def _run_rigorous(args, model, a, i):
         name, sep, text = str(item).partition("=")
         if not sep or name.strip() not in known or not text.strip():
             parse_params([item], model)  # the one-line error of a bad --param
+        _real(text, f"--param {name.strip()}")
         params[name.strip()] = text.strip()
     report = certified_report(model, params, a, i, mu=args.mu,
                               temperatures=args.temperature or ["1/1000"], dps=args.dps or 30)
     print(report)
-    return 0
+    return 0 if report.passed else 1
 
 
 def _run(args):

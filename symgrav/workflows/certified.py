@@ -22,11 +22,19 @@ from .grid import model_of
 MOTT_T = "1e-10"
 
 
+_NONE = "no enclosure: "
+
+
 class CertifiedReport:
     """The text of a certified run: header lines, then one block per (mu, T)."""
 
     def __init__(self, lines, seconds):
         self.lines, self.seconds = lines, seconds
+
+    @property
+    def passed(self):
+        """True when every enclosure was certified (no "no enclosure" line)."""
+        return not any(_NONE in line for line in self.lines)
 
     def __str__(self):
         return "\n".join(self.lines + [f"time: {self.seconds:.1f} s"])
@@ -53,7 +61,7 @@ def _line(label, width, dps, func, *args):
     try:
         text = func(*args).ball.str(dps, radius=True)
     except SymgravError as exc:
-        text = "no enclosure: " + " ".join(str(exc).split())
+        text = _NONE + " ".join(str(exc).split())
     return f"  {label:<{width}} {text}"
 
 
@@ -83,6 +91,8 @@ def certified_report(model, params=None, a="x", i="x", mu=None, temperatures=("1
     model = model_of(model)
     params = dict(params or {})
     mus = list(mu) if mu else default_mus(model, params, a, i)
+    for m in mus:
+        exact_rational(m, "mu")
     temps = [str(exact_rational(T, "T")) for T in temperatures]
     shown = ", ".join(f"{k}={v}" for k, v in sorted({**model.defaults, **params}.items()))
     lines = [f"symgrav verify --rigorous: model {model.name}, component a = {a}, i = {i}, "
