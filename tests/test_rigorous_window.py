@@ -106,6 +106,16 @@ def test_enclosures_contain_the_radial_integral(b, mu, T, names):
         assert ball.lower <= ball.mid <= ball.upper
 
 
+def test_tiny_value_above_both_bands_against_the_hand_formulas():
+    """M = 2.2e-21 at mu = 1.3 (exponentially small above both bands): relative digits."""
+    import rashba_reference as hand
+    ball = enclosure(RASHBA, "mqm", "13/10", "1/50", params={"b": "1/2"}, dps=30)
+    with mp.workdps(50):
+        ref = hand.reference(mp.mpf(13) / 10, mp.mpf(1) / 50, mp.mpf(1) / 2)["mqm"]
+    assert ball.contains(ref)
+    assert _mpf(ball.radius) < mp.mpf(10) ** -25 * abs(ref)
+
+
 def test_forty_digits():
     with mp.workdps(45):
         ref = radial_reference("T_beta", mp.mpf("-0.2"), mp.mpf("0.01"), mp.mpf("0.5"))
@@ -199,7 +209,9 @@ def test_one_dimensional_wire_against_the_graded_route():
     eng = symgrav.Susceptibilities(model, {"m": 1, "lambda": 1, "b": "2/5"}, dps=40,
                                    route="graded")
     ref = eng.evaluate("-0.3", "0.01")
-    for name in ("mqm_aux",):
+    # alpha: bounded at the non-dyadic ring bottom -29/50 (its ball enters the radius);
+    # M~: unbounded there and at -2/5 (the s-substitution on both sides)
+    for name in ("alpha", "mqm_aux"):
         ball = enclosure(model, name, "-3/10", "1/100", dps=30)
         assert ball.contains(ref[name]), (name, ball, ref[name])
         assert _mpf(ball.radius) < mp.mpf(10) ** -25 * abs(ref[name])
