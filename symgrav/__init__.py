@@ -26,6 +26,7 @@ from .tightbinding import TightBinding
 from .version import __version__
 from .workflows.bz_scan import bz_scan
 from .workflows.hall import hall_conductivity
+from .workflows.smearing import zero_temperature_scan
 from .workflows.sweep import sweep
 from .workflows.tensor import tensor
 from .workflows.verify import verify
@@ -36,5 +37,5 @@ __all__ = [
     "derivation_sheet", "enclosure", "hall_conductivity", "latex", "load_model",
     "low_temperature_series", "magnetic_moment", "mott_ratio_enclosure", "numeric_geometry",
     "spin_berry_curvature", "spin_magnetic_moment", "sweep", "tensor", "verify",
-    "zero_temperature", "zero_temperature_enclosure", "__version__",
+    "zero_temperature", "zero_temperature_enclosure", "zero_temperature_scan", "__version__",
 ]

@@ -141,9 +141,13 @@ def test_spin_not_hermitian_with_parameter():
         Model(H2, [px, py], spin=spin)
 
 
-def test_spin_depends_on_momentum():
-    with pytest.raises(SymgravError, match="depends on momentum"):
-        Model(H2, [px, py], spin=[px * SIGMA[0], SIGMA[1], SIGMA[2]])
+def test_momentum_dependent_spin_is_checked_for_hermiticity():
+    """A momentum-dependent operator is allowed (issue 9 item 6) and checked like H."""
+    Model(H2, [px, py], spin=[px * SIGMA[0], SIGMA[1], SIGMA[2]])
+    with pytest.raises(SymgravError, match="s_x is not Hermitian"):
+        Model(H2, [px, py], spin=[sp.I * px * SIGMA[0], SIGMA[1], SIGMA[2]])
+    with pytest.raises(SymgravError, match="s_z is not Hermitian"):
+        Model(H2, [px, py], operator=[SIGMA[0], SIGMA[1], sp.Matrix([[0, py], [0, 0]])])
 
 
 @pytest.mark.parametrize("N", [1, 3, 4])

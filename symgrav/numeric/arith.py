@@ -80,6 +80,9 @@ def mpfr_to_mpf(y):
     return mp.mpf((int(man), int(exp)))
 
 
+_MPFR = type(gmpy2.mpfr(0))
+
+
 def mpf_to_mpfr(x):
     """mpmath mpf -> gmpy2 mpfr (exact when the gmpy2 precision is at least that of x)."""
     x = mp.mpf(x)
@@ -280,6 +283,10 @@ class Mpfr(_ObjectBackend):
             yield self
 
     def num(self, x):
+        if isinstance(x, _MPFR):
+            return +x  # rounded to the context's precision, like mp.mpf(x)
+        if isinstance(x, float):
+            return gmpy2.mpfr(x)  # exact (53 bits at most)
         if isinstance(x, mp.mpf):
             return mpf_to_mpfr(x)
         if isinstance(x, Fraction):

@@ -58,13 +58,17 @@ def parameter_values(model, params, dps):
         return {name: to_mpf(value, f"parameter {name}") for name, value in given.items()}
 
 
+#: gmpy2 functions as numpy object ufuncs: the generated code takes scalars or
+#: whole object arrays of mpfr (one call per batch of momenta, no per-point loop)
 _GMPY2_NAMES = {
-    "mpf": gmpy2.mpfr, "sqrt": gmpy2.sqrt, "exp": gmpy2.exp, "log": gmpy2.log,
-    "cos": gmpy2.cos, "sin": gmpy2.sin, "tan": gmpy2.tan, "cosh": gmpy2.cosh,
-    "sinh": gmpy2.sinh, "tanh": gmpy2.tanh, "atan": gmpy2.atan, "asin": gmpy2.asin,
-    "acos": gmpy2.acos, "atan2": gmpy2.atan2, "fabs": abs, "Abs": abs,
-    "const_pi": gmpy2.const_pi, "mul_2exp": gmpy2.mul_2exp,
-}
+    name: np.frompyfunc(fun, nargs, 1) for name, fun, nargs in (
+        ("sqrt", gmpy2.sqrt, 1), ("exp", gmpy2.exp, 1), ("log", gmpy2.log, 1),
+        ("cos", gmpy2.cos, 1), ("sin", gmpy2.sin, 1), ("tan", gmpy2.tan, 1),
+        ("cosh", gmpy2.cosh, 1), ("sinh", gmpy2.sinh, 1), ("tanh", gmpy2.tanh, 1),
+        ("atan", gmpy2.atan, 1), ("asin", gmpy2.asin, 1), ("acos", gmpy2.acos, 1),
+        ("atan2", gmpy2.atan2, 2), ("fabs", abs, 1), ("Abs", abs, 1))}
+_GMPY2_NAMES.update({"mpf": gmpy2.mpfr, "const_pi": gmpy2.const_pi,
+                     "mul_2exp": gmpy2.mul_2exp})
 
 
 class _MpfrPrinter(MpmathPrinter):
@@ -171,6 +175,7 @@ class BandData:
             self._mats = [H] + [H.diff(p) for p in momenta] + [model.spin_real[axis_index(self.a)]]
         self._iv = axis_index(self.i)
         self._mpfr_ok = None
+        self._batch_ok = True  # the gmpy2 closed forms take whole arrays
         #: memo of mu-independent line data (extrema, scans), filled by the line code
         self.cache = {}
 
@@ -266,25 +271,58 @@ class BandData:
         pv = self._params(backend)
         N, d = self.nbands, self.dim
         fn = self._function(backend.name) if self.closed_form else None
-        arr = np.empty((3 * N + N * d, P), dtype=object)
-        for q, k in enumerate(zip(*K)):
-            if fn is not None:
-                try:
-                    vals = fn(*k, *pv)
-                except ZeroDivisionError:
-                    raise _singular([backend.mpf(c) for c in k]) from None
-                if backend.name == "mpf":  # Hermiticity re-checked at every point evaluated
-                    vals = _real_values(vals, k)
-            else:
-                vals = self._sum_over_states(backend, k, pv)
-            if not backend.all_finite(vals):
-                kk = [backend.mpf(c) for c in k]
-                if fn is not None and backend.name != "mpf":  # NaN: complex in mpmath?
-                    _real_values(self._function("mpf")(*kk, *self._pvals), kk)
-                raise _singular(kk)
-            arr[:, q] = vals
+        if fn is not None and backend.name == "mpfr":
+            arr = self._evaluate_batch(backend, fn, K, pv)
+        else:
+            arr = np.empty((3 * N + N * d, P), dtype=object)
+            for q, k in enumerate(zip(*K)):
+                arr[:, q] = self._evaluate_point(backend, fn, k, pv)
         return (arr[:N], arr[N:N + N * d].reshape(N, d, P), arr[N + N * d:2 * N + N * d],
                 arr[2 * N + N * d:])
+
+    def _evaluate_point(self, backend, fn, k, pv):
+        """The band data at one momentum k (a list of backend scalars)."""
+        if fn is not None:
+            try:
+                vals = fn(*k, *pv)
+            except ZeroDivisionError:
+                raise _singular([backend.mpf(c) for c in k]) from None
+            if backend.name == "mpf":  # Hermiticity re-checked at every point evaluated
+                vals = _real_values(vals, k)
+        else:
+            vals = self._sum_over_states(backend, k, pv)
+        if not backend.all_finite(vals):
+            kk = [backend.mpf(c) for c in k]
+            if fn is not None and backend.name != "mpf":  # NaN: complex in mpmath?
+                _real_values(self._function("mpf")(*kk, *self._pvals), kk)
+            raise _singular(kk)
+        return vals
+
+    def _evaluate_batch(self, backend, fn, K, pv):
+        """The gmpy2 closed forms on whole object arrays of momenta at once.
+
+        The same operations as point by point (the functions are numpy object
+        ufuncs), so the numbers are identical; a non-finite entry is located
+        and reported through the point-by-point path.
+        """
+        P = len(K[0])
+        arr = np.empty((3 * self.nbands + self.nbands * self.dim, P), dtype=object)
+        try:
+            rows = fn(*K, *pv) if self._batch_ok else None
+        except (TypeError, ValueError, ZeroDivisionError):
+            rows = None  # e.g. a Piecewise (Python conditionals): point by point
+            self._batch_ok = False
+        if rows is None:
+            for q, k in enumerate(zip(*K)):
+                arr[:, q] = self._evaluate_point(backend, fn, k, pv)
+            return arr
+        for r, row in enumerate(rows):
+            arr[r] = row  # constants broadcast
+        if not backend.all_finite(arr.ravel()):
+            for q, k in enumerate(zip(*K)):
+                if not backend.all_finite(arr[:, q]):
+                    self._evaluate_point(backend, fn, k, pv)  # raises the documented error
+        return arr
 
     def energies(self, K, gradients=True):
         """Band energies (N, P) and gradients (N, dim, P) in double precision (for scans).

@@ -26,7 +26,8 @@ import mpmath as mp
 
 from ..errors import SymgravError, SymgravWarning
 from ..symbolic.model import Model
-from ..symbolic.quantities import DALPHA_DMU, QUANTITIES, Quantity
+from ..symbolic.quantities import (DALPHA_DMU, QUANTITIES, Quantity,
+                                   zero_temperature_quantities)
 from ..tightbinding.model import TightBinding
 from .arith import GUARD, Float64, Mpf, Mpfr, to_mpf
 from .banddata import BandData, parameter_values
@@ -154,6 +155,7 @@ class Susceptibilities:
         self.isotropic = self.layout.isotropic
         self._main = QuantitySet(self.quantities)
         self._surface = QuantitySet((DALPHA_DMU,))
+        self._fermi_sea = {}  # pairs -> QuantitySet of the Z_gl
         self._window = {}
         self._cache = {}
         self._features = {}
@@ -442,6 +444,34 @@ class Susceptibilities:
             return float(val)
         with mp.workdps(self.dps):
             return +val
+
+    def fermi_sea(self, E, pairs):
+        """The T = 0 Fermi-sea integrals Z_gl(E) of App. E (Eq. E2), one per pair.
+
+        Z_gl(E) = sum_n int d^dk/(2 pi)^d g_n (eps_n - E)^l theta(E - eps_n),
+        g = Omega (8b) for g = 0 and m (8c) for g = 1: the T = 0 functions
+        whose Fermi-window averages give every quantity at T > 0
+        (:meth:`symgrav.Quantity.window_form`).
+
+        Parameters
+        ----------
+        E : number or str
+            The Fermi energy.
+        pairs : sequence of (int, int)
+            (g, l) pairs.
+
+        Returns
+        -------
+        list
+            Z_gl(E) in the order of ``pairs`` (mpf at dps digits, or float).
+        """
+        pairs = tuple((int(g), int(l)) for g, l in pairs)
+        if pairs not in self._fermi_sea:
+            self._fermi_sea[pairs] = QuantitySet(zero_temperature_quantities(pairs))
+        qset = self._fermi_sea[pairs]
+        E, T = self._args(E, 0)
+        values = self._finish(self._evaluate_set(qset, E, T))
+        return [values[name] for name in qset.names]
 
     def mott(self, mu, T):
         """Mott value of T beta, (pi^2 T^2 / 3q) d alpha/d mu at T = 0, Eq. (21)."""

@@ -171,24 +171,26 @@ class WindowEvaluator:
         if key not in self._rules:
             xs, ws = fermi_window_rule(n, B.prec)
             self._rules[key] = [(B.num(x), B.num(w)) for x, w in zip(xs, ws)]
-        nser, nden = len(self.forms.series), len(self.forms.densities)
-        acc = [B.num(0)] * self.count
-        size = [B.num(0)] * self.count
+        nser = len(self.forms.series)
+        zero = B.num(0)
+        acc = [zero] * self.count
+        size = [zero] * self.count
         for x, w in self._rules[key]:
             y = T * x
             parts = [br.at(y) for br in branches]
-            total = [sum((p[k] for p in parts), B.num(0)) for k in range(nser + nden)]
-            mags = [sum((abs(p[k]) for p in parts), B.num(0)) for k in range(nser + nden)]
+            if len(parts) == 1:
+                total = parts[0]
+                mags = [abs(v) for v in total]
+            else:
+                total = [sum(col, zero) for col in zip(*parts)]
+                mags = [sum(map(abs, col), zero) for col in zip(*parts)]
             for q, coef in enumerate(self.forms.node(y, T)):
-                val = mag = B.num(0)
+                val = mag = zero
                 for k, c in enumerate(coef):
-                    if c == 0:
-                        continue
-                    if k < nser:
-                        val += c * total[k]
-                    else:
-                        val -= c * total[k]
-                    mag += abs(c) * mags[k]
+                    if c:
+                        # X = ... + < sum P_gl I_gl - sum c_g D_g > (WindowForms)
+                        val = val + c * total[k] if k < nser else val - c * total[k]
+                        mag += abs(c) * mags[k]
                 acc[q] += w * val
                 size[q] += w * mag
         return acc, [B.mpf(s) for s in size]

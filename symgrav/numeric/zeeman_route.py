@@ -80,7 +80,16 @@ class _ZeemanBands:
             self.h = mp.mpf(10) ** (-(self.wdps // 3))
             zero = [mp.mpf(0)] * self.dim
             self.spin = [mp.mpc(x) for x in self._S(*zero, *self.pvals)]
+        # a momentum-dependent operator (a spin current) couples as -B s_a(k) at each k
+        self.spin_varies = any(p in model.spin_real[self.ia].free_symbols
+                               for p in model.momenta_real)
         self.nocc = None
+
+    def spin_at(self, k):
+        """The operator s_a at momentum k (flat list of N*N mpc)."""
+        if not self.spin_varies:
+            return self.spin
+        return [mp.mpc(x) for x in self._S(*k, *self.pvals)]
 
     def prescan(self):
         """Double-precision scan of the Brillouin zone: is mu inside a gap?"""
@@ -105,7 +114,7 @@ class _ZeemanBands:
     def states(self, H, B, k):
         """Occupied (energies, eigenvectors) of H - B s_a, checking the gap."""
         if B:
-            H = [x - B * y for x, y in zip(H, self.spin)]
+            H = [x - B * y for x, y in zip(H, self.spin_at(k))]
         nocc = self.nocc
         E, U = _eigh2(H, nocc) if self.N == 2 else _eigh(H, self.N, nocc)
         in_gap = E[nocc - 1] < self.mu and (nocc == len(E) or self.mu < E[nocc])
@@ -243,7 +252,10 @@ def mqm_zero_T_insulator(model, params, mu, a="x", i="x", dps=30):
     -----
     Sign convention: -(i hbar/2)(X - X*) = hbar Im X for X = <d_p u|...|d_B u>,
     with H(B) = H - B s_a; this reproduces Eq. (8a) numerically, including
-    its sign, for the built-in ``lattice_insulator`` model.
+    its sign, for the built-in ``lattice_insulator`` model.  A
+    momentum-dependent operator s_a(k) enters as H(k) - B s_a(k): the B
+    derivative is taken at fixed k, so Eq. (11c) is again a sum over states
+    of the matrix elements of v and s_a at k, equal to Eq. (13).
     """
     if not isinstance(model, Model):
         raise SymgravError(f"expected a symgrav.Model; got {type(model).__name__}")

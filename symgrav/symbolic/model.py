@@ -1,5 +1,10 @@
 """The :class:`Model` container: a Bloch Hamiltonian, its momenta and spin operators.
 
+The spin operators s_a of Eqs. (8b), (8c) may be any Hermitian matrices
+(``operator=`` is an alias of ``spin=``), functions of the momenta included,
+such as the spin current {v_j, s_a}/2 (:meth:`Model.spin_current`): the
+definitions use the matrix elements <u_n|s_a|u_m> at the same momentum only.
+
 All free symbols of a Hamiltonian are parameters of a Hermitian matrix and are
 treated as real.  Internally every symbol without a ``real`` assumption is
 replaced by a real symbol of the same name; results are mapped back to the
@@ -16,7 +21,7 @@ from ..errors import SymgravError
 from .budget import check_matrix
 from .hermiticity import nonzero_entry
 from .latex_printer import SymgravLatexPrinter
-from .userinput import as_expression, as_hbar, as_matrix, symbol_table
+from .userinput import as_expression, as_hbar, as_matrix, spin_or_operator, symbol_table
 
 AXES = ("x", "y", "z")
 
@@ -72,8 +77,15 @@ class Model:
         Reduced Planck constant appearing in Eqs. (8b), (8c) and (24).  A
         string is a symbol name (a positive symbol) or a number such as ``"1/2"``.
     spin : sequence of three N x N Hermitian matrices, optional
-        Spin operators s_x, s_y, s_z.  Default (hbar/2) sigma for N = 2;
-        required for any other N.  String entries as for ``H``.
+        The operators s_x, s_y, s_z of Eqs. (8b), (8c).  Default (hbar/2)
+        sigma for N = 2; required for any other N.  Any Hermitian matrices
+        (sublattice, orbital operators, ...), momentum-dependent ones
+        included (a spin current {v_j, s_a}/2, see :meth:`spin_current`;
+        for ``lattice=True`` they must be 2 pi-periodic like H).  String
+        entries as for ``H``.
+    operator : sequence of three N x N Hermitian matrices, optional
+        Alias of ``spin`` (a clearer name for a general operator); give one
+        of the two.
     lattice : bool, optional
         True declares a 2 pi-periodic Bloch Hamiltonian integrated over
         [-pi, pi)^d (lattice constant 1, hbar = 1 in the measure).
@@ -86,11 +98,13 @@ class Model:
     ------
     SymgravError
         Non-square or non-Hermitian H, spin of the wrong shape or not
-        Hermitian, momenta that are not symbols, N != 2 without spin.
+        Hermitian (for real parameters and momenta), momenta that are not
+        symbols, N != 2 without spin, both ``spin`` and ``operator`` given.
     """
 
     def __init__(self, H, momenta, hbar=1, spin=None, lattice=False, name=None,
-                 parameters=None):
+                 parameters=None, *, operator=None):
+        spin = spin_or_operator(spin, operator)
         if isinstance(momenta, (sp.Symbol, str)):
             momenta = (momenta,)
         try:
@@ -153,8 +167,6 @@ class Model:
                 if s.shape != H.shape:
                     raise SymgravError(
                         f"spin matrix s_{AXES[k]} has shape {s.shape}, H has shape {H.shape}")
-                if any(m in s.free_symbols for m in momenta):
-                    raise SymgravError(f"spin matrix s_{AXES[k]} depends on momentum")
                 check_matrix(s, f"spin[{k}]")
         self.spin = spin
 
@@ -352,6 +364,38 @@ class Model:
                 f"momentum axis {AXES[k]!r} does not exist in a {self.dim}D model "
                 f"(momenta {[p.name for p in self.momenta]})")
         return self._momenta[k]
+
+    def spin_current(self, j):
+        """The spin-current operators {v_j, s_a}/2, a = x, y, z, as SymPy matrices.
+
+        v_j = dH/dp_j is the velocity of Eqs. (8b), (8c) (the paper's
+        v^i = d_{p_i} H; for ``lattice=True`` the momenta are wave vectors
+        with hbar = 1).  The conventional spin current of the paper's
+        Sec. V; as operators of Eqs. (8b), (8c) (``Model(H, momenta,
+        operator=model.spin_current("x"))``) they give the band geometry of
+        a spin-current response, the paper's closing remark that the response
+        of any quantity to a temperature gradient is corrected by its
+        multipole.
+
+        Parameters
+        ----------
+        j : {"x", "y", "z", 0, 1, 2}
+            Direction of the velocity; must exist in the model.
+
+        Returns
+        -------
+        tuple of three sympy.Matrix
+            {v_j, s_x}/2, {v_j, s_y}/2, {v_j, s_z}/2 in the user's symbols
+            (Hermitian when H and s_a are).
+
+        Raises
+        ------
+        SymgravError
+            The axis does not exist in the model.
+        """
+        v = self._H.diff(self.momentum(j))
+        return tuple(((v * s + s * v) / 2).applyfunc(sp.expand).xreplace(self._to_user)
+                     for s in self._spin)
 
     def _repr_latex_(self):
         return "$\\displaystyle " + SymgravLatexPrinter().doprint(self) + "$"

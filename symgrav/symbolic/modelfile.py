@@ -27,7 +27,9 @@ Hamiltonian is either ``pauli`` (a table with keys among ``0``, ``x``, ``y``,
 ``z``: H = c0 1 + cx sigma_x + cy sigma_y + cz sigma_z) or ``matrix`` (a
 square list of rows); exactly one of the two.  ``spin`` belongs in
 ``[hamiltonian]`` (a top-level ``spin`` table is accepted too, not both): a
-table with keys ``x``, ``y``, ``z``, each an N x N matrix.
+table with keys ``x``, ``y``, ``z``, each an N x N matrix.  ``operator`` is an
+alias of ``spin`` (one of the two): the operators s_a of Eqs. (8b), (8c) may be
+any Hermitian matrices, functions of the momenta included (a spin current).
 
 Every expression is a string read by :func:`symgrav.parsing.parse_expression`
 (data, never code); a matrix entry or a parameter may also be a TOML number.
@@ -63,8 +65,8 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 TOP_KEYS = ("name", "description", "momenta", "hbar", "lattice", "parameters",
-            "hamiltonian", "spin")
-HAMILTONIAN_KEYS = ("pauli", "matrix", "spin")
+            "hamiltonian", "spin", "operator")
+HAMILTONIAN_KEYS = ("pauli", "matrix", "spin", "operator")
 PAULI_KEYS = ("0", "x", "y", "z")
 #: largest model file, in characters
 MAX_FILE_CHARS = 1_000_000
@@ -354,13 +356,16 @@ class _Reader:
         else:
             H = self.matrix(ham["matrix"], "hamiltonian.matrix")
 
-        if "spin" in ham and "spin" in data:
-            raise self.error("spin", "given both at top level and in [hamiltonian]; keep one")
+        given = [(f"{where}{key}", table[key]) for where, table in
+                 (("hamiltonian.", ham), ("", data)) for key in ("spin", "operator")
+                 if key in table]
+        if len(given) > 1:
+            raise self.error(given[1][0], f"given together with '{given[0][0]}' ('operator' "
+                                          "is an alias of 'spin'); keep one")
+        spin_key = given[0][0] if given else "hamiltonian.spin"
         spin = None
-        if "spin" in ham:
-            spin = self.spin(ham["spin"], "hamiltonian.spin", H.rows)
-        elif "spin" in data:
-            spin = self.spin(data["spin"], "spin", H.rows)
+        if given:
+            spin = self.spin(given[0][1], spin_key, H.rows)
         elif H.rows != 2:
             raise self.error("hamiltonian.spin", f"H is {H.rows}x{H.rows}: give the three "
                                                  "spin matrices x, y, z")
@@ -384,7 +389,7 @@ class _Reader:
         except SymgravError as exc:
             key = "hamiltonian"
             if str(exc).startswith("spin"):
-                key = "hamiltonian.spin" if "spin" in ham else "spin"
+                key = spin_key
             raise self.error(key, exc) from None
         except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:
             raise self.error("hamiltonian", f"cannot build the model: "

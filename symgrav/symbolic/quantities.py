@@ -33,6 +33,7 @@ Fermi-surface term -c(0) sum_n int g_n delta(eps_n - mu) (df -> -delta).
 
 from __future__ import annotations
 
+import functools
 import keyword
 
 import sympy as sp
@@ -97,6 +98,18 @@ def _degree(expr):
         return None
     power = sp.simplify(sp.log(ratio) / sp.log(_SCALE)) if ratio != 1 else sp.Integer(0)
     return int(power) if power.is_integer else None
+
+
+def _memoized(method):
+    """Cache a method without arguments per instance (a Quantity does not change)."""
+    name = "_memo_" + method.__name__
+
+    @functools.wraps(method)
+    def wrapper(self):
+        if name not in self.__dict__:
+            self.__dict__[name] = method(self)
+        return self.__dict__[name]
+    return wrapper
 
 
 class Quantity:
@@ -199,6 +212,7 @@ class Quantity:
         return "hbar L^(1-d)" + ("" if n == 0 else f" E^{n}") + (" q" if self.charge else "")
 
     # -- forms used by the numeric engine ------------------------------------
+    @_memoized
     def regions(self):
         """The weights in the stable variables, per region of xi (module docstring).
 
@@ -214,6 +228,7 @@ class Quantity:
         return {what: (sp.expand(w.xreplace(above)), sp.expand(w.xreplace(below)))
                 for what, w in (("omega", self.omega), ("moment", self.moment))}
 
+    @_memoized
     def zero_temperature(self):
         """The T = 0 limit: pointwise weights and the Fermi-surface coefficients.
 
@@ -250,6 +265,7 @@ class Quantity:
             out[what + "_at_zero"] = forms[2]
         return out
 
+    @_memoized
     def window_form(self):
         """Coefficients of the Fermi-window route (App. E), or None when it does not apply.
 

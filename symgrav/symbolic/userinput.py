@@ -180,3 +180,30 @@ def as_hbar(value, symbols):
             or hbar.is_positive is False:
         raise SymgravError(f"hbar must be a positive symbol or a positive number; got {hbar}")
     return hbar
+
+
+def spin_or_operator(spin, operator):
+    """The operator argument given as ``spin=`` or as its alias ``operator=`` (not both).
+
+    Plain input checking of the operators s_a of Eqs. (8b), (8c): ``operator``
+    is a clearer name for the same argument (any Hermitian matrices,
+    momentum-dependent ones included, not only spin).
+
+    Parameters
+    ----------
+    spin, operator : object or None
+        The two spellings of the argument; at most one may be given.
+
+    Returns
+    -------
+    object or None
+        The one that was given (None when neither was).
+
+    Raises
+    ------
+    SymgravError
+        Both were given.
+    """
+    if spin is not None and operator is not None:
+        raise SymgravError("give the operators as spin= or as operator= (its alias), not both")
+    return operator if spin is None else spin

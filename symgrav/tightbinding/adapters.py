@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import SymgravError
+from ..symbolic.userinput import spin_or_operator
 from .model import TightBinding
 
 
@@ -32,7 +33,7 @@ def _add(full, R, N, i, j, block):
     M[i, j] += block
 
 
-def from_pythtb(model, spin=None, lattice=None, name="pythtb"):
+def from_pythtb(model, spin=None, lattice=None, name="pythtb", *, operator=None):
     """The hoppings of a PythTB ``tb_model`` (below Eq. 25: H(k) = sum_R e^{i k.R} H(R)).
 
     Parameters
@@ -44,7 +45,11 @@ def from_pythtb(model, spin=None, lattice=None, name="pythtb"):
         The operators s_a of Eqs. (8b), (8c).  Default: ``"interlaced"`` for
         ``nspin = 2`` (PythTB orders the states (orbital 1 up, orbital 1
         down, ...)); for ``nspin = 1`` it must be given unless there are two
-        orbitals (then (1/2) sigma on them, a pseudospin).
+        orbitals (then (1/2) sigma on them, a pseudospin).  Any Hermitian
+        operators as for :class:`~symgrav.TightBinding` (mappings R -> matrix
+        for momentum-dependent ones).
+    operator : as ``spin``, optional
+        Alias of ``spin``; give one of the two.
     lattice : sequence of vectors, optional
         Lattice vectors (rows); default the model's own periodic lattice
         vectors when ``dim_k = dim_r``, else required.
@@ -57,8 +62,10 @@ def from_pythtb(model, spin=None, lattice=None, name="pythtb"):
     Raises
     ------
     SymgravError
-        Not a PythTB model, ``dim_k = 0``, or the cases of :class:`TightBinding`.
+        Not a PythTB model, ``dim_k = 0``, both ``spin`` and ``operator``
+        given, or the cases of :class:`TightBinding`.
     """
+    spin = spin_or_operator(spin, operator)
     try:
         hops, onsite = list(model._hoppings), np.asarray(model._site_energies)
         nspin, per, lat = int(model._nspin), list(model._per), np.asarray(model._lat, dtype=float)
@@ -97,7 +104,7 @@ def from_pythtb(model, spin=None, lattice=None, name="pythtb"):
                         spin=spin, name=name)
 
 
-def from_tbmodels(model, spin=None, lattice=None, name="tbmodels"):
+def from_tbmodels(model, spin=None, lattice=None, name="tbmodels", *, operator=None):
     """The hoppings of a TBmodels ``Model`` (below Eq. 25: H(k) = sum_R e^{i k.R} H(R)).
 
     TBmodels stores half of the hoppings: H(k) = sum_R hop[R] e^{i k.R} + h.c.,
@@ -109,6 +116,9 @@ def from_tbmodels(model, spin=None, lattice=None, name="tbmodels"):
     spin : "interlaced", "block" or three matrices, optional
         The operators s_a of Eqs. (8b), (8c) (TBmodels does not record the
         spin of its orbitals); default (1/2) sigma only for two orbitals.
+        Any Hermitian operators as for :class:`~symgrav.TightBinding`.
+    operator : as ``spin``, optional
+        Alias of ``spin``; give one of the two.
     lattice : sequence of vectors, optional
         Lattice vectors (rows); default the model's unit cell ``uc``, or the
         identity if it has none.
@@ -121,8 +131,10 @@ def from_tbmodels(model, spin=None, lattice=None, name="tbmodels"):
     Raises
     ------
     SymgravError
-        Not a TBmodels model, or the cases of :class:`TightBinding`.
+        Not a TBmodels model, both ``spin`` and ``operator`` given, or the
+        cases of :class:`TightBinding`.
     """
+    spin = spin_or_operator(spin, operator)
     try:
         hop, N, dim, uc = dict(model.hop), int(model.size), int(model.dim), model.uc
     except (AttributeError, TypeError):

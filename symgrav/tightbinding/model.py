@@ -27,6 +27,7 @@ import sympy as sp
 from ..display import html_table
 from ..errors import SymgravError
 from ..symbolic.model import Model
+from ..symbolic.userinput import spin_or_operator
 
 #: relative tolerance of the Hermiticity check H(-R) = H(R)^dagger
 HERMITICITY_TOLERANCE = 1e-9
@@ -92,6 +93,34 @@ def _matmul(A, B):
     return out
 
 
+def _fourier_series(model, M, what, user):
+    """R -> matrix of exact coefficients c_R of M(k) = sum_R c_R e^{i k.R} (M a SymPy matrix).
+
+    ``user`` is the matrix in the user's symbols, for the error message.
+    """
+    ks = list(model.momenta_real)
+    zs = sp.symbols(f"z0:{len(ks)}", positive=True)
+    to_z = {k: -sp.I * sp.log(z) for k, z in zip(ks, zs)}  # e^{i k_j} = z_j
+    terms = {}
+    for m in range(model.N):
+        for n in range(model.N):
+            e = sp.expand(M[m, n].rewrite(sp.exp).xreplace(to_z), power_exp=True)
+            e = sp.expand(sp.powsimp(sp.expand_log(e, force=True)))
+            for term in sp.Add.make_args(e):
+                powers = term.as_powers_dict()
+                R = tuple(powers.get(z, 0) for z in zs)
+                coeff = sp.simplify(term / sp.Mul(*[z ** r for z, r in zip(zs, R)]))
+                if coeff.free_symbols or not all(sp.Integer(r) == r for r in R) or \
+                        not coeff.is_number:
+                    raise SymgravError(f"{what}[{m},{n}] = {user[m, n]} is not a finite Fourier "
+                                       "sum over integer lattice vectors with numeric "
+                                       "coefficients")
+                R = tuple(int(r) for r in R)
+                terms.setdefault(R, [[0] * model.N for _ in range(model.N)])
+                terms[R][m][n] += coeff
+    return terms
+
+
 def spin_operators(n_orbitals_times_2, layout):
     """The three spin matrices s_a = (1/2) sigma_a of spinful Wannier functions (hbar = 1).
 
@@ -133,15 +162,23 @@ class TightBinding:
     lattice : sequence of ``dim`` vectors, optional
         Lattice vectors as rows (Cartesian, the model's length unit); default
         the identity (lattice constant 1).
-    spin : "interlaced", "block" or three N x N matrices, optional
+    spin : "interlaced", "block" or three entries, optional
         The operators s_a of Eqs. (8b), (8c); default (1/2) sigma for N = 2.
+        Each entry is an N x N matrix (a constant operator) or a mapping
+        R -> N x N matrix, the Fourier series s_a(k) = sum_R e^{i k.R} s_a(R)
+        of a momentum-dependent one (a spin current, :meth:`spin_current`);
+        any Hermitian operator, not only spin.
+    operator : as ``spin``, optional
+        Alias of ``spin`` (a clearer name for a general operator); give one
+        of the two.
     name : str, optional
 
     Raises
     ------
     SymgravError
         Bad shapes, non-integer R, non-Hermitian H(k) (H(-R) != H(R)^dagger),
-        operators not Hermitian, nonzero R components beyond ``dim``.
+        operators not Hermitian, nonzero R components beyond ``dim``, both
+        ``spin`` and ``operator`` given.
     """
 
     #: a lattice model (like a SymPy Model with lattice=True)
@@ -160,7 +197,9 @@ class TightBinding:
         """Names of the reduced momenta kappa_j = k . a_j (``k1``, ``k2``, ``k3``)."""
         return [f"k{j + 1}" for j in range(self.dim)]
 
-    def __init__(self, hoppings, *, dim=None, lattice=None, spin=None, name="tight-binding"):
+    def __init__(self, hoppings, *, dim=None, lattice=None, spin=None, name="tight-binding",
+                 operator=None):
+        spin = spin_or_operator(spin, operator)
         if not hasattr(hoppings, "items") or not len(hoppings):
             raise SymgravError("hoppings must be a non-empty mapping R -> matrix")
         rows = {}
@@ -350,24 +389,29 @@ class TightBinding:
 
     # -- constructors -----------------------------------------------------------------
     @classmethod
-    def from_arrays(cls, R, H, *, dim=None, lattice=None, spin=None, name="tight-binding"):
+    def from_arrays(cls, R, H, *, dim=None, lattice=None, spin=None, name="tight-binding",
+                    operator=None):
         """From arrays: R (nR x d integers) and H (nR x N x N numbers), H_mn(R) = <m,0|H|n,R>.
 
         Plain bookkeeping (the Fourier series of H(k) below Eq. 25 of docs/conventions.md).
+        ``spin`` (or its alias ``operator``) as for :class:`TightBinding`: the
+        operators s_a of Eqs. (8b), (8c).
         """
         R = np.asarray(R)
         if R.ndim != 2 or len(R) != len(H):
             raise SymgravError("R must be an (nR, d) array with one row per hopping matrix")
         return cls({tuple(int(x) for x in r): h for r, h in zip(R, H)}, dim=dim,
-                   lattice=lattice, spin=spin, name=name)
+                   lattice=lattice, spin=spin_or_operator(spin, operator), name=name)
 
     @classmethod
     def from_model(cls, model, params=None, name=None):
         """The hoppings of a SymPy ``lattice=True`` :class:`~symgrav.Model` (exact Fourier terms).
 
-        Every entry of H(k) must be a finite sum of c_R e^{i k.R} with integer R
-        (sines and cosines of integer combinations of the momenta), with
-        rational coefficients once the parameters are substituted.
+        Every entry of H(k) and of the operators s_a(k) must be a finite sum of
+        c_R e^{i k.R} with integer R (sines and cosines of integer combinations
+        of the momenta), with rational coefficients once the parameters are
+        substituted.  A momentum-dependent operator (a spin current, say)
+        becomes the Fourier series of :class:`TightBinding`'s operators.
 
         Parameters
         ----------
@@ -385,26 +429,7 @@ class TightBinding:
             if s.name not in values:
                 raise SymgravError(f"no value given for parameter {s.name!r}")
             subs[model.symbol(s.name)] = sp.Rational(str(exact(values[s.name], s.name)))
-        ks = list(model.momenta_real)
-        zs = sp.symbols(f"z0:{len(ks)}", positive=True)
-        to_z = {k: -sp.I * sp.log(z) for k, z in zip(ks, zs)}  # e^{i k_j} = z_j
-        H = model.H_real.xreplace(subs)
-        terms = {}
-        for m in range(model.N):
-            for n in range(model.N):
-                e = sp.expand(H[m, n].rewrite(sp.exp).xreplace(to_z), power_exp=True)
-                e = sp.expand(sp.powsimp(sp.expand_log(e, force=True)))
-                for term in sp.Add.make_args(e):
-                    powers = term.as_powers_dict()
-                    R = tuple(powers.get(z, 0) for z in zs)
-                    coeff = sp.simplify(term / sp.Mul(*[z ** r for z, r in zip(zs, R)]))
-                    if coeff.free_symbols or not all(sp.Integer(r) == r for r in R) or \
-                            not coeff.is_number:
-                        raise SymgravError(f"H[{m},{n}] = {model.H[m, n]} is not a finite Fourier "
-                                           "sum over integer lattice vectors with numeric "
-                                           "coefficients")
-                    R = tuple(int(r) for r in R)
-                    terms.setdefault(R, [[0] * model.N for _ in range(model.N)])
-                    terms[R][m][n] += coeff
-        spin = [np.array(S.xreplace(subs).tolist(), dtype=object) for S in model.spin_real]
-        return cls(terms, dim=model.dim, spin=spin, name=name or model.name)
+        H = _fourier_series(model, model.H_real.xreplace(subs), "H", model.H)
+        spin = [_fourier_series(model, S.xreplace(subs), f"s_{'xyz'[k]}", S_user)
+                for k, (S, S_user) in enumerate(zip(model.spin_real, model.spin))]
+        return cls(H, dim=model.dim, spin=spin, name=name or model.name)

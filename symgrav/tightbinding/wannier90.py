@@ -26,6 +26,7 @@ import stat
 from fractions import Fraction
 
 from ..errors import SymgravError
+from ..symbolic.userinput import spin_or_operator
 from .model import TightBinding
 
 #: largest file read (bytes): a 100-band model with 2000 R vectors is ~400 MB
@@ -177,7 +178,15 @@ def read_tb(path):
     return _matrices(f, hop, num_wann, degen), lattice
 
 
-def read(path, spin="interlaced", lattice=None, dim=None, name=None):
+class _Default(str):
+    """A default string told apart from the same string given by the caller (``is``)."""
+
+
+#: the default of :func:`read`'s ``spin`` ("interlaced" unless ``operator`` is given)
+_INTERLACED = _Default("interlaced")
+
+
+def read(path, spin=_INTERLACED, lattice=None, dim=None, name=None, *, operator=None):
     """A :class:`TightBinding` from ``seedname_hr.dat`` or ``seedname_tb.dat``.
 
     The Fourier series H(k) = sum_R e^{i k.R} H(R) of docs/conventions.md (Wannier90's
@@ -187,9 +196,15 @@ def read(path, spin="interlaced", lattice=None, dim=None, name=None):
     ----------
     path : str or path-like
         A file whose name ends in ``_hr.dat`` or ``_tb.dat``.
-    spin : "interlaced", "block" or three matrices
-        Spin of spinful Wannier functions: (orb1 up, orb1 down, ...) or (all
-        up, all down), s = (1/2) sigma on each pair; or the user's matrices.
+    spin : "interlaced", "block" or three matrices, optional
+        The operators s_a of Eqs. (8b), (8c).  Spin of spinful Wannier
+        functions: (orb1 up, orb1 down, ...) or (all up, all down), s = (1/2)
+        sigma on each pair (default ``"interlaced"``; None: as
+        :class:`TightBinding`, (1/2) sigma for a two-band file only); or the
+        user's matrices, any Hermitian operators, as for :class:`TightBinding`
+        (mappings R -> matrix for momentum-dependent ones).
+    operator : as ``spin``, optional
+        Alias of ``spin``; give one of the two.
     lattice : sequence of vectors, optional
         Lattice vectors (rows); default the file's (``_tb.dat``) or the
         identity (``_hr.dat``; lattice constant 1).
@@ -202,8 +217,12 @@ def read(path, spin="interlaced", lattice=None, dim=None, name=None):
     Raises
     ------
     SymgravError
-        One line: the file, the line and the problem.
+        One line: the file, the line and the problem; both ``spin`` and
+        ``operator`` given.
     """
+    if spin is _INTERLACED and operator is not None:
+        spin = None                                  # the default yields to the alias
+    spin = spin_or_operator(spin, operator)
     text = os.fspath(path)
     base = os.path.basename(text)
     if base.endswith("_hr.dat"):
