@@ -12,6 +12,7 @@ from .errors import SymgravError, SymgravWarning
 from .numeric.banddata import numeric_geometry
 from .numeric.engine import Susceptibilities
 from .numeric.rigorous import zero_temperature_enclosure
+from .numeric.rigorous_window import Enclosure, enclosure, mott_ratio_enclosure
 from .numeric.routes import ROUTES
 from .symbolic.geometry import (bands, berry_curvature, magnetic_moment, spin_berry_curvature,
                                 spin_magnetic_moment)
@@ -31,10 +32,10 @@ from .workflows.tensor import tensor
 from .workflows.verify import verify
 
 __all__ = [
-    "Model", "QUANTITIES", "Quantity", "ROUTES", "Susceptibilities", "SymgravError",
+    "Enclosure", "Model", "QUANTITIES", "Quantity", "ROUTES", "Susceptibilities", "SymgravError",
     "SymgravWarning", "TightBinding", "bands", "berry_curvature", "builtin_models", "bz_scan",
-    "derivation_sheet", "hall_conductivity", "latex", "load_model", "low_temperature_series",
-    "magnetic_moment", "numeric_geometry", "spin_berry_curvature", "spin_magnetic_moment", "sweep",
-    "tensor", "verify", "zero_temperature", "zero_temperature_enclosure", "zero_temperature_scan",
-    "__version__",
+    "derivation_sheet", "enclosure", "hall_conductivity", "latex", "load_model",
+    "low_temperature_series", "magnetic_moment", "mott_ratio_enclosure", "numeric_geometry",
+    "spin_berry_curvature", "spin_magnetic_moment", "sweep", "tensor", "verify",
+    "zero_temperature", "zero_temperature_enclosure", "zero_temperature_scan", "__version__",
 ]

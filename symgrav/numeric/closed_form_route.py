@@ -7,14 +7,17 @@ m of Eq. 8c) as ``Piecewise`` functions of the Fermi energy
 quantity linear in the occupations is then the one-dimensional average
 
     X(mu, T) = int dx (-f'(x)) G(mu + T x),
-    G(E) = sum A_gk(E - mu, T) Z_gk^(j)(E)          (:func:`~symgrav.symbolic.sommerfeld.window_terms`)
+    G(E) = sum A_gk(E - mu, T) Z_gk^(j)(E)          (:func:`~symgrav.symbolic.sommerfeld.window_basis`)
 
 and at T = 0 simply G(mu).  :class:`ClosedFormEvaluator` evaluates G branch by
-branch (lambdified into mpmath) and averages it over the window: with the
-Gauss rule of :mod:`symgrav.numeric.fermi_window` when no band edge lies
-within X T of mu (two successive rules must agree), otherwise with tanh-sinh
-quadrature split exactly at the band edges, where G has its kinks and
-square-root points (the exact behaviour there, instead of the graded route).
+branch as coefficients (polynomials in E - mu and T) times the few distinct T = 0
+functions the quantities need, in gmpy2 mpfr on whole arrays of nodes, and
+averages it over the window: with the Gauss rule of
+:mod:`symgrav.numeric.fermi_window` when no band edge lies within X T of mu (two
+successive rules must agree), otherwise with Gauss-Legendre pieces split at
+mu +- (0, 3, 12, X) T and exactly at the band edges, where G has its kinks and
+square-root points; next to an edge in the variable s with E = edge +- s^2 (the
+exact behaviour there, instead of the graded route).
 Quantities, statistics and models outside this scope raise
 :class:`NotApplicable` with the reason.
 """
@@ -30,10 +33,9 @@ import sympy as sp
 from mpmath.calculus.quadrature import GaussLegendre
 
 from ..errors import SymgravError
-from ..symbolic.quantities import SHIFT, TEMP, zero_temperature_quantities
-from ..symbolic.radial import MU
-from ..symbolic.sommerfeld import window_terms
-from ..symbolic.zero_temperature import params_key, radial_model, zero_temperature_pieces
+from ..symbolic.quantities import TEMP
+from ..symbolic.sommerfeld import CHEMICAL_POTENTIAL, FERMI_ENERGY, window_basis
+from ..symbolic.zero_temperature import params_key, radial_model
 from .arith import mpf_to_mpfr, mpfr_to_mpf
 from .fermi_window import fermi_window_rule, rules_for
 from .gmpy2_code import MPFR_NAMES, lambdify_mpfr
@@ -43,10 +45,10 @@ _GL = GaussLegendre(mp.mp)
 _MPFR = type(gmpy2.mpfr(0))
 _EXP = MPFR_NAMES["exp"]
 
-#: the chemical potential inside G(E; mu, T) (E is the symbol ``mu`` of the closed forms)
-_MU0 = sp.Symbol("mu_0", real=True)
-#: the distance E - edge of the Fermi energy from a band edge, and the Fermi energy E
-_DELTA, _E = sp.symbols("delta E_F", real=True)
+#: the chemical potential and the Fermi energy E of G(E; mu, T)
+_MU0, _E = CHEMICAL_POTENTIAL, FERMI_ENERGY
+#: the distance E - edge of the Fermi energy from a band edge
+_DELTA = sp.Symbol("delta", real=True)
 
 
 def static_reason(model, statistics, quantities):
@@ -86,7 +88,7 @@ class ClosedFormEvaluator:
         self.dps, self.count = dps, len(quantities)
         try:
             exact, edges = radial_model(model, a, i, key).edges()
-            basis, coefs, rows = self._forms(model, quantities, a, i, key)
+            basis, coefs, rows = window_basis(model, quantities, a, i, key)
         except SymgravError as exc:
             raise NotApplicable(f"no closed form: {exc}") from None
         #: rows[n]: d^j Z_gk / dE^j on branch n, one per element of ``basis``
@@ -102,31 +104,6 @@ class ClosedFormEvaluator:
             for n in (k, k + 1):
                 if self.funcs[n] is not None:
                     self._near_edge(n, k)
-
-    @staticmethod
-    def _forms(model, quantities, a, i, key):
-        """(basis, coefficients, rows): G_q = sum_m coefficients[q][m] basis_m, per branch.
-
-        The basis are the distinct derivatives d^j Z_gk/dE^j of the T = 0
-        functions the quantities need (:func:`~symgrav.symbolic.sommerfeld.window_terms`),
-        so each is evaluated once per energy for all quantities.
-        """
-        terms = [window_terms(q) for q in quantities]
-        basis = sorted({(g, k, j) for ts in terms for g, k, j, _ in ts})
-        pairs = sorted({(g, k) for g, k, _ in basis})
-        zs = dict(zip(pairs, zero_temperature_quantities(pairs)))
-        pieces = {p: zero_temperature_pieces(model, zs[p], a, i, key)[0] for p in pairs}
-        count = len(pieces[pairs[0]])
-        rows = []
-        for n in range(count):
-            row = []
-            for g, k, j in basis:
-                br = pieces[g, k][n].xreplace({MU: _E})
-                row.append(sp.diff(br, _E, j) if j else br)
-            rows.append(row)
-        coefs = [[sum((A.xreplace({SHIFT: _E - _MU0}) for g, k, j, A in ts if (g, k, j) == b),
-                      sp.Integer(0)) for b in basis] for ts in terms]
-        return basis, coefs, rows
 
     def _combine(self, basis_fn, shift):
         return _Combined(basis_fn, self.coefficients, shift, self.count, len(self.basis))

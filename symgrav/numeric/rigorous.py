@@ -9,9 +9,8 @@ the given mu.  The branch of the ``Piecewise`` is chosen by comparing mu
 with the band-edge balls; a mu whose ball overlaps an edge is refused (the
 branches agree there in value, but not in a way Arb can certify).
 
-Only T = 0: a certified Fermi-window average at T > 0 needs a rigorous
-bound of the closed forms on the unbounded tail of the window, which this
-module does not provide.  python-flint is an optional dependency
+T > 0 (the certified Fermi-window average) is
+:func:`symgrav.numeric.rigorous_window.enclosure`.  python-flint is an optional dependency
 (``pip install symgrav[rigorous]``).
 """
 
@@ -21,9 +20,11 @@ import sympy as sp
 
 from ..errors import SymgravError
 from ..symbolic.radial import MU
+from .arb_compile import ball_function
 
 
-def _flint():
+def require_flint():
+    """The flint module, or a SymgravError saying how to install python-flint (bookkeeping)."""
     try:
         import flint
     except ImportError:
@@ -43,42 +44,8 @@ def arb_value(expr, env, flint):
     SymgravError
         A construct Arb evaluation does not cover here.
     """
-    arb = flint.arb
-    if expr.is_Integer:
-        return arb(int(expr))
-    if expr.is_Rational:
-        return arb(int(expr.p)) / int(expr.q)
-    if expr is sp.pi:
-        return arb.pi()
-    if expr.is_Symbol:
-        if expr not in env:
-            raise SymgravError(f"no value for the symbol {expr} in a certified evaluation")
-        return env[expr]
-    args = [arb_value(a, env, flint) for a in expr.args]
-    if isinstance(expr, sp.Add):
-        out = args[0]
-        for a in args[1:]:
-            out = out + a
-        return out
-    if isinstance(expr, sp.Mul):
-        out = args[0]
-        for a in args[1:]:
-            out = out * a
-        return out
-    if isinstance(expr, sp.Pow):
-        base, exp = args[0], expr.exp
-        if exp.is_Integer:
-            return base ** int(exp)
-        if exp.is_Rational and exp.q == 2:
-            return base.sqrt() ** int(exp.p) if exp.p > 0 else 1 / base.sqrt() ** int(-exp.p)
-        if exp.is_Rational:
-            return (base.log() * args[1]).exp()
-    funcs = {sp.log: "log", sp.atan: "atan", sp.asinh: "asinh", sp.acosh: "acosh",
-             sp.exp: "exp", sp.Abs: "__abs__", sp.atanh: "atanh"}
-    for cls, name in funcs.items():
-        if isinstance(expr, cls):
-            return getattr(args[0], name)()
-    raise SymgravError(f"no certified evaluation of {type(expr).__name__} ({expr})")
+    symbols = list(env)
+    return ball_function(expr, symbols, flint.arb)([env[s] for s in symbols])
 
 
 def zero_temperature_enclosure(expr, mu, dps=30):
@@ -108,7 +75,7 @@ def zero_temperature_enclosure(expr, mu, dps=30):
         python-flint missing, free parameters left, mu too close to a band
         edge to choose the branch, or an unsupported function.
     """
-    flint = _flint()
+    flint = require_flint()
     if isinstance(mu, float):
         raise SymgravError("give mu as a string or a rational (a float is not exact)")
     mu_exact = sp.Rational(mu) if isinstance(mu, str) else sp.sympify(mu)

@@ -25,6 +25,9 @@ from .quantities import SHIFT, TEMP, zero_temperature_quantities
 from .radial import MU
 from .zero_temperature import params_key, quantity_record, zero_temperature_pieces
 
+#: the Fermi energy E and the chemical potential mu of the window integrand G(E; mu, T)
+FERMI_ENERGY, CHEMICAL_POTENTIAL = sp.symbols("E_F mu_0", real=True)
+
 
 def window_moment_exact(j):
     """<x^j> over the Fermi window -f'(x), exact: 2 (1 - 2^(1-j)) j! zeta(j), 0 for odd j (Eq. E2).
@@ -67,6 +70,81 @@ def window_terms(q):
             if A != 0:
                 out.append((g, k, j, A))
     return out
+
+
+def window_integrand(model, q, a, i, key):
+    """G(E; mu, T) of X(mu, T) = int dx (-f'(x)) G(mu + T x), branch by branch (App. E, Eq. E2).
+
+    G(E) = sum A_gk(E - mu, T) Z_gk^(j)(E) over the :func:`window_terms` of the
+    quantity, with Z_gk the closed-form T = 0 functions of
+    :func:`~symgrav.symbolic.zero_temperature.zero_temperature_pieces`; G is
+    0 below the lowest band edge.
+
+    Parameters
+    ----------
+    model : Model
+    q : Quantity
+    a, i : str
+        Spin component and momentum axis (internal names).
+    key : tuple
+        :func:`~symgrav.symbolic.zero_temperature.params_key` of the parameters.
+
+    Returns
+    -------
+    list of sympy.Expr
+        One expression per branch (the intervals between the band edges, as
+        in :func:`symgrav.zero_temperature`) in :data:`FERMI_ENERGY`,
+        :data:`CHEMICAL_POTENTIAL` and ``T``.
+
+    Raises
+    ------
+    SymgravError
+        Not a Fermi-window average, or no closed form.
+    """
+    basis, coefs, rows = window_basis(model, [q], a, i, key)
+    return [sum((c * b for c, b in zip(coefs[0], row)), sp.Integer(0)) for row in rows]
+
+
+def window_basis(model, quantities, a, i, key):
+    """G_q(E) of several quantities as coefficients times shared T = 0 functions (Eq. E2).
+
+    G_q(E; mu, T) = sum_m C_qm(E - mu, T) B_m(E) on every branch, with the basis
+    B_m = d^j Z_gk / dE^j the distinct derivatives of the closed-form T = 0
+    functions that the quantities' :func:`window_terms` need: evaluating the
+    few B_m once per energy serves every quantity (the numeric closed-form route).
+
+    Parameters
+    ----------
+    model : Model
+    quantities : sequence of Quantity
+    a, i : str
+    key : tuple
+        :func:`~symgrav.symbolic.zero_temperature.params_key` of the parameters.
+
+    Returns
+    -------
+    basis : list of (g, k, j)
+    coefficients : list (per quantity) of lists (per basis element) of sympy.Expr
+        Polynomials in :data:`FERMI_ENERGY` - :data:`CHEMICAL_POTENTIAL` and T.
+    rows : list (per branch) of lists (per basis element) of sympy.Expr
+        B_m on each branch, in :data:`FERMI_ENERGY`.
+    """
+    terms = [window_terms(q) for q in quantities]
+    basis = sorted({(g, k, j) for ts in terms for g, k, j, _ in ts})
+    pairs = sorted({(g, k) for g, k, _ in basis})
+    zs = dict(zip(pairs, zero_temperature_quantities(pairs)))
+    pieces = {p: zero_temperature_pieces(model, zs[p], a, i, key)[0] for p in pairs}
+    rows = []
+    for n in range(len(pieces[pairs[0]])):
+        row = []
+        for g, k, j in basis:
+            br = pieces[g, k][n].xreplace({MU: FERMI_ENERGY})
+            row.append(sp.diff(br, FERMI_ENERGY, j) if j else br)
+        rows.append(row)
+    shift = {SHIFT: FERMI_ENERGY - CHEMICAL_POTENTIAL}
+    coefs = [[sum((A.xreplace(shift) for g, k, j, A in ts if (g, k, j) == b), sp.Integer(0))
+              for b in basis] for ts in terms]
+    return basis, coefs, rows
 
 
 def _terms(q, order):
