@@ -48,4 +48,24 @@ def test_closed_form_route_refusals():
         Susceptibilities(RASHBA, RASHBA.defaults, dps=30, statistics="bose",
                          route="closed_form").evaluate("-2", "0.1")
     auto = Susceptibilities(RASHBA, RASHBA.defaults, dps=30)
-    assert auto.evaluate("0.1", "0.01").route != "closed_form"     # opt-in only
+    assert auto.evaluate("0.1", "0.01").route != "closed_form"     # not for a few points
+
+
+def test_auto_takes_closed_forms_in_long_runs(monkeypatch):
+    """auto: closed_form after CLOSED_FORM_AFTER evaluations (here 3), same values; never in
+    double precision, and a model without closed forms keeps its routes."""
+    import symgrav.numeric.engine as engine
+    monkeypatch.setattr(engine, "CLOSED_FORM_AFTER", 3)
+    auto = Susceptibilities(RASHBA, RASHBA.defaults, dps=30)
+    ref = Susceptibilities(RASHBA, RASHBA.defaults, dps=30, route="graded")
+    routes = [auto.evaluate(mu, "0.01").route for mu in ("0.1", "0.2", "0.3", "0.4", "0.45")]
+    assert "closed_form" not in routes[:3] and routes[3:] == ["closed_form"] * 2
+    agree(auto.evaluate("0.45", "0.01"), ref.evaluate("0.45", "0.01"))
+    taken = {d.name: d.reason for d in auto.explain("0.45", "0.01")}
+    assert taken["closed_form"] == "applies"
+    double = Susceptibilities(RASHBA, RASHBA.defaults, dps="double")
+    assert all(double.evaluate(mu, "0.01").route != "closed_form" for mu in ("0.1",) * 5)
+    lattice = symgrav.load_model("lattice_insulator")
+    lat = Susceptibilities(lattice, lattice.defaults, dps=20)
+    assert all(lat.evaluate(mu, "0.5").route != "closed_form" for mu in ("0", "0.1", "0.2",
+                                                                           "0.3", "0.4"))

@@ -15,7 +15,7 @@ functions the quantities need, in gmpy2 mpfr on whole arrays of nodes, and
 averages it over the window: with the Gauss rule of
 :mod:`symgrav.numeric.fermi_window` when no band edge lies within X T of mu (two
 successive rules must agree), otherwise with Gauss-Legendre pieces split at
-mu +- (0, 3, 12, X) T and exactly at the band edges, where G has its kinks and
+mu +- (3, 12, X) T and exactly at the band edges, where G has its kinks and
 square-root points; next to an edge in the variable s with E = edge +- s^2 (the
 exact behaviour there, instead of the graded route).
 Quantities, statistics and models outside this scope raise
@@ -62,6 +62,20 @@ def static_reason(model, statistics, quantities):
         if form is None:
             return reason
     return ""
+
+
+def closed_form_evaluator(model, params, a, i, quantities, dps):
+    """The :class:`ClosedFormEvaluator` of (model, params, a, i, quantities, dps), made once.
+
+    Shared by every engine of the same model and parameters (the SymPy work and
+    the generated code are per model, not per engine).
+    """
+    return _evaluator(model, params_key(params), a, i, tuple(quantities), dps)
+
+
+@lru_cache(maxsize=32)
+def _evaluator(model, key, a, i, quantities, dps):
+    return ClosedFormEvaluator(model, dict(key), a, i, quantities, dps)
 
 
 class ClosedFormEvaluator:
@@ -159,7 +173,7 @@ class ClosedFormEvaluator:
             return e / (T_r * (1 + e) ** 2)
         count = self.count
         lo, hi = mu - X * T, mu + X * T
-        cuts = {(mu + c * T, None) for c in (-X, -12, -3, 0, 3, 12, X)}
+        cuts = {(mu + c * T, None) for c in (-X, -12, -3, 3, 12, X)}
         cuts |= {(e, k) for k, e in enumerate(self.edges) if lo < e < hi}
         cuts = sorted(cuts, key=lambda c: c[0])
         jobs = []
@@ -194,7 +208,7 @@ class ClosedFormEvaluator:
         return total
 
     def _rule(self, vec, a, b, count, scale):
-        """(int_a^b vec, int_a^b |vec|): Gauss-Legendre of degree 2, 3, ... until converged.
+        """(int_a^b vec, int_a^b |vec|): Gauss-Legendre of degree 3, 4, ... until converged.
 
         Degree d has 3 2^(d-1) nodes.  A rule is accepted when it agrees with
         the previous one to 10^-(dps + 4) of the larger of this piece's size and
@@ -207,10 +221,10 @@ class ClosedFormEvaluator:
         history = []
         prec = mp.mp.prec
         with gmpy2.context(gmpy2.get_context(), precision=prec):
-            for degree in range(2, 8):
-                nodes = _GL.get_nodes(a, b, degree, prec)
-                xs = _pack([x for x, _ in nodes])
-                ws = _pack([w for _, w in nodes])
+            for degree in range(3, 8):
+                t, w0 = _legendre(degree, prec)
+                half, mid = mpf_to_mpfr((b - a) / 2), mpf_to_mpfr((b + a) / 2)
+                xs, ws = mid + half * t, half * w0
                 vals = vec(xs)
                 cur = [mpfr_to_mpf(ws.dot(v)) for v in vals]
                 size = mpfr_to_mpf(ws.dot(sum(np.abs(v) for v in vals)))
@@ -231,7 +245,7 @@ class ClosedFormEvaluator:
         prev = None
         with gmpy2.context(gmpy2.get_context(), precision=prec):
             mu_r, T_r = mpf_to_mpfr(mu), mpf_to_mpfr(T)
-            for n in rules_for(self.dps)[1:]:
+            for n in rules_for(self.dps):
                 xs, ws = fermi_window_rule(n, prec)
                 if xs[-1] * mp.mpf("1.05") >= X:
                     return None
@@ -323,6 +337,14 @@ class _Compiled:
         if self._slow is None:
             self._slow = sp.lambdify(self._args, self._row, "mpmath", cse=True, dummify=True)
         return [mp.re(v) for v in self._slow(*args)]
+
+
+@lru_cache(maxsize=32)
+def _legendre(degree, prec):
+    """Gauss-Legendre nodes and weights on [-1, 1] (mpmath's degree: 3 2^(d-1) nodes), as mpfr."""
+    with gmpy2.context(gmpy2.get_context(), precision=prec):
+        nodes = _GL.get_nodes(-1, 1, degree, prec)
+        return _pack([x for x, _ in nodes]), _pack([w for _, w in nodes])
 
 
 def _pack(values):

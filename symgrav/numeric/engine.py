@@ -32,14 +32,14 @@ from ..tightbinding.model import TightBinding
 from .arith import GUARD, Float64, Mpf, Mpfr, to_mpf
 from .banddata import BandData, parameter_values
 from .bz_grid import chunk_sums, grid_integrals
-from .closed_form_route import ClosedFormEvaluator
+from .closed_form_route import closed_form_evaluator
 from .layout import Layout
 from .line_features import LineFeatures
 from .line_integral import LineContext
 from .occupations import check_statistics
 from .tb_bands import TightBindingBands
-from .routes import (AUTO_ORDER, AUTO_ORDER_DOUBLE, ROUTES, NotApplicable, RouteDecision,
-                     check_route)
+from .routes import (AUTO_ORDER, AUTO_ORDER_DOUBLE, CLOSED_FORM_AFTER, ROUTES, NotApplicable,
+                     RouteDecision, check_route)
 from .weights import QuantitySet
 from .window_route import WindowEvaluator
 
@@ -157,6 +157,7 @@ class Susceptibilities:
         self._surface = QuantitySet((DALPHA_DMU,))
         self._fermi_sea = {}  # pairs -> QuantitySet of the Z_gl
         self._window = {}
+        self._counts = {}  # evaluations per quantity set (auto's closed-form rule)
         self._cache = {}
         self._features = {}
 
@@ -213,12 +214,19 @@ class Susceptibilities:
         return self._window[key]
 
     def closed_form_evaluator(self, qset):
-        """The closed-form window evaluator of ``qset`` (memoized ClosedFormEvaluator)."""
+        """The closed-form window evaluator of ``qset`` (memoized ClosedFormEvaluator).
+
+        Raises NotApplicable (remembered: SymPy is asked once) without closed forms."""
         key = ("closed_form", qset.names)
         if key not in self._window:
-            self._window[key] = ClosedFormEvaluator(
-                self.model, self.raw_params, self.a, self.i, qset.quantities,
-                15 if self.double else self.dps)
+            try:
+                self._window[key] = closed_form_evaluator(
+                    self.model, self.raw_params, self.a, self.i, qset.quantities,
+                    15 if self.double else self.dps)
+            except NotApplicable as exc:
+                self._window[key] = exc
+        if isinstance(self._window[key], NotApplicable):
+            raise NotApplicable(str(self._window[key]))
         return self._window[key]
 
     def _run(self, name, qset, mu, T, B=None):
@@ -257,6 +265,8 @@ class Susceptibilities:
             order = (route,)
         else:
             order = AUTO_ORDER_DOUBLE if self.double else AUTO_ORDER
+            if not self.double and self._closed_form_due(qset, T):
+                order = order[:1] + ("closed_form",) + order[1:]
         result, used = None, None
         for name in order:
             try:
@@ -275,6 +285,12 @@ class Susceptibilities:
         out = Evaluation(dict(zip(qset.names, result)), used, decisions)
         self._cache[key] = out
         return out
+
+    def _closed_form_due(self, qset, T):
+        """auto's closed-form rule: after CLOSED_FORM_AFTER evaluations of ``qset``, if it may apply."""
+        count = self._counts.get(qset.names, 0) + 1
+        self._counts[qset.names] = count
+        return count > CLOSED_FORM_AFTER and not ROUTES["closed_form"].reason(self, qset, T)
 
     def _finish(self, values):
         if self.double:
@@ -448,10 +464,8 @@ class Susceptibilities:
     def fermi_sea(self, E, pairs):
         """The T = 0 Fermi-sea integrals Z_gl(E) of App. E (Eq. E2), one per pair.
 
-        Z_gl(E) = sum_n int d^dk/(2 pi)^d g_n (eps_n - E)^l theta(E - eps_n),
-        g = Omega (8b) for g = 0 and m (8c) for g = 1: the T = 0 functions
-        whose Fermi-window averages give every quantity at T > 0
-        (:meth:`symgrav.Quantity.window_form`).
+        Z_gl(E) = sum_n int d^dk/(2 pi)^d g_n (eps_n - E)^l theta(E - eps_n), g = Omega
+        (8b) for g = 0, m (8c) for g = 1 (:meth:`symgrav.Quantity.window_form`).
 
         Parameters
         ----------

@@ -19,10 +19,12 @@
 * ``fermi_surface`` (:class:`FermiSurfaceSum`) -- the Fermi-surface sum of
   Eq. (E1) at T = 0, for quantities that are pure Fermi-surface terms there
   (d alpha / d mu).
-* ``closed_form`` (:class:`ClosedForm`) -- opt-in: the window average of the
+* ``closed_form`` (:class:`ClosedForm`) -- the window average of the
   closed-form T = 0 functions (:mod:`symgrav.numeric.closed_form_route`); 1D
-  and isotropic continuum models, any T >= 0, Fermi statistics.  Not in the
-  automatic order (deriving the closed forms costs seconds of SymPy).
+  and isotropic continuum models, any T >= 0, Fermi statistics.  Deriving the
+  closed forms costs seconds of SymPy, so ``auto`` tries it only after
+  :data:`CLOSED_FORM_AFTER` evaluations of one engine above 15 digits (long
+  sweeps), and remembers when it does not apply.
 
 ``route="auto"`` tries them in :data:`AUTO_ORDER` (:data:`AUTO_ORDER_DOUBLE` in
 double precision) and takes the first that applies; :meth:`symgrav.Susceptibilities.explain` lists every decision with its
@@ -43,7 +45,7 @@ from .layout import LATTICE_3D_NODES
 from .line_integral import fermi_surface_terms, integrate_line
 from .window_route import NotApplicable
 
-__all__ = ["AUTO_ORDER", "AUTO_ORDER_DOUBLE", "BrillouinZoneGrid", "BrillouinZoneLines",
+__all__ = ["AUTO_ORDER", "AUTO_ORDER_DOUBLE", "CLOSED_FORM_AFTER", "BrillouinZoneGrid", "BrillouinZoneLines",
            "ClosedForm", "FermiSurfaceSum", "FermiWindow", "GradedLines", "NotApplicable",
            "ROUTES", "Route", "RouteDecision",
            "check_route", "integrate_momentum_space"]
@@ -227,9 +229,10 @@ class FermiSurfaceSum(Route):
 class ClosedForm(Route):
     """App. E with the closed-form T = 0 functions of SymPy (1D and isotropic continuum models).
 
-    Opt-in (``route="closed_form"``): the first use derives the closed forms
-    (seconds of SymPy per model); afterwards each point is a one-dimensional
-    window average (:mod:`symgrav.numeric.closed_form_route`).
+    ``route="closed_form"``, or taken by ``auto`` above 15 digits from the
+    :data:`CLOSED_FORM_AFTER`-th evaluation of an engine on: the first use derives
+    the closed forms (seconds of SymPy per model); afterwards each point is a
+    one-dimensional window average (:mod:`symgrav.numeric.closed_form_route`).
     """
 
     name = "closed_form"
@@ -254,6 +257,10 @@ ROUTES = {r.name: r for r in (FermiWindow(), GradedLines(), BrillouinZoneLines()
                               BrillouinZoneGrid(), FermiSurfaceSum(), ClosedForm())}
 #: the order in which ``route="auto"`` tries them
 AUTO_ORDER = ("fermi_surface", "window", "graded", "bz_lines")
+#: beyond this many evaluations of one engine (same quantities, more than 15 digits) ``auto``
+#: tries ``closed_form`` right after ``fermi_surface``: its one-off SymPy derivation (~2 s for
+#: the Rashba model) is then repaid by ~1-2 ms instead of ~10-50 ms per point
+CLOSED_FORM_AFTER = 100
 #: ... and in double precision, where the graded lines (numpy-vectorized) are faster than
 #: the Fermi-window route (scalar Chebyshev series) at the same accuracy
 AUTO_ORDER_DOUBLE = ("fermi_surface", "graded", "bz_grid", "bz_lines", "window")
