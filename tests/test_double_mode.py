@@ -151,6 +151,20 @@ def test_lattice_chain_metal(T):
                 name, mu, T, got.route)
 
 
+@pytest.mark.parametrize("mu", [-1.7, 1.3])
+def test_lattice_chain_band_edge_on_the_zone_boundary(mu):
+    """T = 0 with mu exactly at a band edge at k = pi (the top of the lower band, the bottom of
+    the upper): the Fermi point is on the zone boundary, where the periodic trapezoid rule
+    would sample the step at every level; the line is integrated between its breakpoints."""
+    model, H, dH = _chain()
+    ref = Z.chain_fermi_sea(H, dH, Z.SX / 2, mu, 0, Z.builtin_weights())
+    for dps in ("double", 20):
+        got = symgrav.Susceptibilities(model, {}, dps=dps).evaluate(str(mu), 0)
+        for name in NAMES:
+            assert float(got[name]) == pytest.approx(ref[name], rel=RTOL, abs=ATOL), (
+                name, mu, dps)
+
+
 # -- continuum models without closed forms in the engine -----------------------------------------
 
 def _rashba_matrix(px, py, b=sp.Rational(1, 2)):

@@ -209,19 +209,26 @@ class BandData:
         return ([e[0] for e in eps], [[g[j][0] for j in range(self.dim)] for g in grads],
                 [o[0] for o in om], [m[0] for m in mm])
 
-    def evaluate(self, backend, K):
+    def evaluate(self, backend, K, sizes=False):
         """Band data at momenta K in the backend's numbers.
 
         Parameters
         ----------
         backend : Backend
         K : sequence of ``dim`` backend arrays of shape (P,)
+        sizes : bool
+            Also return the sizes of the terms of the sums over states (8b),
+            (8c) (their rounding scale in double precision,
+            :func:`~symgrav.numeric.states.states_float`).
 
         Returns
         -------
         eps : (N, P), grad : (N, dim, P), omega : (N, P), moment : (N, P)
             Energies (ascending), gradients, Omega_{an}^i (Eq. 8b) and
             m_{an}^i (Eq. 8c), as backend arrays.
+        omega_size, moment_size : (N, P) float arrays or None
+            With ``sizes``: of double-precision sums over states; None for
+            closed forms and at higher precision.
 
         Raises
         ------
@@ -229,7 +236,8 @@ class BandData:
             Where the band data are not finite (degenerate bands coupled by v and s).
         """
         if backend.name == "float64":
-            return self._evaluate_float(K)
+            out = self._evaluate_float(K, sizes)
+            return out + (None, None) if sizes and len(out) == 4 else out
         P = len(K[0])
         pv = self._params(backend)
         N, d = self.nbands, self.dim
@@ -240,8 +248,9 @@ class BandData:
             arr = np.empty((3 * N + N * d, P), dtype=object)
             for q, k in enumerate(zip(*K)):
                 arr[:, q] = self._evaluate_point(backend, fn, k, pv)
-        return (arr[:N], arr[N:N + N * d].reshape(N, d, P), arr[N + N * d:2 * N + N * d],
-                arr[2 * N + N * d:])
+        out = (arr[:N], arr[N:N + N * d].reshape(N, d, P), arr[N + N * d:2 * N + N * d],
+               arr[2 * N + N * d:])
+        return out + (None, None) if sizes else out
 
     def _evaluate_point(self, backend, fn, k, pv):
         """The band data at one momentum k (a list of backend scalars)."""
@@ -314,7 +323,7 @@ class BandData:
     def _params_float(self):
         return [float(v) for v in self._pvals]
 
-    def _evaluate_float(self, K):
+    def _evaluate_float(self, K, sizes=False):
         K = [np.asarray(c, dtype=float) for c in K]
         P = K[0].shape[0]
         N, d = self.nbands, self.dim
@@ -335,9 +344,9 @@ class BandData:
                 out = (arr[:N], arr[N:N + N * d].reshape(N, d, P), arr[N + N * d:2 * N + N * d],
                        arr[2 * N + N * d:])
             else:
-                out = self._states_float(K)
-        if not all(np.all(np.isfinite(a)) for a in out):
-            bad = ~np.all([np.isfinite(a).reshape(-1, P).all(axis=0) for a in out], axis=0)
+                out = self._states_float(K, sizes=sizes)
+        if not all(np.all(np.isfinite(a)) for a in out[:4]):
+            bad = ~np.all([np.isfinite(a).reshape(-1, P).all(axis=0) for a in out[:4]], axis=0)
             q = int(np.argwhere(bad)[0, 0])
             raise _singular([float(c[q]) for c in K])
         return out
@@ -355,18 +364,22 @@ class BandData:
                     arr[a, r, c] = next(it)
         return arr.transpose(0, 3, 1, 2)  # (nmat, P, N, N)
 
-    def _states_float(self, K, need_geometry=True, gradients=True):
-        """Eqs. (8b), (8c) as sums over states with batched numpy eigh (:mod:`.states`)."""
+    def _states_float(self, K, need_geometry=True, gradients=True, sizes=False):
+        """Eqs. (8b), (8c) as sums over states with batched numpy eigh (:mod:`.states`).
+
+        With ``sizes`` (and ``need_geometry``) the sizes of their terms follow.
+        """
         N, d = self.nbands, self.dim
         shape = K[0].shape
         mats = self._matrices_float(K)
         dH = [mats[1 + j] for j in range(d)] if gradients or need_geometry else []
         V, S = (mats[1 + self._iv], mats[-1]) if need_geometry else (None, None)
-        eps, grads, om, mm = states_float(mats[0], dH, V, S, float(self.hbar))
+        got = states_float(mats[0], dH, V, S, float(self.hbar), sizes=sizes and need_geometry)
+        eps, grads = got[:2]
         out = (eps.reshape((N,) + shape), grads.reshape((N, d) + shape) if dH else None)
         if not need_geometry:
             return out + (None, None)
-        return out + (om.reshape((N,) + shape), mm.reshape((N,) + shape))
+        return out + tuple(x.reshape((N,) + shape) for x in got[2:])
 
     def _sum_over_states(self, backend, k, pv):
         """Eqs. (8b), (8c) at one momentum as sums over states (mpmath eigh, :mod:`.states`)."""

@@ -105,11 +105,12 @@ def point_integrands(bands, weights, statistics, backend, K, mus, T):
         sum_n of the magnitudes (:meth:`WeightSet.integrand`).
     """
     B = backend
-    eps, _, om, mm = bands.evaluate(B, K)
+    eps, _, om, mm, om_size, mm_size = bands.evaluate(B, K, sizes=True)
+    term_sizes = None if om_size is None else (om_size, mm_size)
     vals, sizes = [], []
     for mu in mus:
         xi = eps - mu
-        v, s = weights.integrand(om, mm, xi, T, Occupations(B, statistics, xi, T))
+        v, s = weights.integrand(om, mm, xi, T, Occupations(B, statistics, xi, T), term_sizes)
         vals.append(v)
         sizes.append(s)
     return np.concatenate(vals), np.concatenate(sizes)

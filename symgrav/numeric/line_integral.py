@@ -6,7 +6,8 @@ quantity (:class:`~symgrav.numeric.weights.WeightSet`: Eqs. 8a, 19a, 19b, 20,
 B7a and user quantities) with the radial Jacobian t^p, split at the Fermi
 points and graded on the thermal scale; a Brillouin-zone line without Fermi
 points (and no band extremum within 20 T of mu) is smooth and periodic and
-takes the periodic trapezoid rule.  At T = 0 the Fermi-surface parts of the
+takes the periodic trapezoid rule (at T = 0 only without Fermi points, also
+none at the zone boundary).  At T = 0 the Fermi-surface parts of the
 weights (df -> -delta) are added as sums over the Fermi points
 (:func:`fermi_surface_terms`, Eq. E1 for d alpha / d mu).
 """
@@ -42,9 +43,10 @@ class LineContext:
         B, bd, ws = self.backend, self.bands, self.weights
 
         def fun(K):
-            eps, _, om, mm = bd.evaluate(B, K)
+            eps, _, om, mm, om_size, mm_size = bd.evaluate(B, K, sizes=True)
             xi = eps - mu
-            return ws.integrand(om, mm, xi, T, Occupations(B, self.statistics, xi, T))
+            return ws.integrand(om, mm, xi, T, Occupations(B, self.statistics, xi, T),
+                                None if om_size is None else (om_size, mm_size))
         return fun
 
     def integrand(self, line, mu, T):
@@ -74,7 +76,11 @@ def integrate_line(ctx, feats, mu, T, margin):
     fun = ctx.integrand(line, mu, T)
     pts = feats.breakpoints(T, mu, margin)
     near = T > 0 and any(abs(e - mu) <= 20 * T for _, _, e in feats.extrema)
-    if line.periodic and (len(pts) == 2 or (T > 0 and not feats.fermi and not near)):
+    # at T = 0 a Fermi point is a step, also at the zone boundary (a band edge at k = pi
+    # exactly at mu): Gauss-Legendre between the breakpoints, never evaluated on them
+    step = T == 0 and feats.fermi
+    if line.periodic and not step and (len(pts) == 2 or (T > 0 and not feats.fermi
+                                                          and not near)):
         vals, sizes = periodic_trapezoid(fun, n, ctx.eps, B)
     else:
         vals, sizes = integrate_pieces(fun, pts, n, ctx.eps, B)

@@ -31,12 +31,13 @@ import numpy as np
 
 #: degenerate subspaces: energies equal to this relative tolerance (double precision)
 DEGENERACY_TOLERANCE_FLOAT = 1e-8
-#: values of (8b), (8c) within this many ulps of ||V|| ||S|| / gap^n are rounding noise
+#: values of (8b), (8c) within this many ulps of the size of their terms are rounding noise
+#: (:func:`states_float`)
 NOISE_ULPS = 64
 
 
-def states_float(H, dH, V, S, hbar):
-    """Band data of a batch of momenta in double precision.
+def states_float(H, dH, V, S, hbar, magnitudes=None, sizes=False):
+    """Band data of a batch of momenta in double precision (Eqs. 8b, 8c as sums over states).
 
     Parameters
     ----------
@@ -47,11 +48,26 @@ def states_float(H, dH, V, S, hbar):
     V, S : complex arrays (P, N, N)
         Velocity (dH/dk_i) and the operator s_a.
     hbar : float
+    magnitudes : pair (|V|, |S|) of floats or arrays (P,), optional
+        Sizes of the terms that make up the entries of V and S, whose rounding
+        is eps times these (a Fourier series sum_R e^{ik.R} M(R) carries the
+        rounding of sum_R |M(R)|, however far its terms cancel at k).  Default:
+        the Frobenius norms of V and S at each momentum.
+    sizes : bool
+        Also return the magnitudes of the terms of (8b) and (8c).
 
     Returns
     -------
     eps (N, P), grads (N, dim, P), omega (N, P), moment (N, P)
         ``omega`` and ``moment`` are None when V is None (energies only).
+    omega_size (N, P), moment_size (N, P)
+        With ``sizes``: sum_m 2 |hbar| u_nm / (e_n - e_m)^2 and
+        sum_m |hbar| u / |e_n - e_m| over the other subspaces, with
+        u = |V| |S|, which bounds |Im(v_nm s_mn)| and, times eps, the rounding
+        that v_nm s_mn inherits from the entries of V and S.  Values of (8b),
+        (8c) within ``NOISE_ULPS`` ulps of these sizes are rounding noise and
+        returned as exact zeros (with or without ``sizes``); the sizes are
+        what the quadrature's rounding floor needs (:mod:`symgrav.numeric.rules`).
     """
     N = H.shape[-1]
     if V is None and not dH:                  # energies only: no eigenvectors needed
@@ -83,14 +99,19 @@ def states_float(H, dH, V, S, hbar):
     gap = np.where(same, 1.0, E[:, :, None] - E[:, None, :])
     om = average(np.sum(np.where(same, 0.0, -2 * hbar * x / gap ** 2), axis=2))
     mm = average(np.sum(np.where(same, 0.0, hbar * x / gap), axis=2))
-    # rounding error of the sums: the matrix elements carry ~eps ||V|| ||S||; values below
-    # it are zero to working precision (an exact zero, not noise for the quadrature)
-    unit = (NOISE_ULPS * np.finfo(float).eps * abs(hbar) * np.linalg.norm(V, axis=(1, 2))
-            * np.linalg.norm(S, axis=(1, 2)))[:, None, None]
-    om_noise = average(np.sum(np.where(same, 0.0, 2 * unit / gap ** 2), axis=2))
-    mm_noise = average(np.sum(np.where(same, 0.0, unit / np.abs(gap)), axis=2))
-    om = np.where(np.abs(om) <= om_noise, 0.0, om)
-    mm = np.where(np.abs(mm) <= mm_noise, 0.0, mm)
+    # the size u of the terms, whose eps multiple is their rounding error; values below
+    # NOISE_ULPS of it are zero to working precision (an exact zero, not noise)
+    if magnitudes is None:
+        magnitudes = [np.linalg.norm(M, axis=(1, 2)) for M in (V, S)]
+    vmag, smag = (np.broadcast_to(np.asarray(m, dtype=float), E.shape[:1]) for m in magnitudes)
+    u = (abs(hbar) * vmag * smag)[:, None, None]
+    om_size = average(np.sum(np.where(same, 0.0, 2 * u / gap ** 2), axis=2))
+    mm_size = average(np.sum(np.where(same, 0.0, u / np.abs(gap)), axis=2))
+    ulps = NOISE_ULPS * np.finfo(float).eps
+    om = np.where(np.abs(om) <= ulps * om_size, 0.0, om)
+    mm = np.where(np.abs(mm) <= ulps * mm_size, 0.0, mm)
+    if sizes:
+        return Eg.T, grads, om.T, mm.T, om_size.T, mm_size.T
     return Eg.T, grads, om.T, mm.T
 
 

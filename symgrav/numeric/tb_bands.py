@@ -70,6 +70,7 @@ class TightBindingBands:
         self.cell_factor = 1 / mp.mpf(str(model.cell_volume()))
         self._mp = {}
         self._stack = {}
+        self._magnitudes = None
 
     def supports(self, backend):
         """Double precision and mpmath; no gmpy2 form (no closed forms)."""
@@ -123,12 +124,35 @@ class TightBindingBands:
         return (eps.reshape((N,) + shape),
                 grads.reshape((N, self.dim) + shape) if gradients else None)
 
-    def evaluate(self, backend, K):
-        """(eps, grads, Omega (8b), m (8c)) at reduced momenta K, as backend arrays."""
+    def magnitudes(self):
+        """(|V|, |S|): Frobenius norms of sum_R |M(R)| (entrywise) of v_i and s_a.
+
+        Every entry of M(kappa) = sum_n e^{i kappa.n} M(n) is a sum of terms of
+        these sizes, so in double precision it carries their rounding at every
+        kappa, also where the terms cancel (e.g. sin k at k = pi).
+        """
+        if self._magnitudes is None:
+            absH = np.abs(self._H)
+            if self.operator == "velocity":
+                S = np.abs(self._R[:, axis_index(self.a)])[:, None, None] * absH
+            else:
+                S = np.abs(self._Sm)
+            V = np.abs(self._R[:, axis_index(self.i)])[:, None, None] * absH
+            self._magnitudes = tuple(float(np.linalg.norm(np.sum(M, axis=0))) for M in (V, S))
+        return self._magnitudes
+
+    def evaluate(self, backend, K, sizes=False):
+        """(eps, grads, Omega (8b), m (8c)) at reduced momenta K, as backend arrays.
+
+        With ``sizes``, also the sizes of the terms of (8b), (8c) (rounding
+        scale, :func:`~symgrav.numeric.states.states_float`) in double
+        precision, None at higher precision.
+        """
         if backend.name == "float64":
             _, H, dH, V, S = self._float_matrices(K)
-            return states_float(H, dH, V, S, 1.0)
-        return self._evaluate_mp(backend, K)
+            return states_float(H, dH, V, S, 1.0, self.magnitudes(), sizes=sizes)
+        out = self._evaluate_mp(backend, K)
+        return out + (None, None) if sizes else out
 
     # -- arbitrary precision ---------------------------------------------------------
     def _exact(self):

@@ -139,7 +139,7 @@ class WeightSet:
     def __len__(self):
         return len(self.quantities)
 
-    def integrand(self, omega, moment, xi, T, occ):
+    def integrand(self, omega, moment, xi, T, occ, term_sizes=None):
         """sum_n (Omega_n w_Omega + m_n w_m) for every quantity, and sum_n of the magnitudes.
 
         Parameters
@@ -149,16 +149,28 @@ class WeightSet:
         T : backend scalar
         occ : Occupations
             Of ``xi`` at ``T``.
+        term_sizes : pair of float arrays (N, P), optional
+            The sizes of the terms of the double-precision sums over states
+            that make up Omega_n and m_n
+            (:func:`~symgrav.numeric.states.states_float`): where a value is
+            zero to rounding (returned as an exact zero) its size is that of
+            its terms, so that the quadrature's rounding floor is their
+            rounding, not an absolute 2^-106 (elsewhere |Omega_n|, |m_n|).
 
         Returns
         -------
         values, sizes : backend arrays of shape (nq, P)
             The integrands and sum_n (|Omega_n w_Omega| + |m_n w_m|) (for
-            rounding floors where bands cancel).
+            rounding floors where bands cancel, or where Omega_n, m_n are
+            themselves zero to rounding).
         """
         B = self.backend
         N, P = np.shape(xi)
         om, mm, xf = (np.ravel(a) for a in (omega, moment, xi))
+        om_mag, mm_mag = np.abs(om), np.abs(mm)
+        if term_sizes is not None:      # a value zero to rounding: the size of its terms
+            om_mag = np.where(om == 0, np.ravel(term_sizes[0]), om_mag)
+            mm_mag = np.where(mm == 0, np.ravel(term_sizes[1]), mm_mag)
         above = np.ravel(occ.above)
         zero = np.ravel(occ.at_zero) if occ.at_zero is not None else None
         if zero is not None:
@@ -180,7 +192,7 @@ class WeightSet:
         vals, sizes = [], []
         for q in range(len(self.quantities)):
             total = size = None
-            for j, band in ((2 * q, om), (2 * q + 1, mm)):
+            for j, band, mag in ((2 * q, om, om_mag), (2 * q + 1, mm, mm_mag)):
                 if self._dead[j]:
                     continue
                 w = np.zeros(N * P) if float64 else B.zeros(N * P)
@@ -188,7 +200,7 @@ class WeightSet:
                     w[mask] = got[j]
                 term = band * w
                 total = term if total is None else total + term
-                size = np.abs(term) if size is None else size + np.abs(term)
+                size = mag * np.abs(w) if size is None else size + mag * np.abs(w)
             if total is None:
                 total = size = np.zeros(N * P) if float64 else B.zeros(N * P)
             vals.append(total.reshape(N, P).sum(axis=0))

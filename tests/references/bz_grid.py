@@ -111,12 +111,17 @@ def geometry(H, v, s):
 
 
 def grid_geometry(model, n, a="x", i="x"):
-    """Band data on the n^d grid over [-pi, pi)^d (d = model.dim, 2 by default), (n^d, N)."""
+    """Band data on the n^d grid over [-pi, pi)^d (d = model.dim, 2 by default), (n^d, N).
+
+    ``model.spin[a]`` is a matrix, or a callable of the momenta (k_x, k_y, ...) -> (..., N, N)
+    for a momentum-dependent operator (a spin current).
+    """
     d = getattr(model, "dim", 2)
     k = -np.pi + 2 * np.pi * np.arange(n) / n
     ks = [m.ravel() for m in np.meshgrid(*([k] * d), indexing="ij")]
     v = model.dH(*ks)[AXES.index(i)]
-    return geometry(model.H(*ks), v, model.spin[AXES.index(a)])
+    s = model.spin[AXES.index(a)]
+    return geometry(model.H(*ks), v, s(*ks) if callable(s) else s)
 
 
 # -- occupations and weights -----------------------------------------------------------------
