@@ -37,11 +37,11 @@ def _chain():
 
 def _chain_scan(n):
     model, H, dH = _chain()
-    # bands [-2.32, -1.7] and [1.3, 2.7]: the scan covers both (exact tails), the
-    # interior band extrema (k = 0 and the lower band's minimum) are kinks
+    # bands [-2.32, -1.7] and [1.3, 2.7]: the scan covers both (exact tails); the band
+    # extrema (k = 0, k = pi and the lower band's minimum) are kinks
     kk = np.linspace(-np.pi, np.pi, 20001)
     low = np.linalg.eigvalsh(H(kk))[:, 0]
-    kinks = [float(low.min()), -2.3, 2.7]
+    kinks = [float(low.min()), -2.3, -1.7, 1.3, 2.7]
     scan = zero_temperature_scan(model, {}, np.linspace(-3, 3.5, n) + 0.0013, kinks=kinks)
     return scan, H, dH
 
@@ -70,9 +70,9 @@ def test_chain_insulator_exact(chain_scan):
 def test_chain_metal(chain_scan, chain_scan_fine, mu):
     """Metals: only the interpolation between scan energies remains.
 
-    The band edges at k = pi (-1.7, 1.3) are square-root points not split as kinks
-    (the engine refuses mu exactly there at T = 0); measured worst errors, relative to
-    the largest of the five values: 1.0e-5 with 651 energies, 3.0e-6 with 1301.
+    The 1D band edges are square-root points of the Z_gk, where piecewise interpolation
+    converges slowly; measured worst errors, relative to the largest of the five values:
+    9e-6 with 651 energies, 3e-6 with 1301.
     """
     scan, H, dH = chain_scan
     ref = Z.chain_fermi_sea(H, dH, Z.SX / 2, mu, 0.05, Z.builtin_weights())
