@@ -17,13 +17,13 @@ own weight (Eq. 20) and keeps its relative accuracy however small it is: floor 1
 import math
 
 import mpmath as mp
-import numpy as np
 import pytest
 import sympy as sp
 
 import symgrav
 from symgrav import SymgravError
 from rashba_reference import reference
+from chain_model import chain_model
 from references import bz_grid as Z
 from references import rashba_radial as R
 
@@ -124,18 +124,7 @@ def test_lattice_insulator_in_gap():
 
 
 def _chain():
-    k = sp.Symbol("k_x", real=True)
-    H = sp.cos(k) / 5 * sp.eye(2) + sp.Matrix(
-        [[2 + sp.cos(k) / 2, -sp.I * sp.sin(k)], [sp.I * sp.sin(k), -2 - sp.cos(k) / 2]])
-
-    def H_np(kk):
-        c, s = np.cos(kk), np.sin(kk)
-        return Z._pauli(c / 5, 0 * kk, s, 2 + c / 2)
-
-    def dH_np(kk):
-        c, s = np.cos(kk), np.sin(kk)
-        return Z._pauli(-s / 5, 0 * kk, c, -s / 2)
-    return symgrav.Model(H, (k,), lattice=True, name="chain"), H_np, dH_np
+    return chain_model(), Z.chain_H, Z.chain_dH
 
 
 @pytest.mark.parametrize("T", [0, 1e-2])

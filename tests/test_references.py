@@ -275,14 +275,7 @@ def test_grid_eq18_and_relation_6():
 
 
 def _chain():
-    def H(k):
-        c, s = np.cos(k), np.sin(k)
-        return Z._pauli(c / 5, 0 * k, s, 2 + c / 2)
-
-    def dH(k):
-        c, s = np.cos(k), np.sin(k)
-        return Z._pauli(-s / 5, 0 * k, c, -s / 2)
-    return H, dH
+    return Z.chain_H, Z.chain_dH
 
 
 def test_chain_quadrature():

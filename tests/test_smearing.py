@@ -15,24 +15,14 @@ import symgrav
 from symgrav.errors import SymgravError
 from symgrav.workflows.smearing import zero_temperature_scan
 
+from chain_model import chain_model
 from references import bz_grid as Z
 
 NAMES = ("alpha", "T_beta_kubo", "mqm", "mqm_aux", "T_beta")
 
 
 def _chain():
-    k = sp.Symbol("k_x", real=True)
-    H = sp.cos(k) / 5 * sp.eye(2) + sp.Matrix(
-        [[2 + sp.cos(k) / 2, -sp.I * sp.sin(k)], [sp.I * sp.sin(k), -2 - sp.cos(k) / 2]])
-
-    def H_np(kk):
-        c, s = np.cos(kk), np.sin(kk)
-        return Z._pauli(c / 5, 0 * kk, s, 2 + c / 2)
-
-    def dH_np(kk):
-        c, s = np.cos(kk), np.sin(kk)
-        return Z._pauli(-s / 5, 0 * kk, c, -s / 2)
-    return symgrav.Model(H, (k,), lattice=True, name="chain"), H_np, dH_np
+    return chain_model(), Z.chain_H, Z.chain_dH
 
 
 def _chain_scan(n):

@@ -19,7 +19,7 @@ exact weight, no cut-off in k_B T: the integral runs until w(y) is below
 2^-117 of its peak (zero in double precision), over pieces split at every
 scan energy and at mu + T (0, +-1/4, +-1/2, +-1, +-2, ..., +-64), with a
 16-point Gauss-Legendre rule per piece.  The D_g term is integrated by parts
-(-int w c Z'_g0 = int (w c)' Z_g0), so only the Z_gk are interpolated.  What
+(int w A Z'_g0 = -int (w A)' Z_g0), so only the Z_gk are interpolated.  What
 remains is the interpolation of the Z_gk between scan energies (cubic spline
 or linear), estimated by redoing the convolution with every other scan energy
 (``error``; an estimate, not a bound: next to a kink of the Z_gk -- band
@@ -41,6 +41,7 @@ from scipy.interpolate import Akima1DInterpolator, CubicSpline
 from ..errors import SymgravError
 from ..numeric.engine import Susceptibilities
 from ..symbolic.quantities import QUANTITIES, SHIFT, TEMP
+from ..symbolic.sommerfeld import window_terms
 
 __all__ = ["ZeroTemperatureScan", "SmearedResult", "zero_temperature_scan"]
 
@@ -84,20 +85,17 @@ def _piecewise(parts):
 
 
 def _window_terms(quantity):
-    """[(g, k, A(y, T), is_density)] of a quantity, as numpy functions of (y, T)."""
-    form, reason = quantity.window_form()
-    if form is None:
-        raise SymgravError(f"quantity {quantity.name!r} is not a Fermi-window average: {reason}")
+    """[(g, k, A(y, T), is_density)] of :func:`window_terms`, as numpy functions of (y, T).
+
+    For the Fermi-surface terms (j = 1) the pair (A, dA/dy) (integration by parts).
+    """
     out = []
-    for g, what in enumerate(("omega", "moment")):
-        coeffs, density = form[what]
-        for k, A in enumerate(coeffs):
-            if A != 0:
-                out.append((g, k, sp.lambdify([SHIFT, TEMP], A, "numpy"), False))
-        if density != 0:
-            out.append((g, 0, (sp.lambdify([SHIFT, TEMP], density, "numpy"),
-                               sp.lambdify([SHIFT, TEMP], sp.diff(density, SHIFT), "numpy")),
-                        True))
+    for g, k, j, A in window_terms(quantity):
+        fun = sp.lambdify([SHIFT, TEMP], A, "numpy")
+        if j == 0:
+            out.append((g, k, fun, False))
+        else:
+            out.append((g, k, (fun, sp.lambdify([SHIFT, TEMP], sp.diff(A, SHIFT), "numpy")), True))
     return out
 
 
@@ -209,9 +207,9 @@ class ZeroTemperatureScan:
         for q_terms in terms:
             total = 0.0
             for g, k, A, density in q_terms:
-                if density:
-                    c, dc = A
-                    total += np.sum(gw * (dw * c(y, T) + w * dc(y, T)) * z[(g, 0)])
+                if density:  # int w A Z' = -int (w A)' Z
+                    a, da = A
+                    total -= np.sum(gw * (dw * a(y, T) + w * da(y, T)) * z[(g, k)])
                 else:
                     total += np.sum(gw * w * A(y, T) * z[(g, k)])
             out.append(float(total))

@@ -229,6 +229,18 @@ def converged(model, mu, T, weights, n=64, rtol=1e-12, statistics="fermi", a="x"
 
 # -- 1D lattice models ------------------------------------------------------------------------
 
+def chain_H(k):
+    """H(k) of the two-band chain used by the tests: cos k / 5 + sin k sx + (2 + cos k / 2) sz."""
+    c, s = np.cos(k), np.sin(k)
+    return _pauli(c / 5, 0 * k, s, 2 + c / 2)
+
+
+def chain_dH(k):
+    """dH/dk of :func:`chain_H`."""
+    c, s = np.cos(k), np.sin(k)
+    return _pauli(-s / 5, 0 * k, c, -s / 2)
+
+
 def chain_fermi_sea(H, dH, s, mu, T, weights, statistics="fermi", panels=16, order=48):
     """{name: value} of a 1D lattice model, int_{-pi}^{pi} dk/(2 pi) sum_n [...].
 
