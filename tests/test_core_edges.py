@@ -89,3 +89,31 @@ def test_closed_form_with_complex_phases_in_double_precision():
             assert float(eps[n, q]) == pytest.approx(E[n], abs=1e-13)
             assert float(om[n, q]) == pytest.approx(-2 * x / (E[n] - E[m]) ** 2, abs=1e-13)
             assert float(mm[n, q]) == pytest.approx(x / (E[n] - E[m]), abs=1e-13)
+
+
+@pytest.mark.parametrize("backend", [Float64(), Mpf(70)], ids=["float64", "mpf"])
+def test_complex_closed_form_is_refused_at_the_point_where_it_is_complex(backend):
+    """The guard of the band data on complex closed forms, called directly: H_01 = p_y + i p_x
+    + i X^2, H_10 = p_y - i p_x + i X^2 with X = |p_x - 2e4| + p_x - 2e4 is Hermitian for
+    p_x <= 2e4 only (Model's sampled check does not look there).  At the batch
+    k = (1, 0.5), (3e4, -2) the refusal names the second point and quotes a complex value
+    that is an eigenvalue of H there (numpy's eigvals of the matrix written here)."""
+    px, py = sp.symbols("p_x p_y", real=True)
+    extra = " + I*(Abs(p_x - 2e4) + p_x - 2e4)**2"
+    model = symgrav.Model([["(p_x**2 + p_y**2)/2 + 1", "p_y + I*p_x" + extra],
+                           ["p_y - I*p_x" + extra, "(p_x**2 + p_y**2)/2 - 1"]], [px, py])
+    bd = symgrav.numeric_geometry(model, {}, "x", "x", dps=20)
+    assert bd.closed_form
+    with backend.context():
+        with pytest.raises(SymgravError, match=r"a band quantity is complex at k = "
+                           r"\['30000\.0', '-2\.0'\] \((.*)\): H is not Hermitian for these "
+                           r"parameter values") as err:
+            bd.evaluate(backend, [backend.array([1.0, 3e4]), backend.array([0.5, -2.0])])
+    quoted = complex(re.search(r"\] \((\(.*\))\): H", str(err.value)).group(1).replace(" ", ""))
+    kx, ky = 3e4, -2.0
+    X2 = (abs(kx - 2e4) + kx - 2e4) ** 2
+    H = np.array([[(kx ** 2 + ky ** 2) / 2 + 1, ky + 1j * kx + 1j * X2],
+                  [ky - 1j * kx + 1j * X2, (kx ** 2 + ky ** 2) / 2 - 1]])
+    lam = np.linalg.eigvals(H)
+    assert abs(quoted.imag) > 0.1 * abs(quoted)
+    assert np.min(np.abs(lam - quoted)) < 1e-7 * abs(quoted)
