@@ -286,3 +286,13 @@ def test_grid_stopping_rule_needs_a_geometric_rate():
     assert not grid_converged(1e-9, 2e-9, size, 1e-6, 0.0)     # tiny but halving only: no rate
     assert grid_converged(1e-7, 1e-4, size, eps, 0.0)          # next ~1e-13 * 100
     assert grid_converged(1e-20, 0.0, size, eps, 1e-16)        # below the rounding floor
+
+
+def test_zero_temperature_metal_refusal_quotes_mu_to_ten_digits(model):
+    """mu = 1.00000000001 (11 digits) at T = 0 is quoted to 10 significant digits, 1.0, with the
+    way out named."""
+    S = symgrav.Susceptibilities(model, {}, dps="double")
+    with pytest.raises(SymgravError, match=r"a Fermi surface at mu = 1\.0 and T = 0: the grid "
+                                           r"converges only algebraically there \(use the "
+                                           r"Brillouin-zone lines, route bz_lines\)$"):
+        S.scan(["1.00000000001"], 0)
