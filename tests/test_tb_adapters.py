@@ -141,6 +141,8 @@ class FakeTBModels:
 def test_tbmodels_half_storage_is_completed_by_the_conjugate():
     tb = TightBinding.from_tbmodels(FakeTBModels())
     assert tb.dim == 1 and tb.hoppings[(0,)][0][0] == (B, 0)
+    assert tb.name == "tbmodels" and TightBinding.from_tbmodels(FakeTBModels(), name="chain").name \
+        == "chain"
     assert [[complex(float(a), float(b)) for a, b in row] for row in tb.hoppings[(-1,)]] == \
         [[-T_HOP, -0.1j], [0.2, -T_HOP]]
     k = 0.7
