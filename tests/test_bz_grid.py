@@ -296,3 +296,16 @@ def test_zero_temperature_metal_refusal_quotes_mu_to_ten_digits(model):
                                            r"converges only algebraically there \(use the "
                                            r"Brillouin-zone lines, route bz_lines\)$"):
         S.scan(["1.00000000001"], 0)
+
+
+def test_grid_in_working_precision_against_numpy():
+    """dps = 20 (momenta and band data in working precision, not float64): the lattice
+    insulator in its gap at T = 0, scanned on the zone grid to rtol 1e-11, against the numpy
+    grid sum of tests/references/bz_grid.py (converged, n -> 2n)."""
+    model = symgrav.load_model("lattice_insulator")
+    S = symgrav.Susceptibilities(model, dict(model.defaults), dps=20)
+    assert S.backend.name != "float64"
+    got = S.scan(["0.0"], 0, rtol=1e-11)
+    _, ref = Z.converged(Z.LatticeInsulator(), 0.0, 0.0, Z.builtin_weights(), n=64)
+    for name in ("alpha", "mqm", "T_beta_kubo"):
+        assert float(got[0][name]) == pytest.approx(ref[name], rel=1e-10), name
