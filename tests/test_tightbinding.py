@@ -256,3 +256,11 @@ def test_wannier90_reader_passes_spin_and_the_file_lattice(tmp_path):
     with pytest.raises(SymgravError, match=r"short_tb\.dat:9: expected 3 integer\(s\) \(lattice "
                                            r"vector R\); got 2$"):
         TightBinding.from_wannier90(bad)
+
+
+def test_cell_volume_of_a_fractional_lattice():
+    """|det A| of a1 = (5/2, 0), a2 = (1/2, 1/2): 5/2 * 1/2 - 0 * 1/2 = 5/4, exactly (the
+    decimals are read as the fractions they are)."""
+    tb = TightBinding({(0, 0): [[1, 0], [0, -1]], (1, 0): [[0, 1], [0, 0]],
+                       (-1, 0): [[0, 0], [1, 0]]}, dim=2, lattice=[["2.5", "0"], ["0.5", "0.5"]])
+    assert tb.cell_volume() == sp.Rational(5, 4)
