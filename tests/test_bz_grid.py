@@ -289,13 +289,13 @@ def test_grid_stopping_rule_needs_a_geometric_rate():
 
 
 def test_zero_temperature_metal_refusal_quotes_mu_to_ten_digits(model):
-    """mu = 1.00000000001 (11 digits) at T = 0 is quoted to 10 significant digits, 1.0, with the
+    """mu = 1.0000000001 (11 digits) at T = 0 is quoted to 10 significant digits, 1.0, with the
     way out named."""
     S = symgrav.Susceptibilities(model, {}, dps="double")
     with pytest.raises(SymgravError, match=r"a Fermi surface at mu = 1\.0 and T = 0: the grid "
                                            r"converges only algebraically there \(use the "
                                            r"Brillouin-zone lines, route bz_lines\)$"):
-        S.scan(["1.00000000001"], 0)
+        S.scan(["1.0000000001"], 0)
 
 
 def test_grid_in_working_precision_against_numpy():
