@@ -286,3 +286,26 @@ def test_grid_stopping_rule_needs_a_geometric_rate():
     assert not grid_converged(1e-9, 2e-9, size, 1e-6, 0.0)     # tiny but halving only: no rate
     assert grid_converged(1e-7, 1e-4, size, eps, 0.0)          # next ~1e-13 * 100
     assert grid_converged(1e-20, 0.0, size, eps, 1e-16)        # below the rounding floor
+
+
+def test_zero_temperature_metal_refusal_quotes_mu_to_ten_digits(model):
+    """mu = 1.0000000001 (11 digits) at T = 0 is quoted to 10 significant digits, 1.0, with the
+    way out named."""
+    S = symgrav.Susceptibilities(model, {}, dps="double")
+    with pytest.raises(SymgravError, match=r"a Fermi surface at mu = 1\.0 and T = 0: the grid "
+                                           r"converges only algebraically there \(use the "
+                                           r"Brillouin-zone lines, route bz_lines\)$"):
+        S.scan(["1.0000000001"], 0)
+
+
+def test_grid_in_working_precision_against_numpy():
+    """dps = 20 (momenta and band data in working precision, not float64): the lattice
+    insulator in its gap at T = 0, scanned on the zone grid to rtol 1e-11, against the numpy
+    grid sum of tests/references/bz_grid.py (converged, n -> 2n)."""
+    model = symgrav.load_model("lattice_insulator")
+    S = symgrav.Susceptibilities(model, dict(model.defaults), dps=20)
+    assert S.backend.name != "float64"
+    got = S.scan(["0.0"], 0, rtol=1e-11)
+    _, ref = Z.converged(Z.LatticeInsulator(), 0.0, 0.0, Z.builtin_weights(), n=64)
+    for name in ("alpha", "mqm", "T_beta_kubo"):
+        assert float(got[0][name]) == pytest.approx(ref[name], rel=1e-10), name

@@ -141,6 +141,8 @@ class FakeTBModels:
 def test_tbmodels_half_storage_is_completed_by_the_conjugate():
     tb = TightBinding.from_tbmodels(FakeTBModels())
     assert tb.dim == 1 and tb.hoppings[(0,)][0][0] == (B, 0)
+    assert tb.name == "tbmodels" and TightBinding.from_tbmodels(FakeTBModels(), name="chain").name \
+        == "chain"
     assert [[complex(float(a), float(b)) for a, b in row] for row in tb.hoppings[(-1,)]] == \
         [[-T_HOP, -0.1j], [0.2, -T_HOP]]
     k = 0.7
@@ -241,3 +243,28 @@ def test_operator_hoppings_must_be_hermitian():
         TightBinding(H, spin=[S, eye, eye])
     with pytest.raises(SymgravError, match="spin_current: axis 'y' does not exist in a 1D"):
         TightBinding(H).spin_current("y")
+
+
+def test_spin_current_in_working_precision_against_numpy():
+    """The momentum-dependent operator J = {v_x, s_z}/2 in mpmath (20 digits, the S(R) of
+    every R summed with its phase): Omega (8b) and m (8c) at one momentum equal the numpy sum
+    over states of H(k) written from its formula, v_x = 2t sin kx - lam cos kx sigma_y,
+    v_y = 2t sin ky + lam cos ky sigma_x, Omega_n = -2 sum_m Im(v_nm J_mn) / (E_n - E_m)^2,
+    m_n = sum_m Im(v_nm J_mn) / (E_n - E_m) (v = v_y)."""
+    import mpmath as mp
+    from symgrav.numeric.tb_bands import TightBindingBands
+    bands = TightBindingBands(TightBinding.from_wannier90(HR).spin_current("x"), "z", "y")
+    k = (0.37, -1.21)
+    with mp.workdps(20):
+        eps, _, om, mm = bands.at(k)
+    vx = 2 * T_HOP * np.sin(k[0]) * np.eye(2) - LAM * np.cos(k[0]) * SY
+    vy = 2 * T_HOP * np.sin(k[1]) * np.eye(2) + LAM * np.cos(k[1]) * SX
+    J = (vx @ SZ + SZ @ vx) / 4
+    E, U = np.linalg.eigh(hk_reference(k))
+    v, s = U.conj().T @ vy @ U, U.conj().T @ J @ U
+    for n, m in ((0, 1), (1, 0)):
+        x = np.imag(v[n, m] * s[m, n])
+        assert float(eps[n]) == pytest.approx(E[n], abs=1e-14)
+        assert float(om[n]) == pytest.approx(-2 * x / (E[n] - E[m]) ** 2, rel=1e-12)
+        assert float(mm[n]) == pytest.approx(x / (E[n] - E[m]), rel=1e-12)
+    assert abs(float(om[0])) > 1e-3

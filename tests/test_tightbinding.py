@@ -179,3 +179,88 @@ def test_small_values_are_not_taken_for_rounding_noise():
         assert 0 < abs(float(o[0])) < 1e-7
         assert np.allclose(om[:, q], [float(x) for x in o], rtol=1e-6, atol=0)
         assert np.allclose(mm[:, q], [float(x) for x in m], rtol=1e-6, atol=0)
+
+
+def test_number_refusals_name_the_entry():
+    """An infinite or NaN hopping (float or mpmath) is refused with the entry named (it once
+    recursed without end); an mpmath number is read as the binary number it is."""
+    H0 = [[1, 0], [0, -1]]
+    for bad, shown in ((float("inf"), "inf"), (mp.mpf("-inf"), "-inf"), (float("nan"), "nan")):
+        with pytest.raises(SymgravError, match=rf"^hopping at R = \(0,\): {shown} is not a "
+                                               r"finite real number$"):
+            TightBinding({(0,): [[bad, 0], [0, -1]]})
+    with pytest.raises(SymgravError, match=r"^hopping at R = \(0,\): 'x' is not a decimal "
+                                           r"number$"):
+        TightBinding({(0,): [["x", 0], [0, -1]]})
+    tb = TightBinding({(0,): [[mp.mpf("0.25"), 0], [0, -1]]})
+    assert tb.hoppings[(0,)][0][0] == (Fraction(1, 4), 0)
+    for R in (("a",), (0.5,)):
+        with pytest.raises(SymgravError, match=rf"^lattice vector \({R[0]!r},\) is not a tuple "
+                                               r"of integers$"):
+            TightBinding({R: H0})
+    with pytest.raises(SymgravError, match=r"^dim must be 1, 2 or 3; got 4$"):
+        TightBinding({(0,): H0}, dim=4)
+
+
+def test_spin_current_without_hoppings_along_the_axis_is_zero():
+    """A 2D model whose hoppings all have R_y = 0: v_y = sum_R i R_y e^{ik.R} H(R) = 0, so the
+    spin currents {v_y, s_a}/2 are zero matrices (on R = 0)."""
+    H0, T1 = [[1, 0], [0, -1]], [[0, "0.5"], [0, 0]]
+    tb = TightBinding({(0, 0): H0, (1, 0): T1, (-1, 0): [[0, 0], ["0.5", 0]]}, dim=2)
+    cur = tb.spin_current("y")
+    zero = [[(Fraction(0), Fraction(0))] * 2 for _ in range(2)]
+    assert cur.operators == [{(0, 0): zero}] * 3
+    assert cur.spin == [zero] * 3
+
+
+def test_from_model_keeps_the_model_spin_and_refuses_what_is_not_a_fourier_sum():
+    """The model's own spin matrices (here s = (sigma_z, sigma_x, sigma_y)/2, not the default)
+    become the operators; a non-lattice model and a half-integer harmonic are refused."""
+    kx, ky = sp.symbols("k_x k_y", real=True)
+    sx, sy, sz = (sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]),
+                  sp.Matrix([[1, 0], [0, -1]]))
+    H = -sp.cos(kx) * sp.eye(2) + sp.sin(ky) * sx + sz / 4
+    model = symgrav.Model(H, [kx, ky], lattice=True, spin=[sz / 2, sx / 2, sy / 2])
+    tb = TightBinding.from_model(model)
+    h = Fraction(1, 2)
+    assert tb.spin[0] == [[(h, 0), (0, 0)], [(0, 0), (-h, 0)]]
+    assert tb.spin[1] == [[(0, 0), (h, 0)], [(h, 0), (0, 0)]]
+    with pytest.raises(SymgravError, match=r"^from_model needs a SymPy Model with lattice=True$"):
+        TightBinding.from_model(symgrav.Model(H, [kx, ky]))
+    half = symgrav.Model(-sp.cos(kx / 2) * sp.eye(2) + sz / 4, [kx, ky], lattice=True)
+    with pytest.raises(SymgravError, match=r"is not a finite Fourier sum over integer lattice "
+                                           r"vectors with numeric coefficients$"):
+        TightBinding.from_model(half)
+
+
+def test_wannier90_reader_passes_spin_and_the_file_lattice(tmp_path):
+    """read(spin=three matrices) gives those operators; a _tb.dat file's own lattice vectors
+    (here spacing 5/2, read exactly) become the model's; a short R line names what it expected."""
+    sz, sx = [[0.5, 0], [0, -0.5]], [[0, 0.5], [0.5, 0]]
+    tb = TightBinding.from_wannier90(HR, spin=[sz, sx, [[0, -0.5j], [0.5j, 0]]])
+    assert tb.spin[0] == [[(Fraction(1, 2), 0), (0, 0)], [(0, 0), (Fraction(-1, 2), 0)]]
+    hr = TightBinding.from_wannier90(HR)
+    lines = ["header", "2.5 0.0 0.0", "0.0 2.5 0.0", "0.0 0.0 5.0",
+             "2", str(len(hr.vectors)), " ".join("1" for _ in hr.vectors)]
+    for R in hr.vectors:
+        lines += ["", f"{R[0]} {R[1]} 0"]
+        lines += [f"{m + 1} {n + 1} {float(hr.hoppings[R][m][n][0]):.6f} "
+                  f"{float(hr.hoppings[R][m][n][1]):.6f}" for n in range(2) for m in range(2)]
+    path = tmp_path / "wide_tb.dat"
+    path.write_text("\n".join(lines) + "\n")
+    tb = TightBinding.from_wannier90(path)
+    assert tb.lattice_vectors == [[Fraction(5, 2), 0], [0, Fraction(5, 2)]]
+    assert tb.hoppings == hr.hoppings
+    bad = tmp_path / "short_tb.dat"
+    bad.write_text("\n".join(lines[:8] + ["0 0"] + lines[9:]) + "\n")
+    with pytest.raises(SymgravError, match=r"short_tb\.dat:9: expected 3 integer\(s\) \(lattice "
+                                           r"vector R\); got 2$"):
+        TightBinding.from_wannier90(bad)
+
+
+def test_cell_volume_of_a_fractional_lattice():
+    """|det A| of a1 = (5/2, 0), a2 = (1/2, 1/2): 5/2 * 1/2 - 0 * 1/2 = 5/4, exactly (the
+    decimals are read as the fractions they are)."""
+    tb = TightBinding({(0, 0): [[1, 0], [0, -1]], (1, 0): [[0, 1], [0, 0]],
+                       (-1, 0): [[0, 0], [1, 0]]}, dim=2, lattice=[["2.5", "0"], ["0.5", "0.5"]])
+    assert tb.cell_volume() == sp.Rational(5, 4)

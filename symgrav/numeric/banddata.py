@@ -68,7 +68,7 @@ def _singular(k):
 def _not_hermitian(k, value):
     return SymgravError(
         f"a band quantity is complex at k = {[mp.nstr(mp.mpf(c), 8) for c in k]} "
-        f"({mp.nstr(value, 8)}): H is not Hermitian for these parameter values (the "
+        f"({mp.nstr(mp.mpc(value), 8)}): H is not Hermitian for these parameter values (the "
         "model's check samples points and missed where)")
 
 

@@ -53,8 +53,8 @@ def exact(value, what="number"):
         return Fraction(int(value.p), int(value.q))
     if isinstance(value, (float, np.floating)) and np.isfinite(value):
         return Fraction(float(value))
-    if isinstance(value, numbers.Real) and not isinstance(value, sp.Basic):
-        return exact(float(value), what)
+    if isinstance(value, numbers.Real) and not isinstance(value, (sp.Basic, float, np.floating)):
+        return exact(float(value), what)      # e.g. an mpmath mpf (an infinite float ends below)
     raise SymgravError(f"{what}: {value!r} is not a finite real number")
 
 
