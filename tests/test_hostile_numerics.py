@@ -34,3 +34,54 @@ def test_tiny_gap_against_radial_reference(mu, T):
         assert scale > b / 100                  # the quantities are O(b), not zero
         for name, value in want.items():
             assert abs(mp.mpf(got[name]) - value) <= mp.mpf("1e-29") * scale, name
+
+
+# -- mu exactly at a van Hove energy of a 2D lattice model ------------------------------------
+# lattice_insulator: the lower band has saddle points at (pi, 0) and (0, pi) with energy
+# -t0 * 0 - (M0 + t * 0) = -2 (typed from the model file: cos pi + cos 0 = 0).
+VAN_HOVE = -2.0
+
+
+def _lattice():
+    from references import bz_grid
+
+    return bz_grid, bz_grid.LatticeInsulator()
+
+
+def _engine(dps):
+    model = load_model("lattice_insulator")
+    return Susceptibilities(model, dict(model.defaults), dps=dps)
+
+
+def test_mu_at_van_hove_energy_T0_against_line_family_reference():
+    """T = 0, mu at the saddle energy: the lines through the saddles do not change the
+    Fermi-point count, so the transverse integral had no split there and the periodic
+    trapezoid rule failed after 16384 nodes; now the engine splits at stationary points
+    of the bands.  Reference: numpy lines (Gauss-Legendre between Fermi points) graded in
+    ky onto the saddles and the tangencies it finds itself."""
+    import numpy as np
+
+    ref, model = _lattice()
+    start = time.monotonic()
+    S = _engine("double")
+    got = S.evaluate(str(VAN_HOVE), 0)
+    assert time.monotonic() - start < 60
+    kinks = [-np.pi, 0.0, np.pi] + ref.tangencies(model, VAN_HOVE, nky=257, nkx=513)
+    want = ref.family_fermi_sea(model, VAN_HOVE, 0, ref.builtin_weights(), kinks,
+                                levels=10, order=8, ratio=0.3, panels=2)
+    scale = max(abs(v) for v in want.values())
+    for name, value in want.items():
+        assert abs(got[name] - value) <= 1e-10 * scale, name
+
+
+def test_mu_at_van_hove_energy_finite_T_against_grid(dps="double"):
+    """T = 0.05, mu at the saddle energy: the converged numpy grid of tests/references."""
+    ref, model = _lattice()
+    start = time.monotonic()
+    S = _engine(dps)
+    got = S.evaluate(str(VAN_HOVE), "0.05")
+    assert time.monotonic() - start < 60
+    _, want = ref.converged(model, VAN_HOVE, 0.05, ref.builtin_weights(), n=128, rtol=1e-11)
+    scale = max(abs(v) for v in want.values())
+    for name, value in want.items():
+        assert abs(float(got[name]) - value) <= 1e-10 * scale, name

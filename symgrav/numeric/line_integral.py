@@ -74,7 +74,11 @@ def integrate_line(ctx, feats, mu, T, margin):
     fun = ctx.integrand(line, mu, T)
     pts = feats.breakpoints(T, mu, margin)
     near = T > 0 and any(abs(e - mu) <= 20 * T for _, _, e in feats.extrema)
-    if line.periodic and (len(pts) == 2 or (T > 0 and not feats.fermi and not near)):
+    # a band stationary at mu where the line wraps (a saddle or extremum of the zone at
+    # t = pi): Fermi points there may lie closer than rounding, the integrand is not smooth
+    wrap = any(abs(e - mu) <= (20 * T if T > 0 else margin) for _, e in feats.wrap)
+    if line.periodic and not wrap and (len(pts) == 2 or (T > 0 and not feats.fermi
+                                                         and not near)):
         vals, sizes = periodic_trapezoid(fun, n, ctx.eps, B)
     else:
         vals, sizes = integrate_pieces(fun, pts, n, ctx.eps, B)
