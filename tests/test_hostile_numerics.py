@@ -85,3 +85,47 @@ def test_mu_at_van_hove_energy_finite_T_against_grid(dps="double"):
     scale = max(abs(v) for v in want.values())
     for name, value in want.items():
         assert abs(float(got[name]) - value) <= 1e-10 * scale, name
+
+
+# -- one long evaluation shows progress ---------------------------------------------------
+def test_one_long_evaluation_shows_progress(monkeypatch, capsys):
+    """A bar on standard error counts the lines integrated; it appears after a delay (set to
+    zero here), never for progress=False, and not for a short evaluation at the default."""
+    import symgrav.numeric.progress as progress
+
+    model = load_model("rashba")
+    S = Susceptibilities(model, dict(model.defaults), dps="double")
+    S.evaluate("0.25", "0.01")
+    assert capsys.readouterr().err == ""          # off by default
+    S.progress = True
+    S.evaluate("0.3", "0.01")                     # well under the 2 s delay
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(progress, "DELAY", 0)
+    S.evaluate("0.35", "0.01")
+    err = capsys.readouterr().err
+    assert "rashba mu=0.35 T=0.01" in err and "steps" in err
+
+
+# -- bz_scan writes no NaN: the Mott column is omitted, honestly ---------------------------
+def test_bz_scan_omits_the_mott_column_and_writes_no_nan(tmp_path):
+    """The Mott value (21) is a T = 0 Fermi-surface integral that a grid cannot do: the table
+    has no ``mott`` column (listed in metadata["omitted"]) instead of a column of NaN; the
+    file reads back; the values agree with the converged numpy grid of tests/references."""
+    import symgrav
+    from symgrav.workflows.sweep_io import SweepResult
+
+    ref, model = _lattice()
+    res = symgrav.bz_scan("lattice_insulator", mu="-1.5", T="0.3", workers=1, progress=False,
+                          dps="double")
+    assert "mott" not in res.columns and "mott" not in res.rows[0]
+    assert res.metadata["omitted"] == ["mott"]
+    out = tmp_path / "scan.csv"
+    res.to_csv(out)
+    text = out.read_text()
+    assert "nan" not in text.lower().replace("nan for bose", "")
+    back = SweepResult.read_csv(out)
+    assert back.columns == res.columns and len(back.rows) == 1
+    _, want = ref.converged(model, -1.5, 0.3, ref.builtin_weights(), n=64, rtol=1e-11)
+    scale = max(abs(v) for v in want.values())
+    for name, value in want.items():
+        assert abs(float(back.rows[0][name]) - value) <= 1e-10 * scale, name

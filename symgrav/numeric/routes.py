@@ -43,6 +43,7 @@ from .bz_grid import grid_integrals, thermal_nodes
 from .closed_form_route import static_reason
 from .layout import LATTICE_3D_NODES
 from .line_integral import fermi_surface_terms, integrate_line
+from .progress import advance
 from .rules import cancellation_bits
 from .window_route import NotApplicable
 
@@ -128,6 +129,7 @@ def _momentum_integrals(engine, qset, mu, T, B, B2):
     margin_b = B.num(margin)
 
     def per_line(line):
+        advance()
         return integrate_line(ctx, engine.line_features(B, line, mu, T), mu_b, T_b, margin_b)
 
     ctx2 = engine.line_context(qset, B2) if T == 0 and engine.model.dim == 2 else None
