@@ -129,3 +129,30 @@ def test_bz_scan_omits_the_mott_column_and_writes_no_nan(tmp_path):
     scale = max(abs(v) for v in want.values())
     for name, value in want.items():
         assert abs(float(back.rows[0][name]) - value) <= 1e-10 * scale, name
+
+
+# -- a four-band insulator with mu deep in its gap ------------------------------------------
+@pytest.mark.parametrize("a, i", [("x", "x"), ("x", "y")])
+def test_four_band_insulator_deep_in_the_gap(monkeypatch, a, i):
+    """The PT-symmetric antiferromagnet of tests/test_degenerate.py made insulating (no
+    hopping t, m0 = 1, exchange J = 0.6: Kramers pairs at +-|d|, |d| >= sqrt(0.4^2 + 0.6^2),
+    a gap of 1.44) with mu = 0 in the middle, T = 0: the answer from the filled bands (the
+    issue reported 'a Fermi surface on a lattice at low T?' for a 4-band insulator deep in a
+    gap of 1.4; this one answers, also on the base of this branch).  Reference: the
+    closed-form projector sum on a midpoint grid at T = 1e-3, where the occupations are steps
+    to e^-700; x-y is zero by symmetry and must come out as zero, not as a failed quadrature
+    of rounding noise."""
+    import test_degenerate as D
+
+    monkeypatch.setattr(D, "T_", 0.0)
+    monkeypatch.setattr(D, "J", 0.6)
+    monkeypatch.setattr(D, "M0", 1.0)
+    start = time.monotonic()
+    got = Susceptibilities(D.model(), {}, a=a, i=i, dps="double").evaluate("0", "0")
+    assert time.monotonic() - start < 60
+    coarse, fine = D.grid_reference(0.0, 1e-3, a, i, 48), D.grid_reference(0.0, 1e-3, a, i, 64)
+    assert max(abs(x - y) for x, y in zip(coarse, fine)) < 1e-13      # converged reference
+    scale = 0.02                                        # |alpha| of the x-x component
+    assert abs(got["alpha"] - fine[0]) <= 1e-11 * scale
+    assert abs(got["mqm"] - fine[1]) <= 1e-11 * scale
+    assert got["T_beta"] == 0 and got["mqm_aux"] == got["mqm"] == got["T_beta_kubo"]

@@ -13,6 +13,7 @@ weights (df -> -delta) are added as sums over the Fermi points
 
 from __future__ import annotations
 
+import mpmath as mp
 import numpy as np
 
 from .line_features import band_values
@@ -79,7 +80,12 @@ def integrate_line(ctx, feats, mu, T, margin):
     wrap = any(abs(e - mu) <= (20 * T if T > 0 else margin) for _, e in feats.wrap)
     if line.periodic and not wrap and (len(pts) == 2 or (T > 0 and not feats.fermi
                                                          and not near)):
-        vals, sizes = periodic_trapezoid(fun, n, ctx.eps, B)
+        where = ", ".join(mp.nstr(mp.mpf(x), 6) for x in line.origin)
+        vals, sizes = periodic_trapezoid(fun, n, ctx.eps, B, message=(
+            f"the periodic trapezoid rule did not converge with 16384 nodes on the "
+            f"Brillouin-zone line through k = ({where}), which has no Fermi point: the "
+            "integrand is not smooth there at this precision (e.g. nearly degenerate "
+            "bands, Omega ~ 1/(e_n - e_m)^2)"))
     else:
         vals, sizes = integrate_pieces(fun, pts, n, ctx.eps, B)
     if T == 0 and ctx.weights.has_delta and feats.fermi:
