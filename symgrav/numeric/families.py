@@ -133,7 +133,8 @@ def critical_parameters(bd, B2, line_of, lo, hi, mu, margin, nscan=257):
 
 
 #: energy window, relative to a band's spread over the scan, of the stationary points that
-#: split the transverse integral (their kink or near-kink sits at mu within it)
+#: split the transverse integral at T = 0 (their kink or near-kink sits at mu within it);
+#: at T > 0 the window is at least a twentieth of the thermal margin (a few T)
 STATIONARY_WINDOW = 1e-3
 
 
@@ -164,7 +165,9 @@ def _stationary_parameters(bd, B2, line_of, grid, mu_b, margin_b, margin):
     tol = mp.mpf(10) ** (-(mp.mp.dps - 3))
     for band in range(E.shape[1]):
         A = E[:, band, :]
-        window = max(float(margin), STATIONARY_WINDOW * float(np.ptp(A)))
+        # at T > 0 (margin ~ 50 T) only points within a few T of mu make F(s) nearly
+        # singular; farther ones leave it analytic and the trapezoid rule fast
+        window = max(float(margin) / 20, STATIONARY_WINDOW * float(np.ptp(A)))
         dt = [A - np.roll(A, 1, axis=1), np.roll(A, -1, axis=1) - A]
         ds = [A - np.roll(A, 1, axis=0), np.roll(A, -1, axis=0) - A]
         stationary = (dt[0] * dt[1] <= 0) & (ds[0] * ds[1] <= 0)
