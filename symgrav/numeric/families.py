@@ -139,7 +139,7 @@ STATIONARY_WINDOW = 1e-3
 
 
 def _stationary_parameters(bd, B2, line_of, grid, mu_b, margin_b, margin):
-    """Transverse parameters of the lines through stationary points of a band at energy ~mu.
+    """Transverse parameters of the Brillouin-zone lines through stationary points near mu.
 
     A saddle point (van Hove point) or extremum of a band in two dimensions at
     the energy mu makes two Fermi points of the line through it merge and
@@ -152,14 +152,11 @@ def _stationary_parameters(bd, B2, line_of, grid, mu_b, margin_b, margin):
     Illinois).  Twice the working precision as in the caller.
     """
     lines = [line_of(s) for s in grid[:-1]]     # periodic in s: the last is the first
-    ts_list = [scan_points(line, 1.0 if line.periodic else
-                           float(radial_extent(bd, line, mu_b, margin_b))) for line in lines]
+    if not lines[0].periodic:
+        return []   # rays of a continuum model: not searched (Brillouin-zone lines only)
+    ts_list = [scan_points(line, 1.0) for line in lines]
     scans = scan_lines(bd, lines, ts_list, slopes=False)
-    if len({len(ts) for ts in ts_list}) != 1:
-        return []                                # rays of different lengths: no common grid
-    E = np.stack([eps for eps, _ in scans])     # (ns, nbands, nt)
-    if lines[0].periodic:
-        E = E[:, :, :-1]                         # t = pi is t = -pi
+    E = np.stack([eps for eps, _ in scans])[:, :, :-1]   # (ns, nbands, nt); t = pi is -pi
     mu_f, found = float(mu_b), []
     h = mp.ldexp(mp.mpf(1), -(mp.mp.prec // 3))
     tol = mp.mpf(10) ** (-(mp.mp.dps - 3))
@@ -171,8 +168,6 @@ def _stationary_parameters(bd, B2, line_of, grid, mu_b, margin_b, margin):
         dt = [A - np.roll(A, 1, axis=1), np.roll(A, -1, axis=1) - A]
         ds = [A - np.roll(A, 1, axis=0), np.roll(A, -1, axis=0) - A]
         stationary = (dt[0] * dt[1] <= 0) & (ds[0] * ds[1] <= 0)
-        if not lines[0].periodic:
-            stationary[:, [0, -1]] = False
         slack = 2 * np.max(np.abs(np.stack(dt + ds)), axis=0)
         for j in sorted(set(np.nonzero(stationary & (np.abs(A - mu_f) <= window + slack))[0])):
 
