@@ -6,6 +6,8 @@ does not exist.  The accepted strings are compared with the same model built
 from SymPy objects written out in the test.
 """
 
+import time
+
 import pytest
 import sympy as sp
 
@@ -180,12 +182,27 @@ def test_symbolic_time_limit(monkeypatch):
         assert sp.expand((px + 1) ** 2) == px ** 2 + 2 * px + 1
 
 
+@pytest.mark.parametrize("threshold", ["2e4", "3e7", "2e19"])
+def test_non_hermitian_far_out_is_refused_by_the_model(threshold):
+    """Non-Hermitian only for p_x beyond 2e4 ... 2e19 (before: only the engine caught 2e4):
+    refused when the Model is built, with the entry and a point beyond the threshold."""
+    extra = f" + I*(Abs(p_x - {threshold}) + p_x - {threshold})**2"
+    start = time.monotonic()
+    with pytest.raises(SymgravError, match=r"not Hermitian.*H\[0\]\[1\]") as exc:
+        Model([["(p_x**2 + p_y**2)/2 + 1", "p_y + I*p_x" + extra],
+               ["p_y - I*p_x" + extra, "(p_x**2 + p_y**2)/2 - 1"]], [px, py])
+    assert time.monotonic() - start < 30
+    msg = str(exc.value)
+    assert "\n" not in msg
+    assert float(msg.split("p_x = ")[1].split(",")[0]) > float(threshold)
+
+
 def test_engine_rechecks_hermiticity_where_the_model_check_did_not_look():
-    """Non-Hermitian only for p_x > 2e4, beyond the sampled decades: Model accepts it, and
-    the engine refuses it with the cause instead of comparing complex numbers."""
+    """Non-Hermitian only for p_x > 3e25, beyond the sampled magnitudes (1e20): Model accepts
+    it, and the engine refuses it with the cause instead of comparing complex numbers."""
     from symgrav import sweep
 
-    extra = " + I*(Abs(p_x - 2e4) + p_x - 2e4)**2"
+    extra = " + I*(Abs(p_x - 3e25) + p_x - 3e25)**2"
     model = Model([["(p_x**2 + p_y**2)/2 + 1", "p_y + I*p_x" + extra],
                    ["p_y - I*p_x" + extra, "(p_x**2 + p_y**2)/2 - 1"]], [px, py])
     for dps in (20, "double"):

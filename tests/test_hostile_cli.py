@@ -333,3 +333,21 @@ def test_watchdog_ends_a_worker_without_the_kernel_signal(tmp_path):
 def test_runaway_user_quantity_refused_quickly(tmp_path):
     _refused(COMPUTE + ["--mu", "0.5", "--quantity", "q=(xi+T+f+G+df)**1000;0"], tmp_path,
              "the omega weight", "SYMGRAV_MAX_TERMS")
+
+
+def test_mu_at_a_van_hove_energy_works(tmp_path):
+    """mu exactly at the saddle energy -2 of lattice_insulator at T = 0 (before: 'periodic
+    trapezoid rule did not converge' after ~95 s): exit 0, finite values, bounded time.
+    The values are checked against a reference in tests/test_hostile_numerics.py."""
+    out = tmp_path / "vh.csv"
+    proc, seconds = _run(["compute", "lattice_insulator", "--mu=-2", "--T", "0", "--dps",
+                          "double", "--workers", "1", "--no-progress", "--out", str(out)],
+                         tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert seconds < TIMEOUT
+    import math
+
+    header, row = [ln for ln in out.read_text().splitlines() if not ln.startswith("#")]
+    values = dict(zip(header.split(","), map(float, row.split(","))))
+    assert values["mu"] == -2 and all(math.isfinite(v) for v in values.values())
+    assert values["alpha"] != 0

@@ -37,6 +37,7 @@ from .layout import Layout
 from .line_features import LineFeatures
 from .line_integral import LineContext
 from .occupations import check_statistics
+from .progress import reporting
 from .tb_bands import TightBindingBands
 from .routes import (AUTO_ORDER, AUTO_ORDER_DOUBLE, CLOSED_FORM_AFTER, ROUTES, NotApplicable,
                      RouteDecision, check_route)
@@ -96,6 +97,10 @@ class Susceptibilities:
         :class:`~symgrav.TightBinding`, the velocity v_a, so that Omega is the
         Berry curvature Omega_{n; k_i k_a} of Eq. (24a) and -alpha the Hall
         conductivity (25) (see :func:`symgrav.hall_conductivity`).
+    progress : bool
+        Show a progress bar on standard error (the lines integrated, the elapsed
+        time) for every evaluation that runs longer than two seconds
+        (:mod:`symgrav.numeric.progress`); also settable later as ``.progress``.
 
     Notes
     -----
@@ -104,7 +109,7 @@ class Susceptibilities:
     """
 
     def __init__(self, model, params, a="x", i="x", dps=30, statistics="fermi", quantities=(),
-                 route="auto", operator="spin"):
+                 route="auto", operator="spin", progress=False):
         if not isinstance(model, (Model, TightBinding)):
             raise SymgravError(f"expected a symgrav.Model or TightBinding; got "
                                f"{type(model).__name__}")
@@ -113,6 +118,8 @@ class Susceptibilities:
         self.double = dps == "double"
         self.statistics = check_statistics(statistics)
         self.route = check_route(route)
+        #: show a bar on standard error when one evaluation runs long (numeric/progress.py)
+        self.progress = bool(progress)
         extra = tuple(quantities or ())
         for q in extra:
             if not isinstance(q, Quantity):
@@ -309,7 +316,9 @@ class Susceptibilities:
             ``dps="double"``) with ``.route`` and ``.decisions``.
         """
         mu, T = self._args(mu, T)
-        ev = self._evaluate_set(self._main, mu, T)
+        with reporting(f"{self.model.name} mu={mp.nstr(mu, 8)} T={mp.nstr(T, 6)}",
+                       self.progress):
+            ev = self._evaluate_set(self._main, mu, T)
         return Evaluation(self._finish(ev), ev.route, ev.decisions)
 
     def scan(self, mus, T, mapper=None, progress=None, max_points=2 ** 24, rtol=None,

@@ -128,7 +128,74 @@ def critical_parameters(bd, B2, line_of, lo, hi, mu, margin, nscan=257):
                         else:
                             b = m
                     found.append((a + b) / 2)
+        found += _stationary_parameters(bd, B2, line_of, grid, mu_b, margin_b, margin2)
         return sorted(set(found))
+
+
+#: energy window, relative to a band's spread over the scan, of the stationary points that
+#: split the transverse integral at T = 0 (their kink or near-kink sits at mu within it);
+#: at T > 0 the window is at least a twentieth of the thermal margin (a few T)
+STATIONARY_WINDOW = 1e-3
+
+
+def _stationary_parameters(bd, B2, line_of, grid, mu_b, margin_b, margin):
+    """Transverse parameters of the Brillouin-zone lines through stationary points near mu.
+
+    A saddle point (van Hove point) or extremum of a band in two dimensions at
+    the energy mu makes two Fermi points of the line through it merge and
+    part again without changing their number, so :func:`critical_parameters`'
+    count does not see it; F(s) has a kink there (T = 0) or a near-kink (a
+    stationary energy within a small window of mu, or T > 0).  Candidates are
+    points of the double-precision scan that are extrema along both t and s
+    with an energy within the window; s is refined as the zero of dg/ds, g
+    the extremum energy along the line (central differences at B2's precision,
+    Illinois).  Twice the working precision as in the caller.
+    """
+    lines = [line_of(s) for s in grid[:-1]]     # periodic in s: the last is the first
+    if not lines[0].periodic:
+        return []   # rays of a continuum model: not searched (Brillouin-zone lines only)
+    ts_list = [scan_points(line, 1.0) for line in lines]
+    scans = scan_lines(bd, lines, ts_list, slopes=False)
+    E = np.stack([eps for eps, _ in scans])[:, :, :-1]   # (ns, nbands, nt); t = pi is -pi
+    mu_f, found = float(mu_b), []
+    h = mp.ldexp(mp.mpf(1), -(mp.mp.prec // 3))
+    tol = mp.mpf(10) ** (-(mp.mp.dps - 3))
+    for band in range(E.shape[1]):
+        A = E[:, band, :]
+        # at T > 0 (margin ~ 50 T) only points within a few T of mu make F(s) nearly
+        # singular; farther ones leave it analytic and the trapezoid rule fast
+        window = max(float(margin) / 20, STATIONARY_WINDOW * float(np.ptp(A)))
+        dt = [A - np.roll(A, 1, axis=1), np.roll(A, -1, axis=1) - A]
+        ds = [A - np.roll(A, 1, axis=0), np.roll(A, -1, axis=0) - A]
+        stationary = (dt[0] * dt[1] <= 0) & (ds[0] * ds[1] <= 0)
+        slack = 2 * np.max(np.abs(np.stack(dt + ds)), axis=0)
+        for j in sorted(set(np.nonzero(stationary & (np.abs(A - mu_f) <= window + slack))[0])):
+
+            def g(s, band=band):
+                val = _nearest_extremum(bd, B2, line_of(s), band, mu_b, margin_b)
+                return None if val is None else B2.mpf(val)
+
+            def dg(s):
+                lo, hi = g(s - h), g(s + h)
+                return None if lo is None or hi is None else (hi - lo) / (2 * h)
+            a, b = grid[j - 1] if j else grid[0] - (grid[1] - grid[0]), grid[j + 1]
+            da, db, dm = dg(a), dg(b), dg(grid[j])
+            if None in (da, db, dm):
+                continue
+            if abs(dm) <= h * (1 + abs(g(grid[j]))):
+                sc = grid[j]
+            elif da * db < 0:
+                def vec(x, _idx):
+                    return np.array([dg(v) for v in x], dtype=object)
+                sc = illinois(vec, np.array([a], dtype=object), np.array([b], dtype=object),
+                              np.array([da], dtype=object), np.array([db], dtype=object),
+                              tol)[0]
+            else:
+                continue
+            gc = g(sc)
+            if gc is not None and abs(gc) <= window:
+                found.append(grid[0] + (sc - grid[0]) % (grid[-1] - grid[0]))
+    return found
 
 
 def stack_lines(per_line, line_of, ss, ncomp):

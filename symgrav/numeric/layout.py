@@ -30,6 +30,7 @@ import numpy as np
 
 from .families import integrate_family, stack_lines
 from .line_features import Line
+from .progress import advance
 from .rules import integrate_pieces, periodic_grid, periodic_trapezoid
 
 #: most nodes per transverse direction of the nested trapezoid rules of a 3D lattice model
@@ -158,7 +159,10 @@ class Layout:
             if d == 1:
                 return as_mpf(per_line(line_at()))
             if grid is not None and self.gapped(mu, T):
-                vals, sizes = periodic_grid(grid, d, ncomp, eps, B)
+                def level(K):
+                    advance()
+                    return grid(K)
+                vals, sizes = periodic_grid(level, d, ncomp, eps, B)
                 w = B.num(meas)
                 return [B.mpf(v * w) for v in vals], [B.mpf(x * w) for x in sizes]
             if d == 2:

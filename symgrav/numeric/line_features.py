@@ -329,9 +329,12 @@ def _features(bd, B, lines, mu, margin):
     out, brackets = [], []
     for ln, (line, key, ts) in enumerate(zip(lines, keys, ts_list)):
         per_band, eps_scan = bd.cache[key]
-        extrema, fermi, emin = [], [], None
+        extrema, fermi, emin, wrap = [], [], None, []
         for n, (ends, evals) in enumerate(per_band):
             extrema += [(c, n, e) for c, (e, _) in zip(ends[1:-1], evals[1:-1])]
+            e0, s0 = evals[0]
+            if line.periodic and abs(s0) <= B.num(2) ** (-(B.prec // 2)) * (1 + abs(e0)):
+                wrap.append((n, e0))
             vals = [(e - mu, sl) for e, sl in evals]
             low = min(e for e, _ in evals)
             emin = low if emin is None or low < emin else emin
@@ -355,7 +358,7 @@ def _features(bd, B, lines, mu, margin):
             lo, hi = -B.num(mp.pi), B.num(mp.pi)
         else:
             lo, hi = B.num(0), B.num(t_his[ln])
-        out.append((lo, hi, extrema, fermi, emin))
+        out.append((lo, hi, extrema, fermi, emin, wrap))
     if brackets:
         bands = np.array([x[3] for x in brackets])
         batch = LineBatch.of(B, lines, [x[5] for x in brackets])
@@ -406,6 +409,9 @@ class LineFeatures:
         Interior band extrema.
     emin : backend scalar
         Lowest band energy found on the line.
+    wrap : list of (band, energy)
+        Bands stationary at the point t = -pi = pi where a Brillouin-zone line
+        wraps (an extremum there is not interior, so not in ``extrema``).
 
     Notes
     -----
@@ -419,8 +425,8 @@ class LineFeatures:
         got = bd.cache.get(_features_key(B, line, mu, margin))
         if got is None:
             got = _features(bd, B, [line], mu, margin)[0]
-        self.lo, self.hi, extrema, fermi, self.emin = got
-        self.extrema, self.fermi = list(extrema), list(fermi)
+        self.lo, self.hi, extrema, fermi, self.emin, wrap = got
+        self.extrema, self.fermi, self.wrap = list(extrema), list(fermi), list(wrap)
 
     def breakpoints(self, T, mu, margin):
         """Split points for the line integral at temperature T (backend scalars).

@@ -14,6 +14,7 @@ weights (df -> -delta) are added as sums over the Fermi points
 
 from __future__ import annotations
 
+import mpmath as mp
 import numpy as np
 
 from .line_features import band_values
@@ -79,9 +80,17 @@ def integrate_line(ctx, feats, mu, T, margin):
     # at T = 0 a Fermi point is a step, also at the zone boundary (a band edge at k = pi
     # exactly at mu): Gauss-Legendre between the breakpoints, never evaluated on them
     step = T == 0 and feats.fermi
-    if line.periodic and not step and (len(pts) == 2 or (T > 0 and not feats.fermi
-                                                          and not near)):
-        vals, sizes = periodic_trapezoid(fun, n, ctx.eps, B)
+    # a band stationary at mu where the line wraps (a saddle or extremum of the zone at
+    # t = pi): Fermi points there may lie closer than rounding, the integrand is not smooth
+    wrap = any(abs(e - mu) <= (20 * T if T > 0 else margin) for _, e in feats.wrap)
+    if line.periodic and not step and not wrap and (len(pts) == 2 or (
+            T > 0 and not feats.fermi and not near)):
+        where = ", ".join(mp.nstr(mp.mpf(x), 6) for x in line.origin)
+        vals, sizes = periodic_trapezoid(fun, n, ctx.eps, B, message=(
+            f"the periodic trapezoid rule did not converge with 16384 nodes on the "
+            f"Brillouin-zone line through k = ({where}), which has no Fermi point: the "
+            "integrand is not smooth there at this precision (e.g. nearly degenerate "
+            "bands, Omega ~ 1/(e_n - e_m)^2)"))
     else:
         vals, sizes = integrate_pieces(fun, pts, n, ctx.eps, B)
     if T == 0 and ctx.weights.has_delta and feats.fermi:

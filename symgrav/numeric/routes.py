@@ -39,10 +39,14 @@ from collections import namedtuple
 import mpmath as mp
 
 from ..errors import SymgravError
+from ..limits import limit
+from .arith import GUARD
 from .bz_grid import grid_integrals, thermal_nodes
 from .closed_form_route import static_reason
 from .layout import LATTICE_3D_NODES
 from .line_integral import fermi_surface_terms, integrate_line
+from .progress import advance
+from .rules import cancellation_bits
 from .window_route import NotApplicable
 
 __all__ = ["AUTO_ORDER", "AUTO_ORDER_DOUBLE", "CLOSED_FORM_AFTER", "BrillouinZoneGrid", "BrillouinZoneLines",
@@ -92,8 +96,32 @@ def integrate_momentum_space(engine, qset, mu, T, backend):
 
     At T = 0 in two dimensions without isotropy, lines within rounding
     distance of a Fermi-surface tangency are integrated at twice the precision.
+    When the bands' terms cancel beyond what the guard digits cover (two
+    nearly degenerate bands, :func:`~symgrav.numeric.rules.cancellation_bits`)
+    the integral is redone once at the precision that the loss needs.
     """
-    B = backend
+    vals, sizes = _momentum_integrals(engine, qset, mu, T, backend, engine.backend2)
+    if backend.name == "float64":
+        return vals
+    extra = cancellation_bits(vals, sizes, backend.prec, engine.dps)
+    if not extra:
+        return vals
+    prec = backend.prec + extra
+    most = int((limit("MAX_DPS") + GUARD) * 3.33) + 1
+    if prec > most:
+        raise SymgravError(
+            f"the bands' terms cancel to {mp.nstr(max(abs(v) for v in vals), 3)} of terms of "
+            f"{mp.nstr(max(abs(s) for s in sizes), 3)} (nearly degenerate bands): {engine.dps} "
+            f"digits need {prec} bits of working precision, more than the budget "
+            "SYMGRAV_MAX_DPS allows")
+    B, B2 = type(backend)(prec), type(engine.backend2)(2 * prec)
+    with B.context():
+        vals, _ = _momentum_integrals(engine, qset, mu, T, B, B2)
+    return vals
+
+
+def _momentum_integrals(engine, qset, mu, T, B, B2):
+    """(values, sizes) over momentum space in backend B (B2: twice its precision)."""
     ws = qset.weights(B)
     if T == 0 and ws.zero_T_error is not None:
         raise SymgravError(str(ws.zero_T_error))
@@ -103,9 +131,9 @@ def integrate_momentum_space(engine, qset, mu, T, backend):
     margin_b = B.num(margin)
 
     def per_line(line):
+        advance()
         return integrate_line(ctx, engine.line_features(B, line, mu, T), mu_b, T_b, margin_b)
 
-    B2 = engine.backend2
     ctx2 = engine.line_context(qset, B2) if T == 0 and engine.model.dim == 2 else None
 
     def twice_precision(line):
@@ -114,10 +142,9 @@ def integrate_momentum_space(engine, qset, mu, T, backend):
                                          B2.num(mu), B2.num(T), B2.num(engine.margin(B2, T)))
             return [B2.mpf(v) for v in vals], [B2.mpf(s) for s in sizes]
     fine = twice_precision if ctx2 is not None and not engine.isotropic else None
-    vals, _ = engine.layout.integrate(per_line, len(qset.quantities), mu, margin,
-                                      engine.tolerance(), B, engine.backend2, fine_line=fine,
-                                      grid=ctx.point_integrand(mu_b, T_b), T=T)
-    return vals
+    return engine.layout.integrate(per_line, len(qset.quantities), mu, margin,
+                                   engine.tolerance(), B, B2, fine_line=fine,
+                                   grid=ctx.point_integrand(mu_b, T_b), T=T)
 
 
 class _Lines(Route):

@@ -171,6 +171,45 @@ def integrate_pieces(fun, breakpoints, ncomp, eps, backend, degree=3, max_pieces
             [sum((v[1][k] for v in values), B.zero) for k in range(ncomp)])
 
 
+def cancellation_bits(values, sizes, prec, dps):
+    """Extra working bits needed because the bands' terms cancel (rounding bookkeeping).
+
+    ``sizes`` are the integrals of the magnitudes of the terms that make up
+    each value (module docstring), so every value carries a rounding error
+    of about NOISE_UNITS 2^-prec max(sizes).  The results are meant to hold
+    ``dps`` digits relative to S = max |values| (the scale of the evaluation:
+    a component much smaller than the others, or zero by symmetry, is
+    accurate relative to that scale).  The working precision carries
+    :data:`~symgrav.numeric.arith.GUARD` digits for ordinary cancellation;
+    when the terms are so much larger than the results that the rounding
+    error exceeds 10^-(dps+1) S (two nearly degenerate bands whose curvatures
+    cancel: Rashba with b -> 0, where each band's integral stays O(1) while
+    their sum is O(b)), this returns the bits that bring it to 10^-(dps+3) S
+    with a margin; else 0.  When S is itself within 1000 times the rounding
+    error the loss cannot be measured (every value is noise: a component zero
+    by symmetry) and this returns 0.  No equation of the paper.
+
+    Parameters
+    ----------
+    values, sizes : sequences of numbers (mpf or float)
+    prec : int
+        Working precision in bits.
+    dps : int
+        Decimal digits wanted.
+
+    Returns
+    -------
+    int
+    """
+    noise = NOISE_UNITS * mp.ldexp(mp.mpf(1), -prec)
+    scale = max((abs(mp.mpf(v)) for v in values), default=mp.mpf(0))
+    big = max((abs(mp.mpf(s)) for s in sizes), default=mp.mpf(0))
+    err = noise * big
+    if scale == 0 or scale <= 1000 * err or err <= mp.mpf(10) ** (-(dps + 1)) * scale:
+        return 0
+    return int(mp.ceil(mp.log(err / (mp.mpf(10) ** (-(dps + 3)) * scale), 2))) + 16
+
+
 def trapezoid_converged(d, d0, size, eps, floor):
     """Stopping rule of :func:`periodic_trapezoid` for one component (mpf arguments).
 

@@ -5,8 +5,9 @@
 1. symbolically: every entry of H - H^dagger multiplied out (and, for rational
    functions, cancelled) with the declared assumptions (all symbols real) is
    exactly zero -- then it is zero for every value, proven;
-2. otherwise by wide sampling of the entries left: every symbol over seven
-   decades (1e-3 ... 1e3) and both signs (unless declared nonnegative), all
+2. otherwise by wide sampling of the entries left: every symbol over the
+   magnitudes of :data:`DECADES` (every decade from 1e-3 to 1e6, then sparser
+   out to 1e20, and 1e-6) and both signs (unless declared nonnegative), all
    symbols at one magnitude and at independent magnitudes, and the
    parameters' default values with the momenta over the same decades.  A
    term such as ``I*(Abs(p_x - 2) + p_x - 2)`` (non-Hermitian only for
@@ -28,8 +29,9 @@ import sympy as sp
 
 from .budget import time_limit
 
-#: decimal exponents of the sampled magnitudes
-DECADES = tuple(range(-3, 4))
+#: decimal exponents of the sampled magnitudes: every decade near 1, sparser out to 1e20
+#: (the engine integrates continuum models out to |p| ~ 2^66 ~ 7e19) and down to 1e-6
+DECADES = (-6,) + tuple(range(-3, 4)) + (4, 5, 6, 8, 10, 13, 16, 20)
 #: points with every symbol at an independent random magnitude
 RANDOM_POINTS = 24
 #: digits of the evaluation, and the relative size below which a value counts as zero

@@ -81,8 +81,10 @@ def bz_scan(model, params=None, mu=(0,), T=("0.1",), a="x", i="x", dps="double",
     Returns
     -------
     SweepResult
-        Like :func:`symgrav.sweep`; the ``mott`` column is NaN (the Mott value
-        is a Fermi-surface integral at T = 0, which a grid cannot do).
+        Like :func:`symgrav.sweep` but without the ``mott`` column (listed in
+        ``metadata["omitted"]``): the Mott value (21) is a Fermi-surface
+        integral at T = 0 (E1), which a grid cannot do; get it from
+        :meth:`symgrav.Susceptibilities.mott` or :func:`symgrav.sweep`.
 
     Raises
     ------
@@ -138,18 +140,18 @@ def bz_scan(model, params=None, mu=(0,), T=("0.1",), a="x", i="x", dps="double",
                 with mp.workdps(wdps):
                     row.update((k, mp.mpf(v)) for k, v in ev.items())
                     row["beta"] = mp.mpf(0) if t == 0 else row["T_beta"] / t
-                row["mott"] = mp.nan
                 rows.append(row)
     finally:
         if own:
             executor.shutdown(wait=True, cancel_futures=True)
     digits = 15 if dps == "double" else dps
     columns = descriptions_for(extra)
-    columns["mott"] = "not computed by bz_scan (a Fermi-surface integral at T = 0): NaN"
+    del columns["mott"]
     metadata = {
         "model": model.name, "parameters": parameter_texts(model, merged, digits),
         "component": s.a + s.i, "a": s.a, "i": s.i, "dps": dps, "statistics": s.statistics,
         "symgrav_version": __version__, "units": UNITS, "columns": columns, "route": "bz_grid",
+        "omitted": ["mott"],
     }
     if extra:
         metadata["quantities"] = quantity_metadata(extra)

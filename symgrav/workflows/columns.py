@@ -61,9 +61,13 @@ def check_quantities(quantities):
     return out
 
 
-def columns_for(quantities=()):
-    """Every column of a table with the user's ``quantities`` (appended after ``mott``)."""
-    return COLUMNS + tuple(q.name for q in quantities)
+def columns_for(quantities=(), omitted=()):
+    """Every column of a table with the user's ``quantities`` (appended after ``mott``).
+
+    ``omitted``: built-in derived columns that the table does not have (``bz_scan``
+    has no ``mott``: a Fermi-surface integral at T = 0 that a grid cannot do).
+    """
+    return tuple(c for c in COLUMNS if c not in omitted) + tuple(q.name for q in quantities)
 
 
 def descriptions_for(quantities=()):

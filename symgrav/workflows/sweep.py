@@ -172,7 +172,9 @@ def sweep(model, params=None, mu=(0,), T=(0,), a="x", i="x", dps=20, statistics=
     workers : int, optional
         Processes of the default pool; ``workers=1`` runs in this process.
     progress : bool
-        Show a progress bar (tqdm, on standard error).
+        Show a progress bar (tqdm, on standard error); when the points run in
+        this process (``workers=1`` or a single chunk) a point that takes more than
+        two seconds shows its own bar of the lines integrated.
     chunksize : int, optional
         Points per task (default: about four tasks per worker).
     quantities : sequence of Quantity, optional
@@ -221,6 +223,8 @@ def sweep(model, params=None, mu=(0,), T=(0,), a="x", i="x", dps=20, statistics=
         raise SymgravError(f"chunksize must be a positive integer; got {chunksize!r}")
     tasks = [(spec, points[k:k + chunksize]) for k in range(0, len(points), chunksize)]
     desc = f"{model.name} {s.a}{s.i}"
+    # run in this process: each long point shows its own bar too (numeric/progress.py)
+    s.progress = bool(progress) and executor is None and (workers == 1 or len(tasks) <= 1)
     try:
         chunks = parallel_map(_run_chunk, tasks, executor=executor, workers=workers,
                               progress=progress, desc=desc)

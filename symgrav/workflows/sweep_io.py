@@ -71,14 +71,15 @@ class SweepResult:
         The user quantities, read back from the metadata.
     columns : tuple of str
         ``mu``, ``T``, the built-in quantities, ``beta``, ``mott``, then the
-        user quantities.
+        user quantities; without the columns listed in ``metadata["omitted"]``
+        (:func:`symgrav.bz_scan` omits ``mott``).
     """
 
     def __init__(self, metadata, rows):
         self.metadata = dict(metadata)
         self.rows = list(rows)
         self.quantities = quantities_from_metadata(self.metadata)
-        self.columns = columns_for(self.quantities)
+        self.columns = columns_for(self.quantities, self.metadata.get("omitted", ()))
 
     def __len__(self):
         return len(self.rows)
@@ -192,7 +193,7 @@ class SweepResult:
 
     @staticmethod
     def _parse_rows(metadata, columns, raw):
-        expected = columns_for(quantities_from_metadata(metadata))
+        expected = columns_for(quantities_from_metadata(metadata), metadata.get("omitted", ()))
         if list(columns) != list(expected):
             raise SymgravError(f"unexpected columns {columns}; expected {list(expected)}")
         with mp.workdps(digits_of(metadata.get("dps", 15)) + GUARD):

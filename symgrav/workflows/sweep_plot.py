@@ -67,7 +67,7 @@ def sweep_figure(result, quantities=None):
             xs = [float(r["mu"]) for r in rows]
             line, = ax.plot(xs, [float(r[q]) for r in rows], marker="o" if single_mu else None,
                             label=f"T = {mp.nstr(t, 6)}")
-            if q == "T_beta" and m.get("statistics") == "fermi":
+            if q == "T_beta" and m.get("statistics") == "fermi" and "mott" in result.columns:
                 ax.plot(xs, [float(r["mott"]) for r in rows], ls="--",
                         color=line.get_color(), lw=1)
         label = plot_label(q, extra).replace("_{a}^{i}", "_{%s}^{%s}" % (comp[0], comp[1]))

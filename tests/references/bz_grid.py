@@ -285,3 +285,69 @@ def chain_fermi_sea(H, dH, s, mu, T, weights, statistics="fermi", panels=16, ord
         if abs(one[name][0] - two[name][0]) > 1e-13 * max(two[name][1], 1e-300):
             raise NotConverged(f"{name}: chain quadrature did not converge")
     return {k: v[0] for k, v in two.items()}
+
+
+# -- 2D lattice models at T = 0 with mu at a critical energy -----------------------------------
+
+def tangencies(model, mu, nky=1025, nkx=1025):
+    """ky in (-pi, pi) where the number of Fermi points on the line ky = const changes.
+
+    The count comes from sign changes of every band minus mu on an nkx-point kx scan; each
+    change between two ky of an nky-point scan is bisected to machine precision.  (A line
+    through a saddle point at mu does not change the count: give those ky by hand.)
+    """
+    kx = np.linspace(-np.pi, np.pi, nkx)
+
+    def count(ky):
+        e = np.linalg.eigvalsh(model.H(kx, ky + 0 * kx)) - mu
+        return tuple(int(c) for c in np.sum(e[:-1] * e[1:] < 0, axis=0))
+    kys = np.linspace(-np.pi, np.pi, nky)
+    counts = [count(k) for k in kys]
+    found = []
+    for j in range(nky - 1):
+        if counts[j] != counts[j + 1]:
+            lo, hi = kys[j], kys[j + 1]
+            for _ in range(60):
+                mid = 0.5 * (lo + hi)
+                if count(mid) == counts[j]:
+                    lo = mid
+                else:
+                    hi = mid
+            found.append(0.5 * (lo + hi))
+    return found
+
+
+def family_fermi_sea(model, mu, T, weights, kinks, levels=10, ratio=0.2, order=10,
+                     panels=4, statistics="fermi", a="x", i="x"):
+    """{name: value} of a 2D lattice model as int dky/(2 pi) of :func:`chain_fermi_sea` lines.
+
+    For mu at a critical energy (a saddle point of a band: van Hove), where the line
+    integral F(ky) over kx is not analytic at the ky of the lines through the saddles and
+    of the lines tangent to the Fermi surface (:func:`tangencies`), which a grid or the
+    periodic trapezoid rule converges to only algebraically.  ``kinks``: the ky in
+    [-pi, pi] where F is not smooth (both -pi and pi for a saddle on the zone edge).  Each
+    interval between kinks is halved and each half graded geometrically towards its kink
+    (panel ends at the kink + (half width) ratio^j, j <= ``levels``, and one panel down to
+    the kink), with an ``order``-point Gauss-Legendre rule per panel; each line is a
+    :func:`chain_fermi_sea` with ``panels`` panels (checked against twice as many).
+    """
+    ax, ai = AXES.index(a), AXES.index(i)
+    kinks = sorted(set(kinks))
+    x, w = np.polynomial.legendre.leggauss(order)
+    nodes, wts = [], []
+    for k0, k1 in zip(kinks[:-1], kinks[1:]):
+        mid = 0.5 * (k0 + k1)
+        for kink, end in ((k0, mid), (k1, mid)):
+            half = end - kink
+            edges = [kink] + [kink + half * ratio ** j for j in range(levels, -1, -1)]
+            for e0, e1 in zip(edges[:-1], edges[1:]):
+                nodes.append(0.5 * (e1 - e0) * x + 0.5 * (e0 + e1))
+                wts.append(0.5 * abs(e1 - e0) * w / (2 * np.pi))
+    total = {name: 0.0 for name in weights}
+    for ky, wy in zip(np.concatenate(nodes), np.concatenate(wts)):
+        line = chain_fermi_sea(lambda k: model.H(k, ky + 0 * k),
+                               lambda k: model.dH(k, ky + 0 * k)[ai], model.spin[ax],
+                               mu, T, weights, statistics, panels=panels, order=24)
+        for name in weights:
+            total[name] += wy * line[name]
+    return total

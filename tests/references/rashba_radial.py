@@ -16,7 +16,8 @@ Gauss-Legendre rule on each piece (its error estimate is checked; the result is 
 is not ~dps digits).  The radial line is split at p = 0, at the band extremum
 p* = sqrt(1 - b^2) of eps_- (b < 1, the Mexican hat), at the Fermi momenta and, for T > 0, at
 the momenta of the energies mu +- (T/2) 3^k up to the cutoff (geometric grading onto the
-thermal scale: every piece is analytic in a neighbourhood a few times its length); each
+thermal scale: every piece is analytic in a neighbourhood a few times its length), and for
+b < 1e-3 at p = b 4^k below 1 (grading onto the scale of the gap, where Omega ~ b/Delta^3); each
 momentum of a given energy comes from the closed form: (Delta^2 - b^2)/2 -+ Delta = E gives
 Delta = 1 +- r (band 0), Delta = r - 1 (band 1), r = sqrt(1 + b^2 + 2E).  The line is cut
 where the occupation is below 10^-(dps + 10), i.e. at the energy mu + (dps + 10) ln(10) T.
@@ -143,6 +144,10 @@ def fermi_sea(mu, T, b, w_omega, w_moment, statistics="fermi", delta_coeff=None,
 def breakpoints(mu, T, b, dps):
     """Sorted radial breakpoints, the last one the cutoff (module docstring)."""
     pts = {mp.mpf(0)}
+    k = b
+    while b < mp.mpf("1e-3") and k < 1:       # a small gap: grade onto the scale p ~ b
+        pts.add(k)
+        k *= 4
     if extremum(b) is not None:
         pts.add(extremum(b))
     fermi_ps = [p for _, p, _ in momenta_at(mu, b)]
