@@ -94,27 +94,30 @@ def test_closed_form_with_complex_phases_in_double_precision():
 @pytest.mark.parametrize("backend", [Float64(), Mpf(70)], ids=["float64", "mpf"])
 def test_complex_closed_form_is_refused_at_the_point_where_it_is_complex(backend):
     """The guard of the band data on complex closed forms, called directly: H_01 = p_y + i p_x
-    + i X^2, H_10 = p_y - i p_x + i X^2 with X = |p_x - 2e4| + p_x - 2e4 is Hermitian for
-    p_x <= 2e4 only (Model's sampled check does not look there).  At the batch
-    k = (1, 0.5), (30000.123456789, -2) the refusal names the second point and quotes, to 8
-    digits, a complex value that is an eigenvalue of H there (numpy's eigvals of the matrix
-    written here), in double precision and in mpmath alike."""
+    + i 1e4 g, H_10 = p_y - i p_x + i 1e4 g with the bump g = max(0, h), h = 0.002 -
+    |p_x - 0.37| - |p_x - 0.371|, is Hermitian except for 0.3695 < p_x < 0.3715 (a window
+    the Model's sampled check does not hit; g = (h + |h|)/2 = 0 exactly in floating point
+    elsewhere).  At the batch k = (1, 0.5), (0.3705, -2) the refusal names the second point
+    and quotes, to 8 digits, a complex value that is an eigenvalue of H there (numpy's eigvals
+    of the matrix written here), in double precision and in mpmath alike."""
     px, py = sp.symbols("p_x p_y", real=True)
-    extra = " + I*(Abs(p_x - 2e4) + p_x - 2e4)**2"
+    h = "0.002 - Abs(p_x - 0.37) - Abs(p_x - 0.371)"
+    extra = f" + I*10**4*({h} + Abs({h}))/2"
     model = symgrav.Model([["(p_x**2 + p_y**2)/2 + 1", "p_y + I*p_x" + extra],
                            ["p_y - I*p_x" + extra, "(p_x**2 + p_y**2)/2 - 1"]], [px, py])
     bd = symgrav.numeric_geometry(model, {}, "x", "x", dps=20)
     assert bd.closed_form
-    kx, ky = 30000.123456789, -2.0
-    X2 = (abs(kx - 2e4) + kx - 2e4) ** 2
-    H = np.array([[(kx ** 2 + ky ** 2) / 2 + 1, ky + 1j * kx + 1j * X2],
-                  [ky - 1j * kx + 1j * X2, (kx ** 2 + ky ** 2) / 2 - 1]])
+    kx, ky = 0.3705, -2.0
+    g = max(0.0, 0.002 - abs(kx - 0.37) - abs(kx - 0.371))
+    H = np.array([[(kx ** 2 + ky ** 2) / 2 + 1, ky + 1j * kx + 1j * 1e4 * g],
+                  [ky - 1j * kx + 1j * 1e4 * g, (kx ** 2 + ky ** 2) / 2 - 1]])
     quoted = [mp.nstr(mp.mpc(lam), 8) for lam in np.linalg.eigvals(H)]
     assert all(abs(lam.imag) > 0.1 * abs(lam) for lam in np.linalg.eigvals(H))
     with backend.context():
         with pytest.raises(SymgravError) as err:
             bd.evaluate(backend, [backend.array([1.0, kx]), backend.array([0.5, ky])])
     assert str(err.value) in [
-        f"a band quantity is complex at k = ['30000.123', '-2.0'] ({q}): H is not Hermitian "
+        f"a band quantity is complex at k = ['{mp.nstr(mp.mpf(kx), 8)}', '-2.0'] ({q}): H is "
+        "not Hermitian "
         "for these parameter values (the model's check samples points and missed where)"
         for q in quoted], str(err.value)

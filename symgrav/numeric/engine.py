@@ -41,34 +41,9 @@ from .progress import reporting
 from .tb_bands import TightBindingBands
 from .routes import (AUTO_ORDER, AUTO_ORDER_DOUBLE, CLOSED_FORM_AFTER, ROUTES, NotApplicable,
                      RouteDecision, check_route)
+from .evaluation import Evaluation, check_dps
 from .weights import QuantitySet
 from .window_route import WindowEvaluator
-
-
-class Evaluation(dict):
-    """The values of one evaluation (name -> number) with the route that produced them.
-
-    Attributes
-    ----------
-    route : str
-        The route (see :mod:`symgrav.numeric.routes`).
-    decisions : list of RouteDecision
-        Every route tried or skipped, with the reason.
-    """
-
-    def __init__(self, values, route, decisions):
-        super().__init__(values)
-        self.route = route
-        self.decisions = list(decisions)
-
-
-def check_dps(dps):
-    """Validate ``dps``: an integer >= 15, or ``"double"`` for IEEE double precision."""
-    if dps == "double":
-        return dps
-    if not isinstance(dps, int) or isinstance(dps, bool) or dps < 15:
-        raise SymgravError(f"dps must be an integer >= 15 (or 'double'); got {dps!r}")
-    return dps
 
 
 class Susceptibilities:

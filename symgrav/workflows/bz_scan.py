@@ -19,7 +19,7 @@ import mpmath as mp
 
 from ..display import progress_class
 from ..errors import SymgravError
-from ..numeric.engine import check_dps
+from ..numeric.evaluation import check_dps
 from ..version import __version__
 from .columns import UNITS, check_quantities, descriptions_for, quantity_metadata
 from .grid import GUARD, grid_values, merged_parameters, model_of, parameter_texts, rounded

@@ -35,7 +35,8 @@ from collections import OrderedDict, namedtuple
 import mpmath as mp
 
 from ..errors import SymgravError
-from ..numeric.engine import Susceptibilities, check_dps
+from ..numeric.engine import Susceptibilities
+from ..numeric.evaluation import check_dps
 from ..version import __version__
 from .columns import (COLUMNS, DESCRIPTIONS, QUANTITIES, UNITS, check_quantities,
                       descriptions_for, quantity_metadata)

@@ -38,7 +38,8 @@ import mpmath as mp
 from ..display import html_table
 from ..errors import SymgravError
 from ..numeric.banddata import numeric_geometry, parameter_values
-from ..numeric.engine import Susceptibilities, check_dps
+from ..numeric.engine import Susceptibilities
+from ..numeric.evaluation import check_dps
 from ..numeric.occupations import check_statistics
 from ..symbolic.model import AXES
 from ..symbolic.quantities import QUANTITIES
