@@ -111,9 +111,24 @@ def _separable(block, K, axes, j, start, stop, out):
     nj = axes[j]
     k = K[j, start:stop]
     if j == len(axes) - 1:
-        val = np.exp(1j * np.outer(k, nj)) @ block
+        # einsum, not BLAS: many small products, where a threaded BLAS spends more than it saves
+        val = np.einsum("pl,lm->pm", np.exp(1j * np.outer(k, nj)), block)
         out[:, start:stop] = val.reshape(len(k), out.shape[0], -1).transpose(1, 0, 2)
         return
+    if j == len(axes) - 2:
+        # the last two directions as a tensor product: two large matrix products, then
+        # the points taken from the (kappa_j, kappa_last) table
+        u1, inv1 = np.unique(k, return_inverse=True)
+        u2, inv2 = np.unique(K[j + 1, start:stop], return_inverse=True)
+        if len(u1) * len(u2) <= 2 * (stop - start):
+            L2, M = block.shape[1], block.shape[2]
+            part = np.exp(1j * np.outer(u1, nj)) @ block.reshape(len(nj), -1)     # (u1, L2 M)
+            part = np.ascontiguousarray(part.reshape(len(u1), L2, M).transpose(1, 0, 2))
+            table = (np.exp(1j * np.outer(u2, axes[j + 1])) @ part.reshape(L2, -1)
+                     ).reshape(len(u2), len(u1), M)
+            val = table[inv2, inv1]                                               # (p, M)
+            out[:, start:stop] = val.reshape(len(k), out.shape[0], -1).transpose(1, 0, 2)
+            return
     cut = np.flatnonzero(k[1:] != k[:-1]) + 1                    # runs of equal kappa_j
     first = np.concatenate([[0], cut])
     part = np.exp(1j * np.outer(k[first], nj)) @ block.reshape(len(nj), -1)
