@@ -59,6 +59,9 @@ def plane(kp, normal, mu, T):
     S = symgrav.Susceptibilities(_CACHE[normal], {"kp": repr(float(kp))}, a="x", i="x",
                                  dps="double")
     ev = S.evaluate(mu, T)
+    _CACHE["calls"] = _CACHE.get("calls", 0) + 1
+    if _CACHE["calls"] % 100 == 0:
+        print(f"  [pid {os.getpid()}] {_CACHE['calls']} planes", file=sys.stderr, flush=True)
     return np.array([float(ev[n]) for n in NAMES])
 
 

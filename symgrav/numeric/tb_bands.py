@@ -37,8 +37,9 @@ def fourier_sum(n, coef, K, groups=1, method="auto"):
     """The Fourier series sum_n e^{i kappa.n} c(n) at the reduced momenta K (double precision).
 
     The hoppings' series H(kappa) = sum_n e^{i kappa.n} H(n) of the module
-    docstring (and its derivatives, whose coefficients i n_j H(n) are further
-    columns of ``coef``).  On points that share their leading coordinates (a
+    docstring (the Fourier series below Eq. 25 of docs/conventions.md; the
+    matrices of Eqs. 8b, 8c), and its derivatives, whose coefficients
+    i n_j H(n) are further columns of ``coef``.  On points that share their leading coordinates (a
     product grid, or the chunks of one: :class:`symgrav.numeric.bz_grid.GridScan`)
     the sum is taken one direction at a time, e^{i kappa.n} = prod_j e^{i kappa_j n_j}:
     first over n_1 for each distinct kappa_1, then over n_2 for each distinct
