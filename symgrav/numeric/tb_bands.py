@@ -27,6 +27,118 @@ from .arith import Mpf
 from .states import states_float, states_mp
 
 
+#: the separable sum is used when the box of the vectors n has at most this many times nR cells
+BOX_FILL = 4
+#: ... and the points share their leading coordinates: at least this many points per prefix
+POINTS_PER_PREFIX = 8
+
+
+def fourier_sum(n, coef, K, groups=1, method="auto"):
+    """The Fourier series sum_n e^{i kappa.n} c(n) at the reduced momenta K (double precision).
+
+    The hoppings' series H(kappa) = sum_n e^{i kappa.n} H(n) of the module
+    docstring (the Fourier series below Eq. 25 of docs/conventions.md; the
+    matrices of Eqs. 8b, 8c), and its derivatives, whose coefficients
+    i n_j H(n) are further columns of ``coef``.  On points that share their leading coordinates (a
+    product grid, or the chunks of one: :class:`symgrav.numeric.bz_grid.GridScan`)
+    the sum is taken one direction at a time, e^{i kappa.n} = prod_j e^{i kappa_j n_j}:
+    first over n_1 for each distinct kappa_1, then over n_2 for each distinct
+    (kappa_1, kappa_2), and so on, so a point costs about (width of the last
+    direction) terms instead of nR.  Elsewhere (scattered points, sparse vectors)
+    it is one matrix product with the phases e^{i kappa.n} of every point.
+
+    Parameters
+    ----------
+    n : int array (nR, d)
+        The integer vectors.
+    coef : complex array (nR, M)
+        One row of coefficients per vector.
+    K : float array (d, P)
+    groups : int
+        The columns are ``groups`` blocks of M / groups (several matrices side by side).
+    method : {"auto", "separable", "direct"}
+        ``"auto"``: separable where it pays (see above), else direct.
+
+    Returns
+    -------
+    complex array (groups, P, M / groups)
+        Block g of the columns at every point (contiguous: one matrix after another).
+    """
+    if method not in ("auto", "separable", "direct"):
+        raise SymgravError(f"method must be 'auto', 'separable' or 'direct'; got {method!r}")
+    nR, d = n.shape
+    P = K.shape[1]
+    M = coef.shape[1] // groups
+    if nR == 0:
+        return np.zeros((groups, P, M), dtype=complex)
+    lo = n.min(axis=0)
+    shape = tuple(int(x) for x in n.max(axis=0) - lo + 1)
+    if method == "direct" or (method == "auto" and not _pays(shape, nR, K)):
+        return _direct(n, coef, K, groups)
+    dense = np.zeros(shape + (coef.shape[1],), dtype=complex)
+    dense[tuple((n - lo).T)] = coef
+    axes = [np.arange(lo[j], lo[j] + shape[j]) for j in range(d)]
+    order = np.lexsort(K[::-1])                      # by kappa_1, then kappa_2, ...
+    inorder = bool(np.all(order[1:] > order[:-1]))
+    Ks = K if inorder else K[:, order]
+    out = np.empty((groups, P, M), dtype=complex)
+    _separable(dense, Ks, axes, 0, 0, P, out)
+    if inorder:
+        return out
+    res = np.empty_like(out)
+    res[:, order] = out
+    return res
+
+
+def _pays(shape, nR, K):
+    """Whether the separable sum is cheaper: a dense box of vectors, points sharing prefixes."""
+    d, P = K.shape
+    box = int(np.prod(shape))
+    if d == 1 or box > BOX_FILL * nR or P < POINTS_PER_PREFIX:
+        return False
+    prefix = np.unique(K[:d - 1], axis=1).shape[1]
+    first = np.unique(K[0]).size
+    return prefix * POINTS_PER_PREFIX <= P and first * (box // shape[0]) <= P
+
+
+def _direct(n, coef, K, groups):
+    P = K.shape[1]
+    out = (np.exp(1j * (n @ K)).T @ coef).reshape(P, groups, -1)
+    return np.ascontiguousarray(out.transpose(1, 0, 2))
+
+
+def _separable(block, K, axes, j, start, stop, out):
+    """Contract direction j of ``block`` (L_j, ..., L_d, M) at the sorted points start:stop."""
+    nj = axes[j]
+    k = K[j, start:stop]
+    if j == len(axes) - 1:
+        # einsum, not BLAS: many small products, where a threaded BLAS spends more than it saves
+        val = np.einsum("pl,lm->pm", np.exp(1j * np.outer(k, nj)), block)
+        out[:, start:stop] = val.reshape(len(k), out.shape[0], -1).transpose(1, 0, 2)
+        return
+    if j == len(axes) - 2:
+        # the last two directions as a tensor product: two large matrix products, then
+        # the points taken from the (kappa_j, kappa_last) table
+        u1, inv1 = np.unique(k, return_inverse=True)
+        u2, inv2 = np.unique(K[j + 1, start:stop], return_inverse=True)
+        if len(u1) * len(u2) <= 2 * (stop - start):
+            L2, M = block.shape[1], block.shape[2]
+            part = np.exp(1j * np.outer(u1, nj)) @ block.reshape(len(nj), -1)     # (u1, L2 M)
+            part = np.ascontiguousarray(part.reshape(len(u1), L2, M).transpose(1, 0, 2))
+            table = (np.exp(1j * np.outer(u2, axes[j + 1])) @ part.reshape(L2, -1)
+                     ).reshape(len(u2), len(u1), M)
+            val = table[inv2, inv1]                                               # (p, M)
+            out[:, start:stop] = val.reshape(len(k), out.shape[0], -1).transpose(1, 0, 2)
+            return
+    cut = np.flatnonzero(k[1:] != k[:-1]) + 1                    # runs of equal kappa_j
+    first = np.concatenate([[0], cut])
+    part = np.exp(1j * np.outer(k[first], nj)) @ block.reshape(len(nj), -1)
+    part = part.reshape((len(first),) + block.shape[1:])
+    ends = np.concatenate([cut, [len(k)]])
+    for a, (s0, s1) in enumerate(zip(first, ends)):
+        _separable(part[a], K, axes, j + 1, start + s0, start + s1, out)
+
+
 class TightBindingBands:
     """Numeric band data of a tight-binding model (the interface of :class:`~.banddata.BandData`).
 
@@ -98,9 +210,8 @@ class TightBindingBands:
         """
         K = np.array([np.asarray(c, dtype=float).reshape(-1) for c in K])    # (d, P)
         N, P, d = self.nbands, K.shape[1], self.dim
-        phase = np.exp(1j * (self._n @ K)).T                                  # (P, nR)
-        mats = (phase @ self._float_stack(geometry)).reshape(P, -1, N, N)
-        mats = np.ascontiguousarray(mats.transpose(1, 0, 2, 3))               # (m, P, N, N)
+        stack = self._float_stack(geometry)
+        mats = fourier_sum(self._n, stack, K, stack.shape[1] // (N * N)).reshape(-1, P, N, N)
         H, dH = mats[0], [mats[1 + j] for j in range(d)]
         if not geometry:
             return K, H, dH, None, None
@@ -108,8 +219,7 @@ class TightBindingBands:
         if self.operator == "velocity":
             S = mats[2 + d]
         else:
-            S = (np.exp(1j * (self._Sn @ K)).T @ self._Sm.reshape(len(self._Sm), N * N)
-                 ).reshape(P, N, N)
+            S = fourier_sum(self._Sn, self._Sm.reshape(len(self._Sm), N * N), K)[0].reshape(P, N, N)
         return K, H, dH, V, S
 
     def energies(self, K, gradients=True):
