@@ -69,3 +69,13 @@ def test_auto_takes_closed_forms_in_long_runs(monkeypatch):
     lat = Susceptibilities(lattice, lattice.defaults, dps=20)
     assert all(lat.evaluate(mu, "0.5").route != "closed_form" for mu in ("0", "0.1", "0.2",
                                                                            "0.3", "0.4"))
+
+
+def test_band_edges_at_zero_temperature():
+    """T = 0 with mu exactly at each band edge (-5/8: the ring bottom, -1/2, 1/2): the
+    Fermi-surface basis term (singular there) has a zero coefficient at T = 0 and is not
+    evaluated; values agree with the graded route."""
+    cf = Susceptibilities(RASHBA, RASHBA.defaults, dps=30, route="closed_form")
+    ref = Susceptibilities(RASHBA, RASHBA.defaults, dps=30, route="graded")
+    for mu in ("-0.625", "-0.5", "0.5"):
+        agree(cf.evaluate(mu, "0"), ref.evaluate(mu, "0"))

@@ -144,7 +144,17 @@ class ClosedFormEvaluator:
             return [mpfr_to_mpf(v[0]) for v in vals]
 
     def evaluate(self, mu, T):
-        """Every quantity at (mu, T) as mpf (at the current mpmath precision)."""
+        """Every quantity at (mu, T) as mpf (at the current mpmath precision).
+
+        Raises NotApplicable where the closed forms are singular (a Fermi-surface
+        term exactly at a band edge, say).
+        """
+        out = self._evaluate(mu, T)
+        if not all(mp.isfinite(v) for v in out):
+            raise NotApplicable(f"the closed forms are singular at mu = {mp.nstr(mu, 10)}")
+        return out
+
+    def _evaluate(self, mu, T):
         if T == 0:
             return self._values(mu, mu, mp.mpf(0))
         X = mp.log(10) * (self.dps + 6)
@@ -297,11 +307,17 @@ class _Combined:
 
         Inside the caller's gmpy2 context (its precision).
         """
-        B = self.basis.arrays(x)
         E = x if self.shift is None else mpf_to_mpfr(self.shift) + x
         C = self.coefficients.arrays(E, mu, T)
         M = self.size
-        return [sum(C[q * M + m] * B[m] for m in range(M)) for q in range(self.count)]
+        # a basis element whose coefficients vanish here (e.g. a Fermi-surface term at
+        # T = 0) is not evaluated: it may be singular there (an edge), 0 * inf is not 0
+        unused = {m for m in range(M)
+                  if all(not any(C[q * M + m]) for q in range(self.count))}
+        B = self.basis.arrays(x, skip=unused)
+        return [sum(C[q * M + m] * B[m] for m in range(M) if m not in unused)
+                if len(unused) < M else np.full(len(x), gmpy2.mpfr(0), dtype=object)
+                for q in range(self.count)]
 
 
 class _Compiled:
@@ -317,26 +333,36 @@ class _Compiled:
         self._fast = lambdify_mpfr(self._args, self._row)
         self._slow = None
 
-    def arrays(self, *args):
-        """The row at arrays of points: a list of object arrays shaped like the array args."""
+    def arrays(self, *args, skip=()):
+        """The row at arrays of points: a list of object arrays shaped like the array args.
+
+        Entries listed in ``skip`` are returned as zeros (not needed by the caller).
+        A value that stays non-finite in mpmath too (a singular point) is NaN.
+        """
         P = max(len(a) for a in args if isinstance(a, np.ndarray))
         out = []
-        for v in self._fast(*args):
-            if isinstance(v, np.ndarray):
+        for j, v in enumerate(self._fast(*args)):
+            if j in skip:
+                out.append(np.full(P, gmpy2.mpfr(0), dtype=object))
+            elif isinstance(v, np.ndarray):
                 out.append(v)
             else:  # a constant
                 out.append(np.full(P, gmpy2.mpfr(v), dtype=object))
         bad = [p for p in range(P) if not all(gmpy2.is_finite(v[p]) for v in out)]
         for p in bad:
             point = [mpfr_to_mpf(a[p] if isinstance(a, np.ndarray) else a) for a in args]
-            for v, y in zip(out, self._mpmath(point)):
-                v[p] = mpf_to_mpfr(y)
+            for j, (v, y) in enumerate(zip(out, self._mpmath(point))):
+                if j not in skip:
+                    v[p] = mpf_to_mpfr(y)
         return out
 
     def _mpmath(self, args):
         if self._slow is None:
             self._slow = sp.lambdify(self._args, self._row, "mpmath", cse=True, dummify=True)
-        return [mp.re(v) for v in self._slow(*args)]
+        try:
+            return [mp.re(v) for v in self._slow(*args)]
+        except ZeroDivisionError:
+            return [mp.nan] * len(self._row)
 
 
 @lru_cache(maxsize=32)
