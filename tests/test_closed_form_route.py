@@ -79,3 +79,14 @@ def test_band_edges_at_zero_temperature():
     ref = Susceptibilities(RASHBA, RASHBA.defaults, dps=30, route="graded")
     for mu in ("-0.625", "-0.5", "0.5"):
         agree(cf.evaluate(mu, "0"), ref.evaluate(mu, "0"))
+
+
+def test_below_every_band_to_the_digits_of_the_tail():
+    """mu below the band bottom (-5/8): the values are exponentially small tails (1e-29 ..
+    1e-36 at T = 1e-3); the route integrates them around the edge, to their own digits."""
+    cf = Susceptibilities(RASHBA, RASHBA.defaults, dps=30, route="closed_form")
+    ref = Susceptibilities(RASHBA, RASHBA.defaults, dps=30, route="graded")
+    for mu in ("-0.69", "-0.7"):
+        got, want = cf.evaluate(mu, "0.001"), ref.evaluate(mu, "0.001")
+        for k in NAMES:
+            assert abs(got[k] - want[k]) <= mp.mpf(10) ** -24 * abs(want[k]), (mu, k)

@@ -159,14 +159,22 @@ class ClosedFormEvaluator:
             return self._values(mu, mu, mp.mpf(0))
         X = mp.log(10) * (self.dps + 6)
         X += mp.log(X)
+        if self.funcs[self._branch(mu)] is None and self.edges and mu < self.edges[0]:
+            # below every band: only the exponentially small tail above the lowest edge,
+            # integrated as a window around that edge (to the digits of the tail itself)
+            return self._pieces(mu, T, X, center=self.edges[0])
         if not any(abs(e - mu) <= X * T for e in self.edges):
             out = self._gauss(mu, T, X)
             if out is not None:
                 return out
         return self._pieces(mu, T, X)
 
-    def _pieces(self, mu, T, X):
-        """int dE w((E - mu)/T)/T G_q(E) for every q, split at mu +- c T and at the edges.
+    def _pieces(self, mu, T, X, center=None):
+        """int dE w((E - mu)/T)/T G_q(E) for every q, split at c +- x T and at the edges.
+
+        The window is centred at ``center`` (default mu; above mu only when G = 0
+        below it, then the weight is scaled by e^((center - mu)/T) during the
+        integration so that the rules' tolerances are relative to the tail).
 
         Next to an edge the integration variable is s with E = edge +- s^2: the
         closed form is then evaluated at delta = +-s^2 from the exact edge (no
@@ -177,13 +185,16 @@ class ClosedFormEvaluator:
         # the integrands run in gmpy2 mpfr at the working precision, on whole arrays of
         # nodes (numpy object arrays; mpf in, mpf out)
         mu_r, T_r = mpf_to_mpfr(mu), mpf_to_mpfr(T)
+        center = mu if center is None else center
+        shift = mpf_to_mpfr((center - mu) / T)
 
         def weight(E):
-            e = _EXP(-abs(E - mu_r) / T_r)
-            return e / (T_r * (1 + e) ** 2)
+            x = abs(E - mu_r) / T_r
+            e = _EXP(-x)
+            return _EXP(shift - x) / (T_r * (1 + e) ** 2)
         count = self.count
-        lo, hi = mu - X * T, mu + X * T
-        cuts = {(mu + c * T, None) for c in (-X, -12, -3, 3, 12, X)}
+        lo, hi = center - X * T, center + X * T
+        cuts = {(center + c * T, None) for c in (-X, -12, -3, 3, 12, X)}
         cuts |= {(e, k) for k, e in enumerate(self.edges) if lo < e < hi}
         cuts = sorted(cuts, key=lambda c: c[0])
         jobs = []
@@ -191,7 +202,7 @@ class ClosedFormEvaluator:
             n = self._branch((a + b) / 2)
             if b <= a or self.funcs[n] is None:
                 continue
-            near = 0 if a <= mu <= b else min(abs(a - mu), abs(b - mu))
+            near = 0 if a <= center <= b else min(abs(a - center), abs(b - center))
             if ka is None and kb is None:
                 def vec(E, f=self.funcs[n]):
                     w = weight(E)
@@ -215,7 +226,8 @@ class ClosedFormEvaluator:
             vals, size = self._rule(vec, x0, x1, count, scale)
             total = [t + v for t, v in zip(total, vals)]
             scale = max(scale, size)
-        return total
+        factor = mp.exp(-(center - mu) / T)
+        return [t * factor for t in total]
 
     def _rule(self, vec, a, b, count, scale):
         """(int_a^b vec, int_a^b |vec|): Gauss-Legendre of degree 3, 4, ... until converged.
