@@ -35,9 +35,9 @@ def add_parser(subparsers):
                     "(b): alpha (19a) and (pi^2/3) d alpha/d mu (21) at T = 0 and beta/T at "
                     "T = 0.001; (c): beta versus T for several mu.  Writes figureN.png and "
                     "figureNa.csv, figureNb.csv, figureNc.csv (values in the paper's figure "
-                    "units) into DIR.  Needs matplotlib.  Time (measured 2026-12-02 on two "
-                    "cores shared with other jobs, load average about 5, with 'time symgrav "
-                    "paper --out paper'): 95 s wall, 41 s CPU; with --fast 10 s.")
+                    "units) into DIR.  Needs matplotlib.  Time (measured 2026-12-02 on two idle "
+                    "cores with 'time symgrav paper --out paper'): 14 s wall, 24 s CPU; with "
+                    "--fast 4.4 s; several times longer on a loaded machine.")
     parser.add_argument("--out", metavar="DIR", required=True,
                         help="output directory (created if missing)")
     parser.add_argument("--figure", metavar="N", type=int, action="append", choices=(1, 2),
@@ -47,8 +47,8 @@ def add_parser(subparsers):
                              f"(default {DEFAULT_DPS}, at least 15), or 'double': IEEE double "
                              "precision at numpy speed, values written with 15 digits")
     parser.add_argument("--fast", action="store_true",
-                        help="coarse grids (mu step 0.1/0.2, three T in panel c): 10 s "
-                             "instead of 95 s (see above), for tests and previews")
+                        help="coarse grids (mu step 0.1/0.2, three T in panel c): 4.4 s "
+                             "instead of 14 s (see above), for tests and previews")
     add_parallel_options(parser)
     parser.set_defaults(func=run)
     return parser
