@@ -47,13 +47,20 @@ def chain_scan_fine():
 
 
 def test_chain_insulator_exact(chain_scan):
-    """mu in the gap: the convolution with the polynomial tail above the bands is exact."""
+    """mu in the gap and above every band: the convolution, with the polynomial tail of the
+    Z_gk above the bands beyond the scan, is exact."""
     scan, H, dH = chain_scan
     assert scan.starts_below and all(c is not None for c in scan.top.values())
-    got = scan.smear([0.0], 0.05)
-    ref = Z.chain_fermi_sea(H, dH, Z.SX / 2, 0.0, 0.05, Z.builtin_weights())
-    for name in NAMES:
-        assert got[name][0] == pytest.approx(ref[name], rel=1e-11, abs=1e-15), name
+    # mu = 0: every band edge > 26 T away; mu = 3.3: above both bands, 4 T below the scan's
+    # end, 12 T above the square-root edge at 2.7, whose interpolation leaves up to 8.2e-9
+    # (measured, M~; the five values are ~1e-7 there, ~1e-2 at mu = 0).  The tail beyond the
+    # scan is the polynomial of the Z_gk above the bands, here zero to 1e-15 (sum rules:
+    # sum_n Omega_n = sum_n m_n = 0), so this model cannot show whether it is added.
+    got = scan.smear([0.0, 3.3], 0.05)
+    for j, (mu, tol) in enumerate(((0.0, 1e-15), (3.3, 3e-8))):
+        ref = Z.chain_fermi_sea(H, dH, Z.SX / 2, mu, 0.05, Z.builtin_weights())
+        for name in NAMES:
+            assert got[name][j] == pytest.approx(ref[name], rel=1e-11, abs=tol), (mu, name)
 
 
 @pytest.mark.parametrize("mu", [-2.0, 1.9])
@@ -106,3 +113,20 @@ def test_errors(chain_scan):
     with pytest.raises(SymgravError, match="not a Fermi-window average"):
         zero_temperature_scan(model, model.defaults, np.linspace(0, 1, 8),
                               quantities=[symgrav.Quantity("sq", "f**2", 0)])
+
+
+def test_user_quantity_and_the_tail_above_the_bands():
+    """A quantity the package does not ship, weights (xi^2 f, 0): Z_02 above the bands is
+    the quadratic sum_n int Omega_n (eps_n - E)^2 (here 0.048 at E -> its constant), which
+    the convolution adds beyond the scan's end (mu = 3.45, 1 T below it); reference: the
+    chain's sum over states with that weight written here."""
+    H, dH = Z.chain_H, Z.chain_dH
+    q = symgrav.Quantity("q2", "xi**2*f", 0)
+    kk = np.linspace(-np.pi, np.pi, 20001)
+    low = np.linalg.eigvalsh(H(kk))[:, 0]
+    scan = zero_temperature_scan(chain_model(), {}, np.linspace(-3, 3.5, 651) + 0.0013,
+                                 quantities=[q], kinks=[float(low.min()), -2.3, -1.7, 1.3, 2.7])
+    weights = {"q2": (lambda xi, T, f, G, df: xi ** 2 * f, None)}
+    for mu in (0.0, 3.45):
+        ref = Z.chain_fermi_sea(H, dH, Z.SX / 2, mu, 0.05, weights)["q2"]
+        assert scan.smear([mu], 0.05)["q2"][0] == pytest.approx(ref, rel=1e-8), mu
