@@ -65,8 +65,10 @@ class Susceptibilities:
     statistics : {"fermi", "bose"}
     quantities : sequence of Quantity, optional
         User quantities computed alongside the built-ins (same routes).
-    route : {"auto", "window", "graded", "bz_lines", "bz_grid", "fermi_surface", "closed_form"}
-        Force a route; a forced route that does not apply raises SymgravError.
+    route : str
+        ``"auto"`` or one of "window", "graded", "bz_lines", "bz_grid", "bz_planes",
+        "fermi_surface", "closed_form" (:mod:`symgrav.numeric.routes`) to force it; a
+        forced route that does not apply raises SymgravError.
     operator : {"spin", "velocity"}
         The operator s_a of Eqs. (8b), (8c): the model's (default) or, for a
         :class:`~symgrav.TightBinding`, the velocity v_a, so that Omega is the
@@ -224,7 +226,7 @@ class Susceptibilities:
             except SymgravError:
                 # only where tangent lines are refined (T = 0, 2D lattice; routes.py)
                 if not (self.double and self.backend2.name == "float64" and T == 0
-                        and self.bands.lattice and self.bands.dim == 2):
+                        and self.bands.lattice and (self.bands.dim == 2 or name == "bz_planes")):
                     raise
         # double precision without closed forms: next to a line tangent to the Fermi
         # surface the rounding noise of the energies (~1e-16) makes the step occupation
@@ -345,6 +347,11 @@ class Susceptibilities:
         names = self._main.names
         decision = [RouteDecision("bz_grid", True, "applies")]
         return [Evaluation(self._finish(dict(zip(names, r))), "bz_grid", decision) for r in rows]
+
+    @property
+    def quantity_set(self):
+        """The QuantitySet of :meth:`evaluate`: the built-ins and the user quantities."""
+        return self._main
 
     def grid_chunk(self, K, mus, T):
         """Sums of the integrands over the momenta K for every mu (a task of :meth:`scan`).

@@ -16,6 +16,12 @@
   models in 2D and 3D at T > 0 (or with no band near mu at T = 0); taken by
   ``auto`` in double precision for 3D lattice models, where the nested lines
   cost far more per point.
+* ``bz_planes`` (:class:`BrillouinZonePlanes`) -- a 3D lattice model as an
+  integral over planes k_z = const (:mod:`symgrav.numeric.bz_planes`): each
+  plane by the Brillouin-zone lines of ``bz_lines``, the outer integral by
+  adaptive Gauss-Kronrod panels split where a plane touches the Fermi
+  surface; double precision, any T >= 0.  Taken by ``auto`` where the grid
+  refuses (3D metals at low T and at T = 0).
 * ``fermi_surface`` (:class:`FermiSurfaceSum`) -- the Fermi-surface sum of
   Eq. (E1) at T = 0, for quantities that are pure Fermi-surface terms there
   (d alpha / d mu).
@@ -42,6 +48,7 @@ from ..errors import SymgravError
 from ..limits import limit
 from .arith import GUARD
 from .bz_grid import grid_integrals, thermal_nodes
+from .bz_planes import plane_integrals
 from .closed_form_route import static_reason
 from .layout import LATTICE_3D_NODES
 from .line_integral import fermi_surface_terms, integrate_line
@@ -50,6 +57,7 @@ from .rules import cancellation_bits
 from .window_route import NotApplicable
 
 __all__ = ["AUTO_ORDER", "AUTO_ORDER_DOUBLE", "CLOSED_FORM_AFTER", "BrillouinZoneGrid", "BrillouinZoneLines",
+           "BrillouinZonePlanes",
            "ClosedForm", "FermiSurfaceSum", "FermiWindow", "GradedLines", "NotApplicable",
            "ROUTES", "Route", "RouteDecision",
            "check_route", "integrate_momentum_space"]
@@ -221,6 +229,26 @@ class BrillouinZoneGrid(Route):
             raise
 
 
+class BrillouinZonePlanes(Route):
+    """A 3D lattice model as the integral over k_z of 2D Brillouin-zone planes (bz_planes.py)."""
+
+    name = "bz_planes"
+    summary = "planes of a 3D lattice model, each by Brillouin-zone lines"
+
+    def reason(self, engine, qset, T):
+        if not engine.model.lattice:
+            return "continuum model (no Brillouin zone)"
+        if engine.model.dim != 3:
+            return (f"{engine.model.dim}D lattice model (planes of a 3D zone; in 2D the "
+                    "Brillouin-zone lines bz_lines do the same)")
+        if not engine.double:
+            return "dps > 15 (the planes run in double precision only: dps='double')"
+        return ""
+
+    def run(self, engine, qset, mu, T, backend):
+        return plane_integrals(engine, qset, mu, T, backend)
+
+
 class FermiSurfaceSum(Route):
     """Eq. (E1): sums over the Fermi points of every line of the T = 0 delta terms."""
 
@@ -281,7 +309,8 @@ class ClosedForm(Route):
 
 #: the routes by name, in the order of the documentation
 ROUTES = {r.name: r for r in (FermiWindow(), GradedLines(), BrillouinZoneLines(),
-                              BrillouinZoneGrid(), FermiSurfaceSum(), ClosedForm())}
+                              BrillouinZoneGrid(), BrillouinZonePlanes(), FermiSurfaceSum(),
+                              ClosedForm())}
 #: the order in which ``route="auto"`` tries them
 AUTO_ORDER = ("fermi_surface", "window", "graded", "bz_lines")
 #: beyond this many evaluations of one engine (same quantities, more than 15 digits) ``auto``
@@ -290,7 +319,7 @@ AUTO_ORDER = ("fermi_surface", "window", "graded", "bz_lines")
 CLOSED_FORM_AFTER = 100
 #: ... and in double precision, where the graded lines (numpy-vectorized) are faster than
 #: the Fermi-window route (scalar Chebyshev series) at the same accuracy
-AUTO_ORDER_DOUBLE = ("fermi_surface", "graded", "bz_grid", "bz_lines", "window")
+AUTO_ORDER_DOUBLE = ("fermi_surface", "graded", "bz_grid", "bz_planes", "bz_lines", "window")
 
 
 def check_route(route):

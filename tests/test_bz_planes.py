@@ -1,0 +1,200 @@
+"""The route bz_planes: a 3D lattice model as an integral over planes of Brillouin-zone lines.
+
+References, nothing taken from symgrav: tests/references/bz_grid.py (numpy eigh on dense
+grids typed by hand) for the 3D means at T = 0.4 and, plane by plane, for one plane
+k_z = const at T = 0.4, 0.05 and T = 0 (lines with bisected Fermi points); closed
+forms for the outer Gauss-Kronrod rule; a brute-force numpy scan for the tangent planes.
+The model is Lattice3D of tests/test_bz_grid.py (a 3D two-band lattice metal).
+"""
+
+from __future__ import annotations
+
+import mpmath as mp
+import numpy as np
+import pytest
+
+import symgrav
+from symgrav import SymgravError
+from symgrav.numeric.bz_planes import GK21, adaptive_gauss_kronrod, plane_integral, tangent_planes
+from references import bz_grid as Z
+from test_bz_grid import lattice3d_model
+
+MU = -2.5       # lower band of Lattice3D
+KZ = -2.0       # the plane of the plane-by-plane checks: a Fermi line around the band top
+W = Z.builtin_weights()
+
+
+@pytest.fixture(scope="module")
+def model():
+    return lattice3d_model()
+
+
+def _close(got, ref, size, rel):
+    for name, r in ref.items():
+        assert abs(float(got[name]) - r) <= rel * max(size[name], abs(r)), (name, got[name], r)
+
+
+# -- the outer rule --------------------------------------------------------------------------
+
+def test_gauss_kronrod_table_integrates_polynomials_exactly():
+    """K21 is exact to degree 31, the embedded G10 to degree 19 (integrals of x^k on [-1, 1])."""
+    x, wk, wg = GK21
+    for k in range(0, 32, 2):
+        assert abs(np.sum(wk * x ** k) - 2 / (k + 1)) < 1e-15
+    for k in range(0, 20, 2):
+        assert abs(np.sum(wg * x[1::2] ** k) - 2 / (k + 1)) < 1e-15
+    assert abs(np.sum(wk * x ** 32) - 2 / 33) > 1e-12     # and not beyond
+
+
+def test_adaptive_rule_with_and_without_a_breakpoint_at_a_kink():
+    """(t - c)_+^2 e^t and |t - c| on [-pi, pi] (closed forms): analytic on either side of c,
+    so the breakpoint at c leaves one panel per side."""
+    c = 0.4
+
+    def fun(t):
+        vals = np.array([np.maximum(t - c, 0) ** 2 * np.exp(t), np.abs(t - c)])
+        return vals, np.abs(vals)
+    u = np.pi - c
+    exact = [np.exp(np.pi) * (u * u - 2 * u + 2) - 2 * np.exp(c),
+             ((np.pi - c) ** 2 + (np.pi + c) ** 2) / 2]
+    plain, _, _, n_plain = adaptive_gauss_kronrod(fun, [-np.pi, np.pi], 2, 1e-12)
+    split, _, _, n_split = adaptive_gauss_kronrod(fun, [-np.pi, c, np.pi], 2, 1e-12)
+    for got in (plain, split):
+        assert np.allclose(got, exact, rtol=1e-11, atol=0)
+    assert n_split == 42 < n_plain
+
+
+def test_adaptive_rule_refuses_a_divergence_and_a_non_finite_value():
+    def fun(t):
+        return np.array([1 / np.abs(t - 0.1)]), np.array([1 / np.abs(t - 0.1)])
+    with pytest.raises(SymgravError, match="did not converge"):
+        adaptive_gauss_kronrod(fun, [-1.0, 1.0], 1, 1e-12, max_panels=50)
+    with pytest.raises(SymgravError, match="not finite"):
+        adaptive_gauss_kronrod(fun, [0.1 - 2 * 0.148874338981631210884826001129720, 0.1], 1, 1e-12)
+
+
+# -- tangent planes --------------------------------------------------------------------------
+
+def _plane_extremes(kz, n=400):
+    """(min, max) of each band of Lattice3D over the plane k_z = kz on an n x n numpy grid."""
+    k = -np.pi + 2 * np.pi * np.arange(n) / n
+    kx, ky = np.meshgrid(k, k, indexing="ij")
+    eps = np.linalg.eigvalsh(Z.Lattice3D().H(kx, ky, kz + 0 * kx))
+    return eps.min(axis=(0, 1)), eps.max(axis=(0, 1))
+
+
+def test_tangent_planes_against_a_numpy_scan(model):
+    """The k_z where a band extremum over the plane crosses mu, bisected on numpy grids."""
+    S = symgrav.Susceptibilities(model, {}, dps="double")
+    got = tangent_planes(S.bands, MU, "z")
+    kz = np.linspace(-np.pi, np.pi, 65)
+    g = np.array([np.concatenate(_plane_extremes(z, 100)) for z in kz]) - MU
+    ref = []
+    for col in range(g.shape[1]):
+        for j in np.nonzero(np.sign(g[:-1, col]) * np.sign(g[1:, col]) < 0)[0]:
+            a, b = kz[j], kz[j + 1]
+            for _ in range(30):
+                m = (a + b) / 2
+                if np.sign(np.concatenate(_plane_extremes(m))[col] - MU) == np.sign(g[j, col]):
+                    a = m
+                else:
+                    b = m
+            ref.append((a + b) / 2)
+    assert len(got) == len(ref) == 2
+    # the 400^2 grid puts an extremum within ~1e-4 (quadratic around it: ~1e-5 in energy)
+    assert np.allclose(sorted(ref), got, atol=2e-3)
+
+
+# -- one plane against numpy -----------------------------------------------------------------
+
+def _numpy_plane(kz, T, n):
+    """{name: (mean, size)} over the plane k_z = kz on an n x n grid (reference module only)."""
+    k = -np.pi + 2 * np.pi * np.arange(n) / n
+    kx, ky = (m.ravel() for m in np.meshgrid(k, k, indexing="ij"))
+    kzs = np.full_like(kx, kz)
+    L = Z.Lattice3D()
+    geom = Z.geometry(L.H(kx, ky, kzs), L.dH(kx, ky, kzs)[0], L.spin[0])
+    return Z.band_sums(geom, MU, T, W)
+
+
+def _plane(S, kz, T):
+    """symgrav's plane times 2 pi: its weight 1/(2 pi)^3 becomes the plane's mean."""
+    B = S.backend
+    with B.context():
+        vals, _ = plane_integral(S, S.quantity_set, kz, mp.mpf(MU), mp.mpf(T), B)
+    return {q.name: float(v) * 2 * np.pi for q, v in zip(S.quantity_set.quantities, vals)}
+
+
+@pytest.mark.parametrize("T, n", [(0.4, 64), (0.05, 512)])
+def test_one_plane_against_numpy(model, T, n):
+    """At T = 0.4 and 0.05 the plane grid has converged (n vs 2n) far below the tolerance."""
+    lo, hi = _numpy_plane(KZ, T, n), _numpy_plane(KZ, T, 2 * n)
+    size = {k: v[1] for k, v in hi.items()}
+    for k in W:
+        assert abs(lo[k][0] - hi[k][0]) <= 1e-11 * size[k], k
+    S = symgrav.Susceptibilities(model, {}, dps="double")
+    _close(_plane(S, KZ, T), {k: v[0] for k, v in hi.items()}, size, rel=1e-11)
+
+
+def test_one_plane_of_the_tight_binding_conversion(model):
+    """The TightBinding conversion of Lattice3D on the same plane at T = 0.05."""
+    hi = _numpy_plane(KZ, 0.05, 1024)
+    S = symgrav.Susceptibilities(symgrav.TightBinding.from_model(model), {}, dps="double")
+    _close(_plane(S, KZ, 0.05), {k: v[0] for k, v in hi.items()}, {k: v[1] for k, v in hi.items()},
+           rel=1e-11)
+
+
+class _Plane:
+    """The plane k_z = kz of Lattice3D as a 2D model of the reference module."""
+
+    def __init__(self, kz):
+        self.kz, self.L = kz, Z.Lattice3D()
+        self.spin = self.L.spin
+
+    def H(self, kx, ky):
+        return self.L.H(kx, ky, self.kz + 0 * kx)
+
+    def dH(self, kx, ky):
+        return self.L.dH(kx, ky, self.kz + 0 * kx)[:2]
+
+
+def test_one_plane_at_zero_temperature(model):
+    """T = 0: the reference's lines at T = 0 (Fermi points bisected, Gauss-Legendre) integrated
+    over k_y graded towards the tangencies it finds itself (family_fermi_sea)."""
+    plane = _Plane(KZ)
+    kinks = [-np.pi, np.pi] + Z.tangencies(plane, MU, nky=129, nkx=257)
+    ref = Z.family_fermi_sea(plane, MU, 0, W, kinks, panels=2)
+    size = {k: v[1] for k, v in _numpy_plane(KZ, 0.05, 256).items()}
+    S = symgrav.Susceptibilities(model, {}, dps="double")
+    got = _plane(S, KZ, 0)
+    _close(got, ref, size, rel=1e-10)
+    assert got["T_beta"] == 0
+
+
+# -- the route -------------------------------------------------------------------------------
+
+def test_route_against_the_numpy_grid(model):
+    """The whole route at T = 0.4, where the reference 96^3 grid has converged (vs 48^3)."""
+    lo = Z.band_sums(Z.grid_geometry(Z.Lattice3D(), 48), MU, 0.4, W)
+    hi = Z.band_sums(Z.grid_geometry(Z.Lattice3D(), 96), MU, 0.4, W)
+    size = {k: v[1] for k, v in hi.items()}
+    for k in W:
+        assert abs(lo[k][0] - hi[k][0]) <= 1e-11 * size[k], k
+    S = symgrav.Susceptibilities(model, {}, dps="double", route="bz_planes")
+    ev = S.evaluate(str(MU), "0.4")
+    assert ev.route == "bz_planes"
+    _close(ev, {k: v[0] for k, v in hi.items()}, size, rel=1e-11)
+
+
+def test_bad_input_is_refused_in_one_line():
+    m = symgrav.load_model("lattice_insulator")
+    S = symgrav.Susceptibilities(m, m.defaults, dps="double", route="bz_planes")
+    with pytest.raises(SymgravError, match=r"route 'bz_planes' does not apply .*2D lattice model") as exc:
+        S.evaluate("-1.5", "0.1")
+    assert "\n" not in str(exc.value)
+
+
+def test_more_than_double_precision_is_refused(model):
+    S = symgrav.Susceptibilities(model, {}, dps=20, route="bz_planes")
+    with pytest.raises(SymgravError, match=r"dps > 15 .*double precision only"):
+        S.evaluate("-2.5", "0.4")
