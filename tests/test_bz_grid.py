@@ -125,16 +125,21 @@ def test_forced_grid_in_2d_against_numpy():
 
 
 def test_low_temperature_metal_is_refused_at_once(model):
-    """T far below the grid's reach: bz_grid says how many nodes it would need, bz_lines too."""
+    """T far below the grid's reach: bz_grid says how many nodes it would need, bz_lines too
+    (``auto`` takes bz_planes there: tests/test_bz_planes.py)."""
     S = symgrav.Susceptibilities(model, {}, dps="double")
+    with pytest.raises(SymgravError, match=r"needs at least \d+ nodes per direction"):
+        symgrav.Susceptibilities(model, {}, dps="double", route="bz_grid").evaluate("1.0",
+                                                                                   "0.001")
+    lines = symgrav.Susceptibilities(model, {}, dps="double", route="bz_lines")
     with pytest.raises(SymgravError, match=r"needs about \d+ nodes per direction"):
-        S.evaluate("1.0", "0.001")
+        lines.evaluate("1.0", "0.001")
     decisions = {d.name: d.reason for d in S.explain("-0.5", "0.001")}
     assert decisions["bz_grid"] == "applies"          # insulator: converges at once
     with pytest.raises(SymgravError, match=r"at least \d+ nodes per direction"):
         S.scan(["1.0"], "0.001")
     with pytest.raises(SymgravError, match="T = 0: the nested trapezoid rules"):
-        S.evaluate("1.0", 0)
+        lines.evaluate("1.0", 0)
     with pytest.raises(SymgravError, match="Fermi surface at mu = 1.0"):
         S.scan(["1.0"], 0)
     with pytest.raises(SymgravError, match="max_points must be a positive integer"):

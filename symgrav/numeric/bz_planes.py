@@ -209,20 +209,20 @@ def tangent_planes(bands, mu, normal="z", n=TANGENT_SCAN):
     ax, along, across = _axes(normal)
     h = 2 * np.pi / n
     axis = -np.pi + h * np.arange(n)
-    mesh = np.meshgrid(axis, axis, axis, indexing="ij")
-    eps, _ = bands.energies([m.ravel() for m in mesh])
-    eps = np.moveaxis(eps.reshape((-1, n, n, n)), 1 + ax, 1).reshape(eps.shape[0], n, n * n)
+    u, v = (m.ravel() for m in np.meshgrid(axis, axis, indexing="ij"))
+
+    def point(kp, u, v):
+        k = [None] * 3
+        k[ax], k[along], k[across] = np.full_like(u, kp), u, v
+        return k
+    # band energies plane by plane (n^2 points at a time): (bands, planes, n^2)
+    eps = np.stack([bands.energies(point(kp, u, v))[0] for kp in axis], axis=1)
     mu = float(mu)
     found = []
 
-    def point(kp, u, v):
-        k = [0.0, 0.0, 0.0]
-        k[ax], k[along], k[across] = kp, u, v
-        return [np.array([c]) for c in k]
-
     def extremum(kp, band, sign, start):
         def f(uv):
-            e, g = bands.energies(point(kp, uv[0], uv[1]))
+            e, g = bands.energies(point(kp, uv[:1], uv[1:]))
             return sign * e[band, 0], sign * np.array([g[band, along, 0], g[band, across, 0]])
         res = minimize(f, start, jac=True, method="BFGS", options={"gtol": 1e-13})
         return sign * res.fun

@@ -15,7 +15,7 @@
   over the zone with node doubling (:mod:`symgrav.numeric.bz_grid`), lattice
   models in 2D and 3D at T > 0 (or with no band near mu at T = 0); taken by
   ``auto`` in double precision for 3D lattice models, where the nested lines
-  cost far more per point.
+  cost far more per point, unless it needs more nodes than its budget.
 * ``bz_planes`` (:class:`BrillouinZonePlanes`) -- a 3D lattice model as an
   integral over planes k_z = const (:mod:`symgrav.numeric.bz_planes`): each
   plane by the Brillouin-zone lines of ``bz_lines``, the outer integral by
@@ -200,7 +200,7 @@ class BrillouinZoneLines(_Lines):
                         if need is None else
                         f"T = {mp.nstr(T, 6)} needs about {need} nodes per direction "
                         f"(2 |v| / T) and the lines stop at {LATTICE_3D_NODES}")
-                    + "; raise T")
+                    + "; raise T, or use dps='double' (route bz_planes: any T)")
         return integrate_momentum_space(engine, qset, mu, T, backend)
 
 
@@ -236,14 +236,13 @@ class BrillouinZonePlanes(Route):
     summary = "planes of a 3D lattice model, each by Brillouin-zone lines"
 
     def reason(self, engine, qset, T):
-        if not engine.model.lattice:
-            return "continuum model (no Brillouin zone)"
-        if engine.model.dim != 3:
-            return (f"{engine.model.dim}D lattice model (planes of a 3D zone; in 2D the "
-                    "Brillouin-zone lines bz_lines do the same)")
-        if not engine.double:
-            return "dps > 15 (the planes run in double precision only: dps='double')"
-        return ""
+        model = engine.model
+        if model.lattice and model.dim == 3:
+            return "" if engine.double else \
+                "not double precision (the planes run with dps='double' only)"
+        return (f"{model.dim}D lattice model (planes of a 3D zone; in 2D the Brillouin-zone "
+                "lines bz_lines do the same)" if model.lattice else
+                "continuum model (no Brillouin zone)")
 
     def run(self, engine, qset, mu, T, backend):
         return plane_integrals(engine, qset, mu, T, backend)
