@@ -424,8 +424,8 @@ def test_routes_and_errors(rashba):
     ev = rashba.evaluate("0.0", "0.001")
     assert ev.route == "window" and ev.decisions[-1].name == "window"
     assert [d.name for d in rashba.explain("0.3", "0")] == ["window", "graded", "bz_lines",
-                                                            "bz_grid", "fermi_surface",
-                                                            "closed_form"]
+                                                            "bz_grid", "bz_planes",
+                                                            "fermi_surface", "closed_form"]
     with pytest.raises(SymgravError, match="temperature must be >= 0"):
         rashba.evaluate(0, "-1e-3")
     with pytest.raises(SymgravError, match="route must be"):

@@ -19,7 +19,7 @@ from symgrav import SymgravError
 from rashba_reference import alpha0, reference
 from references import rashba_radial as R
 
-ROUTES = {"window", "graded", "bz_lines", "bz_grid", "fermi_surface", "closed_form"}
+ROUTES = {"window", "graded", "bz_lines", "bz_grid", "bz_planes", "fermi_surface", "closed_form"}
 NAMES = ("alpha", "T_beta_kubo", "mqm", "mqm_aux", "T_beta")
 
 
