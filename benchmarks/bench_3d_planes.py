@@ -59,9 +59,10 @@ def plane_task(args):
     kp, normal, mu, T = args
     S = engine()
     B = S.backend
+    cpu = time.process_time()
     with B.context():
         v, s = plane_integral(S, S.quantity_set, kp, mp.mpf(mu), mp.mpf(T), B, normal)
-    return [float(x) for x in v], [float(x) for x in s]
+    return [float(x) for x in v], [float(x) for x in s], time.process_time() - cpu
 
 
 def by_planes(normal, mu, T, workers, pool):
@@ -76,7 +77,9 @@ def by_planes(normal, mu, T, workers, pool):
     else:
         def mapper(kps):
             tasks = [(kp, normal, mu, T) for kp in kps]
-            return list(pool.map(plane_task, tasks)) if pool else [plane_task(t) for t in tasks]
+            out = list(pool.map(plane_task, tasks)) if pool else [plane_task(t) for t in tasks]
+            stats["plane_cpu"] = stats.get("plane_cpu", 0.0) + sum(r[2] for r in out)
+            return [r[:2] for r in out]
         B = S.backend
         with B.context():
             out = plane_integrals(S, S.quantity_set, mp.mpf(mu), mp.mpf(T), B, normal=normal,
@@ -98,7 +101,8 @@ def reference(T, mu):
 def report(label, normal, val, stats, wall, cpu0):
     planes = stats.get("planes", "?")
     print(f"{label}: planes normal to {normal}: {planes} planes, {wall:.1f} s wall "
-          f"(this process {time.process_time() - cpu0:.1f} s cpu); tangent planes "
+          f"(this process {time.process_time() - cpu0:.1f} s cpu, the planes "
+          f"{stats.get('plane_cpu', float('nan')):.1f} s cpu); tangent planes "
           f"{[round(t, 6) for t in stats.get('tangents', [])]}")
     print("   " + "  ".join(f"{n} = {v:.12e}" for n, v in zip(NAMES, val)))
 

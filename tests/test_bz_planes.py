@@ -193,6 +193,19 @@ def test_route_against_the_numpy_grid(model):
     _close(ev, {k: v[0] for k, v in hi.items()}, size, rel=1e-11)
 
 
+def test_route_in_the_gap_at_low_temperature(model):
+    """mu = -0.5 in the gap at T = 0.01: smooth planes; the reference grid converges (32 vs 64)."""
+    lo, hi = (Z.band_sums(Z.grid_geometry(Z.Lattice3D(), n), -0.5, 0.01, W) for n in (32, 64))
+    scale = max(v[1] for v in hi.values())       # T beta ~ 1e-63 here: absolute, on this scale
+    for k in W:
+        assert abs(lo[k][0] - hi[k][0]) <= 1e-13 * scale, k
+    ref, size = {k: v[0] for k, v in hi.items()}, {k: scale for k in W}
+    S = symgrav.Susceptibilities(model, {}, dps="double", route="bz_planes")
+    ev = S.evaluate("-0.5", "0.01")
+    assert ev.route == "bz_planes"
+    _close(ev, ref, size, rel=1e-11)
+
+
 def test_bad_input_is_refused_in_one_line():
     m = symgrav.load_model("lattice_insulator")
     S = symgrav.Susceptibilities(m, m.defaults, dps="double", route="bz_planes")
