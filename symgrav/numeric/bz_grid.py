@@ -105,8 +105,8 @@ def point_integrands(bands, weights, statistics, backend, K, mus, T):
         sum_n of the magnitudes (:meth:`WeightSet.integrand`).
     """
     B = backend
-    eps, _, om, mm, om_size, mm_size = bands.evaluate(B, K, sizes=True)
-    term_sizes = None if om_size is None else (om_size, mm_size)
+    eps, _, om, mm, *term_sizes = bands.evaluate(B, K, sizes=True)
+    term_sizes = None if term_sizes[0] is None else term_sizes
     vals, sizes = [], []
     for mu in mus:
         xi = eps - mu
