@@ -37,8 +37,10 @@ def test_tiny_gap_against_radial_reference(mu, T):
 
 
 # -- mu exactly at a van Hove energy of a 2D lattice model ------------------------------------
-# lattice_insulator: the lower band has saddle points at (pi, 0) and (0, pi) with energy
-# -t0 * 0 - (M0 + t * 0) = -2 (typed from the model file: cos pi + cos 0 = 0).
+# lattice_insulator: the lower band is stationary at (pi, 0) and (0, pi) with energy
+# -t0 * 0 - (M0 + t * 0) = -2 (typed from the model file: cos pi + cos 0 = 0): local maxima
+# (the band's top is -1.4 at (pi, pi); its saddle points are at -2.05), where the density of
+# states steps and the lines through them touch the Fermi surface at one point.
 VAN_HOVE = -2.0
 
 
@@ -74,17 +76,46 @@ def test_mu_at_van_hove_energy_T0_against_line_family_reference():
         assert abs(got[name] - value) <= 1e-10 * scale, name
 
 
-def test_mu_at_van_hove_energy_finite_T_against_grid(dps="double"):
-    """T = 0.05, mu at the saddle energy: the converged numpy grid of tests/references."""
+@pytest.mark.parametrize("T, n", [("0.05", 128), ("0.02", 512),
+                                  pytest.param("0.01", 1024, marks=pytest.mark.slow)])
+def test_mu_at_van_hove_energy_finite_T_against_grid(T, n, dps="double"):
+    """mu at the critical energy, T = 0.05 ... 0.01: the converged numpy grid of
+    tests/references (n and 2n points per direction; the occupations vary on the scale
+    T / |v|, so n ~ 10 / T).  The engine takes about a second at every T; the reference ~4 s
+    at T = 0.02 and ~17 s at T = 0.01 (marked slow: python -m pytest -m slow)."""
     ref, model = _lattice()
     start = time.monotonic()
     S = _engine(dps)
-    got = S.evaluate(str(VAN_HOVE), "0.05")
+    got = S.evaluate(str(VAN_HOVE), T)
     assert time.monotonic() - start < 60
-    _, want = ref.converged(model, VAN_HOVE, 0.05, ref.builtin_weights(), n=128, rtol=1e-11)
+    _, want = ref.converged(model, VAN_HOVE, float(T), ref.builtin_weights(), n=n, rtol=1e-11)
     scale = max(abs(v) for v in want.values())
     for name, value in want.items():
         assert abs(float(got[name]) - value) <= 1e-10 * scale, name
+
+
+def test_mott_value_at_the_critical_energy_is_refused_at_once_with_the_cause():
+    """d alpha/d mu (E1) at mu = -2 is a Fermi-surface integral through the zero-velocity
+    points (pi, 0), (0, pi): it ran ~5 min and failed with 'tanh-sinh rule did not converge
+    across a Fermi-surface tangency' (the failure seen through the mott column of
+    'symgrav compute --mu=-2 --T 0.01').  Now one line naming the band, the kind of point and
+    the momentum, in well under a second; the kind is checked here on the typed numpy model
+    (energy -2 there, lower at the four neighbours at distance 1e-3: a local maximum)."""
+    import numpy as np
+
+    from symgrav import SymgravError
+
+    ref, model = _lattice()
+    e0 = np.linalg.eigvalsh(model.H(np.pi, 0.0))[0]
+    assert abs(e0 - VAN_HOVE) < 1e-15
+    for dx, dy in ((1e-3, 0), (-1e-3, 0), (0, 1e-3), (0, -1e-3)):
+        assert np.linalg.eigvalsh(model.H(np.pi + dx, dy))[0] < e0
+    S = _engine("double")
+    start = time.monotonic()
+    with pytest.raises(SymgravError, match=r"local maximum of band 0 at k = \(-3.14159, 0\)"):
+        S.dalpha_dmu(str(VAN_HOVE))
+    assert time.monotonic() - start < 5
+    assert S.dalpha_dmu("-1.999") < 0            # off the critical energy: evaluated
 
 
 # -- one long evaluation shows progress ---------------------------------------------------
