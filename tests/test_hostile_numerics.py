@@ -299,3 +299,36 @@ def test_well_conditioned_double_runs_are_left_alone():
     scale = max(abs(v) for v in want.values())
     for name, value in want.items():
         assert abs(got[name] - value) <= 1e-12 * scale, name
+
+
+def test_nearly_degenerate_bands_on_the_zone_grid_are_refused_in_double_precision():
+    """The product grid (route bz_grid, 3D lattices by default) runs in worker processes and
+    cannot redo its chunks at higher precision: with bands split by ~2e-6 and mu above both
+    at T = 0 (every value is 0 by the sum rule of the test above) it refuses in one line,
+    instead of returning rounding noise; on the Brillouin-zone lines the same model is redone
+    (closed forms in gmpy2) and gives 0 to 1e-14, or refused as a tight-binding model."""
+    import sympy as sp
+
+    import symgrav
+    from symgrav import SymgravError, SymgravWarning
+
+    kx, ky = sp.symbols("k_x k_y", real=True)
+    sx, sy, sz = (sp.Matrix(m) for m in ([[0, 1], [1, 0]], [[0, -sp.I], [sp.I, 0]],
+                                          [[1, 0], [0, -1]]))
+    H = -(sp.cos(kx) + sp.cos(ky)) / 2 * sp.eye(2) + sp.Rational(TINY) * (
+        sp.sin(kx) * sx + sp.sin(ky) * sy + (1 + sp.cos(kx) / 2) * sz)
+    model = symgrav.Model(H, (kx, ky), lattice=True, name="tiny_square")
+    start = time.monotonic()
+    with pytest.raises(SymgravError, match="nearly degenerate bands.*use dps=20"):
+        Susceptibilities(model, {}, dps="double", route="bz_grid").evaluate("3", "0")
+    assert time.monotonic() - start < 10
+    with pytest.warns(SymgravWarning, match="nearly degenerate bands"):
+        got = Susceptibilities(model, {}, dps="double").evaluate("3", "0")
+    assert all(abs(float(v)) <= 1e-14 for v in got.values()), got
+    # as sums over states the lines would be redone with mpmath matrices (many minutes):
+    # refused in one line too
+    start = time.monotonic()
+    with pytest.raises(SymgravError, match="nearly degenerate bands.*use dps=20"):
+        Susceptibilities(symgrav.TightBinding.from_model(model), {}, dps="double").evaluate(
+            "3", "0")
+    assert time.monotonic() - start < 30

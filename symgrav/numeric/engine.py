@@ -24,7 +24,7 @@ import warnings
 
 import mpmath as mp
 
-from ..errors import SymgravError, SymgravWarning
+from ..errors import PrecisionError, SymgravError, SymgravWarning
 from ..symbolic.model import Model
 from ..symbolic.quantities import (DALPHA_DMU, QUANTITIES, Quantity,
                                    zero_temperature_quantities)
@@ -222,6 +222,8 @@ class Susceptibilities:
         with B.context():
             try:
                 return route.run(self, qset, mu, T, B)
+            except PrecisionError:
+                raise
             except SymgravError:
                 # only where tangent lines are refined (T = 0, 2D lattice; routes.py)
                 if not (self.double and self.backend2.name == "float64" and T == 0

@@ -39,7 +39,7 @@ from collections import namedtuple
 
 import mpmath as mp
 
-from ..errors import SymgravError, SymgravWarning
+from ..errors import PrecisionError, SymgravError, SymgravWarning
 from ..limits import limit
 from .arith import GUARD, Mpf, Mpfr
 from .bz_grid import grid_integrals, thermal_nodes
@@ -47,7 +47,7 @@ from .closed_form_route import static_reason
 from .layout import LATTICE_3D_NODES
 from .line_integral import fermi_surface_terms, integrate_line
 from .progress import advance
-from .rules import cancellation_bits
+from .rules import DOUBLE_DIGITS, cancellation_bits
 from .window_route import NotApplicable
 
 __all__ = ["AUTO_ORDER", "AUTO_ORDER_DOUBLE", "CLOSED_FORM_AFTER", "BrillouinZoneGrid", "BrillouinZoneLines",
@@ -121,10 +121,6 @@ def integrate_momentum_space(engine, qset, mu, T, backend):
     return vals
 
 
-#: digits that double precision stands for in the rounding check (tolerance 1e-13)
-DOUBLE_DIGITS = 12
-
-
 def _double_checked(engine, qset, mu, T, backend, vals, sizes):
     """Double-precision values, redone at higher precision where the band data were too rounded.
 
@@ -137,8 +133,9 @@ def _double_checked(engine, qset, mu, T, backend, vals, sizes):
     is redone at the precision :func:`~symgrav.numeric.rules.cancellation_bits`
     asks for (with a SymgravWarning), and again while the amplified rounding
     at that precision still exceeds 1e-13 of the values, at most twice; beyond the budget
-    SYMGRAV_MAX_DPS a one-line SymgravError.  Well-conditioned band data
-    (gaps above energy / 64) are returned as computed.
+    SYMGRAV_MAX_DPS, or for sums over states in two or three dimensions (mpmath
+    matrices: many minutes), a one-line SymgravError asking for dps=20.
+    Well-conditioned band data (gaps above energy / 64) are returned as computed.
     """
     amp = qset.weights(backend).amplification
     extra = cancellation_bits(vals, sizes, backend.prec, DOUBLE_DIGITS, amplified=amp)
@@ -153,10 +150,16 @@ def _double_checked(engine, qset, mu, T, backend, vals, sizes):
                 f"nearly degenerate bands: the double-precision band data are rounded "
                 f"{amp:.3g} times beyond the floor and {prec} bits would be needed, more than "
                 "the budget SYMGRAV_MAX_DPS allows")
+        kind = Mpfr if engine.bands.supports(Mpfr(prec)) else Mpf
+        if kind is Mpf and engine.bands.dim > 1:
+            # sums over states with mpmath matrices over a 2D or 3D zone: many minutes
+            raise PrecisionError(
+                f"nearly degenerate bands: the double-precision band data are rounded "
+                f"{amp:.3g} times beyond the floor, more than these values can bear; use "
+                "dps=20 (or more)")
         warnings.warn(f"nearly degenerate bands (rounding of the double-precision band data "
                       f"amplified {amp:.3g}-fold by energy / gap): redone at {prec} bits (slow)",
                       SymgravWarning, stacklevel=7)
-        kind = Mpfr if engine.bands.supports(Mpfr(prec)) else Mpf
         B, B2 = kind(prec), kind(2 * prec)
         with B.context():
             vals, sizes = _momentum_integrals(engine, qset, mu, T, B, B2)

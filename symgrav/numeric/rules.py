@@ -38,6 +38,8 @@ from ..errors import SymgravError
 
 #: rounding units of the band terms below which a component counts as converged
 NOISE_UNITS = 64
+#: digits that double precision stands for in the rounding checks (its tolerance is 1e-13)
+DOUBLE_DIGITS = 12
 
 
 @lru_cache(maxsize=64)
