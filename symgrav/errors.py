@@ -9,6 +9,11 @@ class SymgravError(ValueError):
     """Bad input or an impossible request, with a message that names the problem."""
 
 
+class PrecisionError(SymgravError):
+    """The number type asked for cannot hold the digits (e.g. double precision with nearly
+    degenerate bands): a final answer, not a quadrature failure to retry otherwise."""
+
+
 class SymgravWarning(UserWarning):
     """Something was computed, but the user should know a convention was bent."""
 

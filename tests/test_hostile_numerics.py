@@ -37,8 +37,10 @@ def test_tiny_gap_against_radial_reference(mu, T):
 
 
 # -- mu exactly at a van Hove energy of a 2D lattice model ------------------------------------
-# lattice_insulator: the lower band has saddle points at (pi, 0) and (0, pi) with energy
-# -t0 * 0 - (M0 + t * 0) = -2 (typed from the model file: cos pi + cos 0 = 0).
+# lattice_insulator: the lower band is stationary at (pi, 0) and (0, pi) with energy
+# -t0 * 0 - (M0 + t * 0) = -2 (typed from the model file: cos pi + cos 0 = 0): local maxima
+# (the band's top is -1.4 at (pi, pi); its saddle points are at -2.05), where the density of
+# states steps and the lines through them touch the Fermi surface at one point.
 VAN_HOVE = -2.0
 
 
@@ -74,17 +76,46 @@ def test_mu_at_van_hove_energy_T0_against_line_family_reference():
         assert abs(got[name] - value) <= 1e-10 * scale, name
 
 
-def test_mu_at_van_hove_energy_finite_T_against_grid(dps="double"):
-    """T = 0.05, mu at the saddle energy: the converged numpy grid of tests/references."""
+@pytest.mark.parametrize("T, n", [("0.05", 128), ("0.02", 512),
+                                  pytest.param("0.01", 1024, marks=pytest.mark.slow)])
+def test_mu_at_van_hove_energy_finite_T_against_grid(T, n, dps="double"):
+    """mu at the critical energy, T = 0.05 ... 0.01: the converged numpy grid of
+    tests/references (n and 2n points per direction; the occupations vary on the scale
+    T / |v|, so n ~ 10 / T).  The engine takes about a second at every T; the reference ~4 s
+    at T = 0.02 and ~17 s at T = 0.01 (marked slow: python -m pytest -m slow)."""
     ref, model = _lattice()
     start = time.monotonic()
     S = _engine(dps)
-    got = S.evaluate(str(VAN_HOVE), "0.05")
+    got = S.evaluate(str(VAN_HOVE), T)
     assert time.monotonic() - start < 60
-    _, want = ref.converged(model, VAN_HOVE, 0.05, ref.builtin_weights(), n=128, rtol=1e-11)
+    _, want = ref.converged(model, VAN_HOVE, float(T), ref.builtin_weights(), n=n, rtol=1e-11)
     scale = max(abs(v) for v in want.values())
     for name, value in want.items():
         assert abs(float(got[name]) - value) <= 1e-10 * scale, name
+
+
+def test_mott_value_at_the_critical_energy_is_refused_at_once_with_the_cause():
+    """d alpha/d mu (E1) at mu = -2 is a Fermi-surface integral through the zero-velocity
+    points (pi, 0), (0, pi): it ran ~5 min and failed with 'tanh-sinh rule did not converge
+    across a Fermi-surface tangency' (the failure seen through the mott column of
+    'symgrav compute --mu=-2 --T 0.01').  Now one line naming the band, the kind of point and
+    the momentum, in well under a second; the kind is checked here on the typed numpy model
+    (energy -2 there, lower at the four neighbours at distance 1e-3: a local maximum)."""
+    import numpy as np
+
+    from symgrav import SymgravError
+
+    ref, model = _lattice()
+    e0 = np.linalg.eigvalsh(model.H(np.pi, 0.0))[0]
+    assert abs(e0 - VAN_HOVE) < 1e-15
+    for dx, dy in ((1e-3, 0), (-1e-3, 0), (0, 1e-3), (0, -1e-3)):
+        assert np.linalg.eigvalsh(model.H(np.pi + dx, dy))[0] < e0
+    S = _engine("double")
+    start = time.monotonic()
+    with pytest.raises(SymgravError, match=r"local maximum of band 0 at k = \(-3.14159, 0\)"):
+        S.dalpha_dmu(str(VAN_HOVE))
+    assert time.monotonic() - start < 5
+    assert S.dalpha_dmu("-1.999") < 0            # off the critical energy: evaluated
 
 
 # -- one long evaluation shows progress ---------------------------------------------------
@@ -156,3 +187,148 @@ def test_four_band_insulator_deep_in_the_gap(monkeypatch, a, i):
     assert abs(got["alpha"] - fine[0]) <= 1e-11 * scale
     assert abs(got["mqm"] - fine[1]) <= 1e-11 * scale
     assert got["T_beta"] == 0 and got["mqm_aux"] == got["mqm"] == got["T_beta_kubo"]
+
+
+# -- nearly degenerate bands in double precision: never a silently wrong number ---------------
+# A chain whose two bands are split by 2e-6 ... 3.5e-6 everywhere:
+#   H = -cos k + B (cos k / 3 sx + sin k sy + (1 + cos k / 2) sz),  B = 1e-6,  s = sigma / 2.
+# Omega_n ~ 1/B and m_n ~ 1 cancel between the two bands; double-precision eigenvectors are
+# off by ~1e-16 / B, so the sums over states of the two bands carried errors of ~1e-5 of the
+# answers (M = 8.5e-6 with mu above both bands, where it is exactly 0).
+TINY = "1/1000000"
+
+
+def _tiny_chain(tight_binding=False):
+    import sympy as sp
+
+    import symgrav
+
+    k = sp.Symbol("k_x", real=True)
+    b = sp.Rational(TINY)
+    sx, sy, sz = (sp.Matrix(m) for m in ([[0, 1], [1, 0]], [[0, -sp.I], [sp.I, 0]],
+                                          [[1, 0], [0, -1]]))
+    H = -sp.cos(k) * sp.eye(2) + b * (sp.cos(k) / 3 * sx + sp.sin(k) * sy
+                                      + (1 + sp.cos(k) / 2) * sz)
+    model = symgrav.Model(H, (k,), lattice=True, name="tiny_chain")
+    return symgrav.TightBinding.from_model(model) if tight_binding else model
+
+
+def _tiny_chain_reference(mu, T, n):
+    """The five built-ins at 40 digits by the periodic trapezoid rule over n points: mpmath
+    eigenvectors of the 2 x 2 matrix typed here, Eqs. (8b), (8c) as sums over states, the
+    weights of Eqs. (19a), (19b), (8a), (B7a), (20) (T > 0: the integrand is analytic)."""
+    with mp.workdps(40):
+        b, mu, T = mp.mpf(1) / 10 ** 6, mp.mpf(mu), mp.mpf(T)
+        sx = mp.matrix([[0, 1], [1, 0]])
+        sy = mp.matrix([[0, -1j], [1j, 0]])
+        sz = mp.matrix([[1, 0], [0, -1]])
+        one = mp.eye(2)
+        total = [mp.mpf(0)] * 5
+        for j in range(n):
+            k = -mp.pi + 2 * mp.pi * j / n
+            H = -mp.cos(k) * one + b * (mp.cos(k) / 3 * sx + mp.sin(k) * sy
+                                       + (1 + mp.cos(k) / 2) * sz)
+            V = mp.sin(k) * one + b * (-mp.sin(k) / 3 * sx + mp.cos(k) * sy - mp.sin(k) / 2 * sz)
+            E, Q = mp.eigh(H)
+            for n_, m_ in ((0, 1), (1, 0)):
+                u, w = Q[:, n_], Q[:, m_]
+                x = mp.im((u.H * V * w)[0] * (w.H * (sx / 2) * u)[0])
+                gap = E[n_] - E[m_]
+                om, mm = -2 * x / gap ** 2, x / gap
+                xi = E[n_] - mu
+                f = 1 / (mp.exp(xi / T) + 1)
+                G = T * mp.log1p(mp.exp(-xi / T))       # -G: the weight of M (8a)
+                df = -f * (1 - f) / T
+                for q, (wo, wm) in enumerate(((f, 0), (xi * f, f), (-G, f),
+                                              (xi * f, f + xi * df), (xi * f + G, 0))):
+                    total[q] += (om * wo + mm * wm) / n
+        return dict(zip(("alpha", "T_beta_kubo", "mqm", "mqm_aux", "T_beta"), total))
+
+
+def test_nearly_degenerate_bands_filled_give_zero_in_double_precision():
+    """mu above both bands at T = 0: every quantity is exactly 0 (Omega and m summed over a
+    complete set of bands cancel at every k: sum_n Omega_n = 0, sum_n (xi_n Omega_n + m_n) = 0).
+    The sums over states (tight-binding form) in double precision gave M = 8.5e-6 and the
+    closed forms 1.1e-11, silently; now the double path measures the rounding of its band data
+    (amplified by energy / gap ~ 1e6), warns, and redoes the integral at higher precision."""
+    from symgrav import SymgravWarning
+
+    for tight_binding in (True, False):
+        S = Susceptibilities(_tiny_chain(tight_binding), {}, dps="double")
+        start = time.monotonic()
+        with pytest.warns(SymgravWarning, match="nearly degenerate bands"):
+            got = S.evaluate("5", "0")
+        assert time.monotonic() - start < 30
+        # about 1e-13 of the model's |alpha| inside the bands (0.085)
+        assert all(abs(float(v)) <= 1e-14 for v in got.values()), got
+
+
+def test_nearly_degenerate_bands_thermal_tail_against_mpmath_sum_over_states():
+    """mu = 2 above both bands at T = 0.1: the quantities are the thermal tails, ~3e-5.  The
+    double-precision closed forms were off by 4e-8 of alpha (the two bands' f Omega cancel to
+    1e-10 of themselves); now 1e-12 of the largest value.  Reference: the sums over states of
+    the typed 2 x 2 matrix at 40 digits on 96 and 192 points (converged to 1e-18)."""
+    from symgrav import SymgravWarning
+
+    coarse, want = _tiny_chain_reference(2, "0.1", 96), _tiny_chain_reference(2, "0.1", 192)
+    scale = max(abs(v) for v in want.values())
+    assert scale > 1e-5
+    assert all(abs(coarse[k] - want[k]) < mp.mpf(10) ** -18 * scale for k in want)
+    S = Susceptibilities(_tiny_chain(), {}, dps="double")
+    with pytest.warns(SymgravWarning, match="nearly degenerate bands"):
+        got = S.evaluate("2", "0.1")
+    for name, value in want.items():
+        assert abs(got[name] - value) <= 1e-12 * scale, name
+
+
+def test_well_conditioned_double_runs_are_left_alone():
+    """Gaps of order the band energies: no amplification, no warning, no redo (the values are
+    those of the plain double-precision integral: the test chain against its numpy reference)."""
+    import warnings
+
+    from chain_model import chain_model
+
+    from references import bz_grid
+
+    S = Susceptibilities(chain_model(), {}, dps="double")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = S.evaluate("-2", "0.1")
+    want = bz_grid.chain_fermi_sea(bz_grid.chain_H, bz_grid.chain_dH, bz_grid.SX / 2, -2.0, 0.1,
+                                   bz_grid.builtin_weights())
+    scale = max(abs(v) for v in want.values())
+    for name, value in want.items():
+        assert abs(got[name] - value) <= 1e-12 * scale, name
+
+
+def test_nearly_degenerate_bands_on_the_zone_grid_are_refused_in_double_precision():
+    """The product grid (route bz_grid, 3D lattices by default) runs in worker processes and
+    cannot redo its chunks at higher precision: with bands split by ~2e-6 and mu above both
+    at T = 0 (every value is 0 by the sum rule of the test above) it refuses in one line,
+    instead of returning rounding noise; on the Brillouin-zone lines the same model is redone
+    (closed forms in gmpy2) and gives 0 to 1e-14, or refused as a tight-binding model."""
+    import sympy as sp
+
+    import symgrav
+    from symgrav import SymgravError, SymgravWarning
+
+    kx, ky = sp.symbols("k_x k_y", real=True)
+    sx, sy, sz = (sp.Matrix(m) for m in ([[0, 1], [1, 0]], [[0, -sp.I], [sp.I, 0]],
+                                          [[1, 0], [0, -1]]))
+    H = -(sp.cos(kx) + sp.cos(ky)) / 2 * sp.eye(2) + sp.Rational(TINY) * (
+        sp.sin(kx) * sx + sp.sin(ky) * sy + (1 + sp.cos(kx) / 2) * sz)
+    model = symgrav.Model(H, (kx, ky), lattice=True, name="tiny_square")
+    start = time.monotonic()
+    with pytest.raises(SymgravError, match="nearly degenerate bands.*use dps=20"):
+        Susceptibilities(model, {}, dps="double", route="bz_grid").evaluate("3", "0")
+    assert time.monotonic() - start < 10
+    with pytest.warns(SymgravWarning, match="nearly degenerate bands"):
+        got = Susceptibilities(model, {}, dps="double").evaluate("3", "0")
+    assert all(abs(float(v)) <= 1e-14 for v in got.values()), got
+    # as sums over states the lines would be redone with mpmath matrices (many minutes):
+    # refused in one line too
+    start = time.monotonic()
+    with pytest.raises(SymgravError, match="nearly degenerate bands.*use dps=20"):
+        Susceptibilities(symgrav.TightBinding.from_model(model), {}, dps="double").evaluate(
+            "3", "0")
+    assert time.monotonic() - start < 30

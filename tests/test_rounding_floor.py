@@ -63,8 +63,8 @@ def test_zero_to_rounding_is_an_exact_zero_on_the_zone_boundary(spin_current_tb)
     kx = np.linspace(-np.pi, np.pi, 4001)
     ky = np.full_like(kx, -np.pi)
     bands = symgrav.Susceptibilities(spin_current_tb, {}, a="x", i="y", dps="double").bands
-    _, _, om, mm, om_size, mm_size = bands.evaluate(Float64(), [kx, ky],
-                                                    sizes=True)
+    _, _, om, mm, om_size, mm_size, _ = bands.evaluate(Float64(), [kx, ky],
+                                                       sizes=True)
     model = SpinCurrent()
     _, om_ref, mm_ref = Z.geometry(model.H(kx, ky), model.dH(kx, ky)[1], model.spin[0](kx, ky))
     assert np.all(om == 0) and np.all(mm == 0)
@@ -80,7 +80,7 @@ def test_term_sizes_bound_the_values_away_from_the_boundary():
     kx, ky = rng.uniform(-np.pi, np.pi, (2, 500))
     model = SpinCurrent()
     H, V, S = model.H(kx, ky), model.dH(kx, ky)[1], model.spin[2](kx, ky)
-    _, _, om, mm, om_size, mm_size = states_float(H, [], V, S, 1.0, sizes=True)
+    _, _, om, mm, om_size, mm_size, _ = states_float(H, [], V, S, 1.0, sizes=True)
     _, om_ref, mm_ref = Z.geometry(H, V, S)
     assert np.allclose(om, om_ref.T, rtol=1e-10, atol=1e-14)
     assert np.all(np.abs(om_ref.T) <= om_size) and np.all(np.abs(mm_ref.T) <= mm_size)

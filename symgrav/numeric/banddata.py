@@ -226,9 +226,10 @@ class BandData:
         eps : (N, P), grad : (N, dim, P), omega : (N, P), moment : (N, P)
             Energies (ascending), gradients, Omega_{an}^i (Eq. 8b) and
             m_{an}^i (Eq. 8c), as backend arrays.
-        omega_size, moment_size : (N, P) float arrays or None
-            With ``sizes``: of double-precision sums over states; None for
-            closed forms and at higher precision.
+        omega_size, moment_size, amplification : (N, P) float arrays or None
+            With ``sizes``: of double-precision sums over states
+            (:func:`~symgrav.numeric.states.states_float`); None for closed
+            forms and at higher precision.
 
         Raises
         ------
@@ -237,7 +238,7 @@ class BandData:
         """
         if backend.name == "float64":
             out = self._evaluate_float(K, sizes)
-            return out + (None, None) if sizes and len(out) == 4 else out
+            return out + (None,) * 3 if sizes and len(out) == 4 else out
         P = len(K[0])
         pv = self._params(backend)
         N, d = self.nbands, self.dim
@@ -250,7 +251,7 @@ class BandData:
                 arr[:, q] = self._evaluate_point(backend, fn, k, pv)
         out = (arr[:N], arr[N:N + N * d].reshape(N, d, P), arr[N + N * d:2 * N + N * d],
                arr[2 * N + N * d:])
-        return out + (None, None) if sizes else out
+        return out + (None,) * 3 if sizes else out
 
     def _evaluate_point(self, backend, fn, k, pv):
         """The band data at one momentum k (a list of backend scalars)."""

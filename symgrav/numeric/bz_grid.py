@@ -32,9 +32,9 @@ import math
 import mpmath as mp
 import numpy as np
 
-from ..errors import SymgravError
+from ..errors import PrecisionError, SymgravError
 from .occupations import Occupations
-from .rules import NOISE_UNITS
+from .rules import DOUBLE_DIGITS, NOISE_UNITS, cancellation_bits
 from .symmetry import check_symmetries, orbit_representatives, symmetry_group
 
 __all__ = ["GridScan", "chunk_sums", "grid_converged", "point_integrands", "thermal_nodes"]
@@ -105,12 +105,13 @@ def point_integrands(bands, weights, statistics, backend, K, mus, T):
         sum_n of the magnitudes (:meth:`WeightSet.integrand`).
     """
     B = backend
-    eps, _, om, mm, om_size, mm_size = bands.evaluate(B, K, sizes=True)
-    term_sizes = None if om_size is None else (om_size, mm_size)
+    eps, _, om, mm, *term_sizes = bands.evaluate(B, K, sizes=True)
+    term_sizes = None if term_sizes[0] is None else term_sizes
     vals, sizes = [], []
     for mu in mus:
         xi = eps - mu
-        v, s = weights.integrand(om, mm, xi, T, Occupations(B, statistics, xi, T), term_sizes)
+        v, s = weights.integrand(om, mm, xi, T, Occupations(B, statistics, xi, T), term_sizes,
+                                 energies=eps)
         vals.append(v)
         sizes.append(s)
     return np.concatenate(vals), np.concatenate(sizes)
@@ -396,7 +397,35 @@ def grid_integrals(engine, qset, mus, T, backend, mapper=None, progress=None, ma
         check_symmetries(group, probe, bd.dim, (engine.a, engine.i))
     eps = float(rtol) if rtol is not None else float(engine.tolerance())
     scan = GridScan(bd, nq, B, eps, max_points, group=group)
-    vals, _ = scan.run(mapper or local, len(mus) * nq, min_nodes, progress=progress)
+    vals, sizes = scan.run(mapper or local, len(mus) * nq, min_nodes, progress=progress)
+    if B.name == "float64":
+        _check_rounding(bd, ws, probe, mus, vals, sizes, nq)
     with B.context():
         meas = B.num(engine.layout.measure)
         return [[B.mpf(v * meas) for v in vals[k * nq:(k + 1) * nq]] for k in range(len(mus))]
+
+
+def _check_rounding(bd, ws, probe, mus, vals, sizes, nq):
+    """Double precision: refuse grid values that nearly degenerate bands make rounding noise.
+
+    The amplification of the band data's rounding (energy / gap of coupled
+    bands, :meth:`~symgrav.numeric.weights.WeightSet.integrand`) is measured
+    on a 16^d grid here (the scan may have run in other processes); when it
+    is present and the rounding it implies, carried by the sizes, exceeds
+    1e-13 of the values at some mu, or the values are all within it
+    (:func:`~symgrav.numeric.rules.cancellation_bits`), a one-line
+    SymgravError (the lines of route bz_lines redo such integrals at higher
+    precision; a grid at higher precision is the user's choice).
+    """
+    k = -np.pi + 2 * np.pi * np.arange(16) / 16
+    K = [m.ravel() for m in np.meshgrid(*([k] * bd.dim), indexing="ij")]
+    ws.amplification = 1.0
+    probe(K)
+    amp = ws.amplification
+    for j, mu in enumerate(mus):
+        sl = slice(j * nq, (j + 1) * nq)
+        if cancellation_bits(vals[sl], sizes[sl], 53, DOUBLE_DIGITS, amplified=amp):
+            raise PrecisionError(
+                f"nearly degenerate bands: double-precision band data are rounded {amp:.3g} "
+                f"times beyond the floor, more than the grid values at mu = {mp.nstr(mu, 10)} "
+                "can bear; use dps=20 (or more)")

@@ -24,7 +24,7 @@ import warnings
 
 import mpmath as mp
 
-from ..errors import SymgravError, SymgravWarning
+from ..errors import PrecisionError, SymgravError, SymgravWarning
 from ..symbolic.model import Model
 from ..symbolic.quantities import (DALPHA_DMU, QUANTITIES, Quantity,
                                    zero_temperature_quantities)
@@ -39,6 +39,7 @@ from .line_integral import LineContext
 from .occupations import check_statistics
 from .progress import reporting
 from .tb_bands import TightBindingBands
+from .van_hove import check_not_critical
 from .routes import (AUTO_ORDER, AUTO_ORDER_DOUBLE, CLOSED_FORM_AFTER, ROUTES, NotApplicable,
                      RouteDecision, check_route)
 from .evaluation import Evaluation, check_dps
@@ -223,6 +224,8 @@ class Susceptibilities:
         with B.context():
             try:
                 return route.run(self, qset, mu, T, B)
+            except PrecisionError:
+                raise
             except SymgravError:
                 # only where tangent lines are refined (T = 0, 2D lattice; routes.py)
                 if not (self.double and self.backend2.name == "float64" and T == 0
@@ -432,6 +435,9 @@ class Susceptibilities:
     def dalpha_dmu(self, mu):
         """d alpha / d mu at T = 0 as a Fermi-surface integral, Eq. (E1).
 
+        Refused (SymgravError) at mu exactly at the energy of a stationary point
+        of a band of a 2D lattice model (:mod:`symgrav.numeric.van_hove`).
+
         In two dimensions without isotropy the transverse integrand has
         inverse-square-root singularities where the lines touch the Fermi
         surface; evaluating it within one unit in the last place of such a
@@ -439,6 +445,8 @@ class Susceptibilities:
         working precision there.
         """
         mu, _ = self._args(mu, 0)
+        if self.bands.dim == 2 and self.bands.lattice:
+            check_not_critical(self.bands, mu)
         boost = self.model.dim == 2 and not self.isotropic
         B = self.backend2 if boost else self.backend
         key = ("dalpha_dmu", mu)

@@ -44,10 +44,10 @@ class LineContext:
         B, bd, ws = self.backend, self.bands, self.weights
 
         def fun(K):
-            eps, _, om, mm, om_size, mm_size = bd.evaluate(B, K, sizes=True)
+            eps, _, om, mm, *sizes = bd.evaluate(B, K, sizes=True)
             xi = eps - mu
             return ws.integrand(om, mm, xi, T, Occupations(B, self.statistics, xi, T),
-                                None if om_size is None else (om_size, mm_size))
+                                None if sizes[0] is None else sizes, energies=eps)
         return fun
 
     def integrand(self, line, mu, T):

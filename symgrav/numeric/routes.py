@@ -40,20 +40,21 @@ uses its public helpers (line features, margins, tolerances, contexts).
 
 from __future__ import annotations
 
+import warnings
 from collections import namedtuple
 
 import mpmath as mp
 
-from ..errors import SymgravError
+from ..errors import PrecisionError, SymgravError, SymgravWarning
 from ..limits import limit
-from .arith import GUARD
+from .arith import GUARD, Mpf, Mpfr
 from .bz_grid import grid_integrals, thermal_nodes
 from .bz_planes import plane_integrals
 from .closed_form_route import static_reason
 from .layout import LATTICE_3D_NODES
 from .line_integral import fermi_surface_terms, integrate_line
 from .progress import advance
-from .rules import cancellation_bits
+from .rules import DOUBLE_DIGITS, cancellation_bits
 from .window_route import NotApplicable
 
 __all__ = ["AUTO_ORDER", "AUTO_ORDER_DOUBLE", "CLOSED_FORM_AFTER", "BrillouinZoneGrid", "BrillouinZoneLines",
@@ -110,7 +111,7 @@ def integrate_momentum_space(engine, qset, mu, T, backend):
     """
     vals, sizes = _momentum_integrals(engine, qset, mu, T, backend, engine.backend2)
     if backend.name == "float64":
-        return vals
+        return _double_checked(engine, qset, mu, T, backend, vals, sizes)
     extra = cancellation_bits(vals, sizes, backend.prec, engine.dps)
     if not extra:
         return vals
@@ -128,9 +129,57 @@ def integrate_momentum_space(engine, qset, mu, T, backend):
     return vals
 
 
+def _double_checked(engine, qset, mu, T, backend, vals, sizes):
+    """Double-precision values, redone at higher precision where the band data were too rounded.
+
+    Nearly degenerate bands make the double-precision eigenvectors, and so
+    Omega (8b) and m (8c), carry rounding amplified by energy / gap
+    (:func:`~symgrav.numeric.weights.rounding_amplification`, folded into the
+    sizes).  When that rounding exceeds 1e-13 of the largest value, or the
+    values are all within it (a result zero to rounding of amplified band
+    data, which double precision cannot tell from a small one), the integral
+    is redone at the precision :func:`~symgrav.numeric.rules.cancellation_bits`
+    asks for (with a SymgravWarning), and again while the amplified rounding
+    at that precision still exceeds 1e-13 of the values, at most twice; beyond the budget
+    SYMGRAV_MAX_DPS, or for sums over states in two or three dimensions (mpmath
+    matrices: many minutes), a one-line SymgravError asking for dps=20.
+    Well-conditioned band data (gaps above energy / 64) are returned as computed.
+    """
+    amp = qset.weights(backend).amplification
+    extra = cancellation_bits(vals, sizes, backend.prec, DOUBLE_DIGITS, amplified=amp)
+    prec = backend.prec
+    for _ in range(2):
+        if not extra:
+            break
+        prec += extra
+        most = int((limit("MAX_DPS") + GUARD) * 3.33) + 1
+        if prec > most:
+            raise SymgravError(
+                f"nearly degenerate bands: the double-precision band data are rounded "
+                f"{amp:.3g} times beyond the floor and {prec} bits would be needed, more than "
+                "the budget SYMGRAV_MAX_DPS allows")
+        kind = Mpfr if engine.bands.supports(Mpfr(prec)) else Mpf
+        if kind is Mpf and engine.bands.dim > 1:
+            # sums over states with mpmath matrices over a 2D or 3D zone: many minutes
+            raise PrecisionError(
+                f"nearly degenerate bands: the double-precision band data are rounded "
+                f"{amp:.3g} times beyond the floor, more than these values can bear; use "
+                "dps=20 (or more)")
+        warnings.warn(f"nearly degenerate bands (rounding of the double-precision band data "
+                      f"amplified {amp:.3g}-fold by energy / gap): redone at {prec} bits (slow)",
+                      SymgravWarning, stacklevel=7)
+        B, B2 = kind(prec), kind(2 * prec)
+        with B.context():
+            vals, sizes = _momentum_integrals(engine, qset, mu, T, B, B2)
+        # mpmath eigenvectors are amplified alike (closed forms at most as much)
+        extra = cancellation_bits(vals, [amp * s for s in sizes], prec, DOUBLE_DIGITS)
+    return vals
+
+
 def _momentum_integrals(engine, qset, mu, T, B, B2):
     """(values, sizes) over momentum space in backend B (B2: twice its precision)."""
     ws = qset.weights(B)
+    ws.amplification = 1.0
     if T == 0 and ws.zero_T_error is not None:
         raise SymgravError(str(ws.zero_T_error))
     ctx = engine.line_context(qset, B)

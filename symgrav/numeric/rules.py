@@ -38,6 +38,8 @@ from ..errors import SymgravError
 
 #: rounding units of the band terms below which a component counts as converged
 NOISE_UNITS = 64
+#: digits that double precision stands for in the rounding checks (its tolerance is 1e-13)
+DOUBLE_DIGITS = 12
 
 
 @lru_cache(maxsize=64)
@@ -171,7 +173,7 @@ def integrate_pieces(fun, breakpoints, ncomp, eps, backend, degree=3, max_pieces
             [sum((v[1][k] for v in values), B.zero) for k in range(ncomp)])
 
 
-def cancellation_bits(values, sizes, prec, dps):
+def cancellation_bits(values, sizes, prec, dps, amplified=None):
     """Extra working bits needed because the bands' terms cancel (rounding bookkeeping).
 
     ``sizes`` are the integrals of the magnitudes of the terms that make up
@@ -187,7 +189,11 @@ def cancellation_bits(values, sizes, prec, dps):
     their sum is O(b)), this returns the bits that bring it to 10^-(dps+3) S
     with a margin; else 0.  When S is itself within 1000 times the rounding
     error the loss cannot be measured (every value is noise: a component zero
-    by symmetry) and this returns 0.  No equation of the paper.
+    by symmetry) and this returns 0 -- unless ``amplified`` says the band
+    data themselves were ill-conditioned (double precision, nearly degenerate
+    bands, kappa = energy / gap): their terms are then ~kappa times the values
+    they cancel to, and this returns the bits that bring the rounding to
+    2^-prec of sizes / kappa.  No equation of the paper.
 
     Parameters
     ----------
@@ -196,6 +202,10 @@ def cancellation_bits(values, sizes, prec, dps):
         Working precision in bits.
     dps : int
         Decimal digits wanted.
+    amplified : float, optional
+        Double precision only: the largest factor by which the rounding of the
+        band data exceeded the floor (weights.rounding_amplification); 0 bits
+        when it is 1 (well-conditioned band data are left as they are).
 
     Returns
     -------
@@ -205,7 +215,15 @@ def cancellation_bits(values, sizes, prec, dps):
     scale = max((abs(mp.mpf(v)) for v in values), default=mp.mpf(0))
     big = max((abs(mp.mpf(s)) for s in sizes), default=mp.mpf(0))
     err = noise * big
-    if scale == 0 or scale <= 1000 * err or err <= mp.mpf(10) ** (-(dps + 1)) * scale:
+    if amplified is not None and amplified <= 1:
+        return 0
+    if scale == 0 or scale <= 1000 * err:
+        if amplified is None:
+            return 0
+        # kappa = NOISE_UNITS * amplified: the terms of nearly degenerate bands are ~kappa
+        # times what they cancel to, so the rounding is brought to 2^-prec of sizes / kappa
+        return int(mp.ceil(mp.log(NOISE_UNITS * mp.mpf(amplified) ** 2, 2))) + 16
+    if err <= mp.mpf(10) ** (-(dps + 1)) * scale:
         return 0
     return int(mp.ceil(mp.log(err / (mp.mpf(10) ** (-(dps + 3)) * scale), 2))) + 16
 

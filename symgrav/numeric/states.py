@@ -68,6 +68,11 @@ def states_float(H, dH, V, S, hbar, magnitudes=None, sizes=False):
         (8c) within ``NOISE_ULPS`` ulps of these sizes are rounding noise and
         returned as exact zeros (with or without ``sizes``); the sizes are
         what the quadrature's rounding floor needs (:mod:`symgrav.numeric.rules`).
+    amplification (N, P)
+        With ``sizes``: max(1, kappa / NOISE_ULPS) over the bands m coupled to
+        n (|Im(v_nm s_mn)| above rounding), kappa = max|e| / |e_n - e_m|: the
+        factor by which the rounding of nearly degenerate eigenvectors exceeds
+        the floor (:meth:`symgrav.numeric.weights.WeightSet.integrand`).
     """
     N = H.shape[-1]
     if V is None and not dH:                  # energies only: no eigenvectors needed
@@ -111,7 +116,14 @@ def states_float(H, dH, V, S, hbar, magnitudes=None, sizes=False):
     om = np.where(np.abs(om) <= ulps * om_size, 0.0, om)
     mm = np.where(np.abs(mm) <= ulps * mm_size, 0.0, mm)
     if sizes:
-        return Eg.T, grads, om.T, mm.T, om_size.T, mm_size.T
+        # eigenvectors are off by ~eps kappa, kappa = E / |e_n - e_m|, towards band m: where
+        # that exceeds the NOISE_ULPS of the floor for a pair that is coupled (not rounding
+        # noise: crossings of uncoupled bands mix harmlessly), band n's sizes grow by it
+        kappa = np.max(np.abs(E), axis=1)[:, None, None] / np.abs(gap)
+        coupled = ~same & (np.abs(x) > ulps * u)
+        amp = average(np.max(np.where(coupled, np.maximum(kappa / NOISE_ULPS, 1.0), 1.0),
+                             axis=2))
+        return Eg.T, grads, om.T, mm.T, om_size.T, mm_size.T, amp.T
     return Eg.T, grads, om.T, mm.T
 
 

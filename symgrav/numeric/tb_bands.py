@@ -254,15 +254,15 @@ class TightBindingBands:
     def evaluate(self, backend, K, sizes=False):
         """(eps, grads, Omega (8b), m (8c)) at reduced momenta K, as backend arrays.
 
-        With ``sizes``, also the sizes of the terms of (8b), (8c) (rounding
-        scale, :func:`~symgrav.numeric.states.states_float`) in double
-        precision, None at higher precision.
+        With ``sizes``, also the sizes of the terms of (8b), (8c) and their
+        amplification (rounding scale, :func:`~symgrav.numeric.states.states_float`)
+        in double precision, None at higher precision.
         """
         if backend.name == "float64":
             _, H, dH, V, S = self._float_matrices(K)
             return states_float(H, dH, V, S, 1.0, self.magnitudes(), sizes=sizes)
         out = self._evaluate_mp(backend, K)
-        return out + (None, None) if sizes else out
+        return out + (None,) * 3 if sizes else out
 
     # -- arbitrary precision ---------------------------------------------------------
     def _exact(self):

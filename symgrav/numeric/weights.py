@@ -25,6 +25,7 @@ from sympy.printing.str import StrPrinter
 from ..errors import SymgravError
 from ..symbolic.quantities import SHIFT, SMALL, SMALL_DER, SMALL_INT, TEMP, XI
 from ..symbolic.sommerfeld import window_moment_exact
+from .rules import NOISE_UNITS
 
 _CONST = "c_"
 
@@ -135,11 +136,13 @@ class WeightSet:
         self.delta = delta
         self.has_delta = self.zero_T_error is None and any(
             c != 0 for pair in delta for c in pair)
+        #: largest rounding amplification of the band data met by :meth:`integrand` (>= 1)
+        self.amplification = 1.0
 
     def __len__(self):
         return len(self.quantities)
 
-    def integrand(self, omega, moment, xi, T, occ, term_sizes=None):
+    def integrand(self, omega, moment, xi, T, occ, term_sizes=None, energies=None):
         """sum_n (Omega_n w_Omega + m_n w_m) for every quantity, and sum_n of the magnitudes.
 
         Parameters
@@ -149,13 +152,24 @@ class WeightSet:
         T : backend scalar
         occ : Occupations
             Of ``xi`` at ``T``.
-        term_sizes : pair of float arrays (N, P), optional
+        term_sizes : pair or triple of float arrays (N, P), optional
             The sizes of the terms of the double-precision sums over states
-            that make up Omega_n and m_n
+            that make up Omega_n and m_n, and their amplification
             (:func:`~symgrav.numeric.states.states_float`): where a value is
             zero to rounding (returned as an exact zero) its size is that of
             its terms, so that the quadrature's rounding floor is their
             rounding, not an absolute 2^-106 (elsewhere |Omega_n|, |m_n|).
+        energies : float array (N, P), optional
+            The band energies eps_n of double-precision closed forms: their
+            rounding, about 2^-53 E (E = max(|eps_m|, |xi_m|) at the
+            momentum), is amplified by E / g_n (g_n the gap of band n to the
+            other bands) in Omega_n (~1/g^2), m_n (~1/g) and the weights;
+            where kappa_n = E / g_n exceeds the ``NOISE_UNITS`` of the
+            rounding floor (nearly degenerate bands), the sizes of band n are
+            multiplied by kappa_n / NOISE_UNITS (:func:`rounding_amplification`;
+            for sums over states the third of ``term_sizes``, from the coupled
+            bands only).  The largest factor met is kept in
+            :attr:`amplification` (reset by the caller).
 
         Returns
         -------
@@ -171,6 +185,17 @@ class WeightSet:
         if term_sizes is not None:      # a value zero to rounding: the size of its terms
             om_mag = np.where(om == 0, np.ravel(term_sizes[0]), om_mag)
             mm_mag = np.where(mm == 0, np.ravel(term_sizes[1]), mm_mag)
+        amp = None
+        if term_sizes is not None and len(term_sizes) > 2:      # sums over states
+            amp = term_sizes[2] if np.any(term_sizes[2] > 1) else None
+        elif energies is not None and B.name == "float64" and N > 1:    # closed forms
+            amp = rounding_amplification(energies, xi)
+        if amp is not None:             # ill-conditioned band data: their rounding is larger
+            self.amplification = max(self.amplification, float(np.max(amp)))
+            if term_sizes is not None:      # the terms of the sums, not only their sum
+                om_mag = np.maximum(om_mag, np.ravel(term_sizes[0]))
+                mm_mag = np.maximum(mm_mag, np.ravel(term_sizes[1]))
+            om_mag, mm_mag = om_mag * np.ravel(amp), mm_mag * np.ravel(amp)
         above = np.ravel(occ.above)
         zero = np.ravel(occ.at_zero) if occ.at_zero is not None else None
         if zero is not None:
@@ -207,6 +232,33 @@ class WeightSet:
             sizes.append(size.reshape(N, P).sum(axis=0))
         dtype = float if float64 else object
         return np.array(vals, dtype=dtype), np.array(sizes, dtype=dtype)
+
+
+def rounding_amplification(energies, xi):
+    """Per band and momentum, max(1, kappa_n / NOISE_UNITS) with kappa_n = E / g_n (floats).
+
+    E = max_m max(|eps_m|, |xi_m|) is the energy scale of the rounding of the
+    band data at a momentum, g_n the distance of eps_n to the nearest energy
+    of another band (bands of equal energy -- a degenerate subspace, whose
+    energies are averaged exactly -- are one).  Eigenvectors computed in
+    double precision are off by about 2^-53 kappa_n, so the terms of Omega_n
+    (8b) and m_n (8c) carry kappa_n units of rounding where the quadrature's
+    floor assumes :data:`~symgrav.numeric.rules.NOISE_UNITS`.  Returns None
+    when no factor exceeds 1 (the common case: gaps of order E).  Rounding
+    bookkeeping; no equation of the paper.
+    """
+    e = np.asarray(energies, dtype=float)
+    scale = np.maximum(np.max(np.abs(e), axis=0), np.max(np.abs(np.asarray(xi, float)), axis=0))
+    gap = np.full(e.shape, np.inf)
+    for n in range(e.shape[0]):
+        d = np.abs(e - e[n])
+        d[d == 0] = np.inf                  # itself, and its degenerate partners
+        gap[n] = np.min(d, axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        amp = scale / gap / NOISE_UNITS
+    if not np.any(amp > 1):
+        return None
+    return np.maximum(amp, 1.0)
 
 
 class QuantitySet:

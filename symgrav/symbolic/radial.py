@@ -181,9 +181,9 @@ class RadialModel:
                         th = rng.uniform(0, 6.28)
                         vec = (mp.cos(th), mp.sin(th))
                     else:
-                        u, ph = rng.uniform(-1, 1), rng.uniform(0, 6.28)
-                        s = mp.sqrt(1 - u * u)
-                        vec = (s * mp.cos(ph), s * mp.sin(ph), mp.mpf(u))
+                        u, ph = mp.mpf(rng.uniform(-1, 1)), rng.uniform(0, 6.28)
+                        s = mp.sqrt(1 - u * u)     # u an mpf: a unit vector to _DPS digits
+                        vec = (s * mp.cos(ph), s * mp.sin(ph), u)
                     at = dict(point)
                     at.update({p: r * sp.Float(c, _DPS)
                                for p, c in zip(self.model.momenta_real, vec)})
