@@ -180,8 +180,11 @@ def test_one_plane_at_zero_temperature(model):
 
 # -- the route -------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_route_against_the_numpy_grid(model):
-    """The whole route at T = 0.4, where the reference 96^3 grid has converged (vs 48^3)."""
+    """The whole route at T = 0.4, where the reference 96^3 grid has converged (vs 48^3).
+
+    Marked slow: 84 planes of about a CPU second each (python -m pytest -m slow)."""
     lo = Z.band_sums(Z.grid_geometry(Z.Lattice3D(), 48), MU, 0.4, W)
     hi = Z.band_sums(Z.grid_geometry(Z.Lattice3D(), 96), MU, 0.4, W)
     size = {k: v[1] for k, v in hi.items()}
