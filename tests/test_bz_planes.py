@@ -247,3 +247,28 @@ def test_auto_takes_the_planes_where_the_grid_refuses(model, monkeypatch):
     hi = {d.name: d.reason for d in symgrav.Susceptibilities(model, {}, dps=20).explain(
         "1.0", 0, evaluate=False)}
     assert hi["bz_planes"].startswith("not double precision")
+
+
+def test_outer_assembly_wraps_through_pi_with_a_stubbed_plane(model, monkeypatch):
+    """The outer rule of plane_integrals in the metal (tangent planes exist, so the panels run
+    from tangent to tangent and the last one wraps through k_z = pi), with the plane integral
+    replaced by a periodic function with a kink at every tangent plane t (where the route
+    puts its breakpoints): F(k) = 1 + cos k + sum_t |sin((k - t) / 2)|, whose integral
+    over a period is 2 pi + 4 n_t exactly."""
+    from symgrav.numeric import bz_planes
+
+    S = symgrav.Susceptibilities(model, {}, dps="double", route="bz_planes")
+    tangents = tangent_planes(S.bands, MU, "z")
+    assert len(tangents) >= 2                           # a metal: the wrap panel is needed
+    nq = len(S.quantity_set.quantities)
+
+    def stub(engine, qset, kp, mu, T, backend, normal="z"):
+        f = 1 + np.cos(float(kp)) + sum(abs(np.sin((float(kp) - t) / 2)) for t in tangents)
+        return [f] * nq, [f] * nq
+    monkeypatch.setattr(bz_planes, "plane_integral", stub)
+    stats = {}
+    got = bz_planes.plane_integrals(S, S.quantity_set, mp.mpf(MU), mp.mpf("0.1"), S.backend,
+                                    rtol=1e-12, stats=stats)
+    assert stats["tangents"] == tangents
+    for v in got:
+        assert abs(float(v) - (2 * np.pi + 4 * len(tangents))) <= 1e-11
