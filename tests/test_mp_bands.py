@@ -136,3 +136,49 @@ def test_refined_band_data_gap_1e_12(dps):
     ks = [[mp.mpf(str(x)) for x in row] for row in rng.uniform(-np.pi, np.pi, size=(4, 2))]
     for a, i in (("y", "y"), ("y", "x"), ("z", "y")):
         check(tb, a, i, dps, ks, dps - 1, sizes=(1, 1, mp.mpf(10) ** 24, mp.mpf(10) ** 12))
+
+
+def test_unconverged_points_fall_back_to_mpmath_eigh(monkeypatch):
+    """No refinement steps allowed: every point is flagged and redone with mp.eigh."""
+    import symgrav.numeric.tb_bands as tbb
+
+    flagged = []
+
+    def no_steps(A, cluster, tau):
+        E, X, ok = refine_eigh(A, cluster, tau, maxit=0)
+        flagged.append(int(np.sum(~ok)))
+        return E, X, ok
+
+    monkeypatch.setattr(tbb, "refine_eigh", no_steps)
+    ks = [[mp.mpf("0.3"), mp.mpf("-1.1")], [mp.mpf("2.5"), mp.mpf("0.7")]]
+    check(pt.model(), "x", "y", 30, ks, 29)
+    assert flagged == [len(ks)]
+
+
+def test_refine_eigh_flags_what_it_cannot_converge():
+    rng = np.random.default_rng(4)
+    with gmpy2.context(gmpy2.get_context(), precision=200):
+        A = to_mpc(rng.normal(size=(3, 4, 4)) + 1j * rng.normal(size=(3, 4, 4)))
+        A = (A + np.conj(np.swapaxes(A, 1, 2))) / 2
+        tau = gmpy2.mpfr(2) ** -190
+        assert not refine_eigh(A, 1e-30, tau, maxit=1)[2].any()     # 53 -> 106 bits only
+        E, X, ok = refine_eigh(A, 1e-30, tau)
+        assert ok.all()
+        R = np.eye(4) - np.conj(np.swapaxes(X, 1, 2)) @ X
+        assert max(abs(z) for z in R.ravel()) < tau
+        assert max(abs(z) for z in (A @ X - X * E[:, None, :]).ravel()) < 8 * tau * 4
+
+
+def test_gmpy2_backend_gives_the_mpmath_backend_values():
+    from symgrav.numeric.arith import Mpfr
+
+    bands = TightBindingBands(MODELS["random"](), "z", "y")
+    ks = [[0.4, -2.0], [1.5, 3.0]]
+    out = {}
+    for B in (Mpf(120), Mpfr(120)):
+        with B.context():
+            K = [B.array([k[j] for k in ks]) for j in range(2)]
+            out[B.name] = [np.ravel(x) for x in bands.evaluate(B, K)]
+    with mp.workprec(120):
+        for x, y in zip(out["mpf"], out["mpfr"]):
+            assert all(u == Mpfr(120).mpf(v) for u, v in zip(x, y))
