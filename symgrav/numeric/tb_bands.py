@@ -12,8 +12,10 @@ and the Cartesian measure d^dk/(2 pi)^d is d^d kappa / ((2 pi)^d |det A|)
 (:attr:`TightBindingBands.cell_factor`).  The operator s_a is the model's
 (spin by default; a momentum-dependent one, such as a spin current, is a
 Fourier series sum_n e^{i kappa.n} S(n) like H).  Omega (8b) and m (8c) come from the sums over states of
-:mod:`symgrav.numeric.states`: batched numpy in double precision, mpmath at
-any precision (the hoppings are rounded once, from their exact values).
+:mod:`symgrav.numeric.states`: batched numpy in double precision; at any
+precision batched too, in gmpy2 numbers (the hoppings rounded once, from their
+exact values), with numpy's eigenvectors refined to the working precision
+(:mod:`symgrav.numeric.eigh_refine`) and mpmath's eigh where that fails.
 """
 
 from __future__ import annotations
