@@ -13,6 +13,7 @@ tests/test_degenerate.py, and a model whose two bands are 1e-12 apart at every k
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import gmpy2
 import mpmath as mp
@@ -182,3 +183,21 @@ def test_gmpy2_backend_gives_the_mpmath_backend_values():
     with mp.workprec(120):
         for x, y in zip(out["mpf"], out["mpfr"]):
             assert all(u == Mpfr(120).mpf(v) for u, v in zip(x, y))
+
+
+def test_one_band_1d_three_dimensions_and_a_momentum_dependent_operator():
+    """N = 1 in 1D; a 3D model on a non-orthogonal lattice; the spin current {v_x, s_z}/2."""
+    one = symgrav.TightBinding({(0,): [[0.3]], (1,): [[-0.5]], (-1,): [[-0.5]]},
+                               spin=[[[1]], [[0]], [[2]]])
+    check(one, "z", "x", 30, [[mp.mpf("0.4")], [mp.mpf("-2.1")]], 29)
+    hop = {(0, 0, 0): [[0.2, 0.1j], [-0.1j, -0.2]]}
+    M = np.array([[-0.5, 0.3], [0.1j, 0.25]])
+    for R in [(1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 1)]:
+        hop[R], hop[tuple(-x for x in R)] = M.tolist(), M.conj().T.tolist()
+    three = symgrav.TightBinding(hop, lattice=[["1", "0", "0"], ["0", "2", "0"],
+                                               ["1/2", "1/2", "1"]])
+    check(three, "y", "z", 40, [[mp.mpf("0.4"), mp.mpf("1.3"), mp.mpf("-0.2")],
+                                [mp.mpf(1), mp.mpf(2), mp.mpf(3)]], 39)
+    cur = symgrav.TightBinding.from_wannier90(
+        Path(__file__).parent / "data" / "rashba_square_hr.dat", spin="interlaced").spin_current("x")
+    check(cur, "z", "y", 30, [[mp.mpf("0.4"), mp.mpf("1.3")]], 29)
