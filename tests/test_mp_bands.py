@@ -198,6 +198,6 @@ def test_one_band_1d_three_dimensions_and_a_momentum_dependent_operator():
                                                ["1/2", "1/2", "1"]])
     check(three, "y", "z", 40, [[mp.mpf("0.4"), mp.mpf("1.3"), mp.mpf("-0.2")],
                                 [mp.mpf(1), mp.mpf(2), mp.mpf(3)]], 39)
-    cur = symgrav.TightBinding.from_wannier90(
-        Path(__file__).parent / "data" / "rashba_square_hr.dat", spin="interlaced").spin_current("x")
+    hr = Path(__file__).parent / "data" / "rashba_square_hr.dat"
+    cur = symgrav.TightBinding.from_wannier90(hr, spin="interlaced").spin_current("x")
     check(cur, "z", "y", 30, [[mp.mpf("0.4"), mp.mpf("1.3")]], 29)

@@ -371,7 +371,7 @@ class TightBindingBands:
             for t, (r, c) in enumerate(zip(*iu)):
                 x = sums[g * T + t]
                 if r == c:
-                    M[:, r, r] = to_mpc(complex_parts(x)[0])                 # Hermitian: a real diagonal
+                    M[:, r, r] = to_mpc(complex_parts(x)[0])     # Hermitian: a real diagonal
                 else:
                     M[:, r, c], M[:, c, r] = x, np.conj(x)
             mats.append(M)
