@@ -15,10 +15,19 @@
     alpha at T = 0 (tangent lines redone at 106 bits) against the grid extrapolated to
     T = 0.
 
+(m) band data at arbitrary precision (dps 30): the per-point path used before the batched one
+    (mpmath sums over R with mp.expj, mp.eigh, Python loops: tests/test_mp_bands.py's
+    reference, the same algorithm) against the batched path (gmpy2 Fourier sums, numpy's
+    eigh refined to the working precision) on the same random momenta, for the Rashba file
+    tests/data/rashba_square_hr.dat (2 bands) and the 4-band PT-symmetric antiferromagnet:
+    time per momentum and the largest difference; then one (mu = -1, T = 0.1) point of the
+    Rashba model at dps 20 with the batched path.
+
 Usage::
 
     python benchmarks/bench_tightbinding.py            # (a) and (d)
     python benchmarks/bench_tightbinding.py --only a   # one of them
+    python benchmarks/bench_tightbinding.py --only m   # arbitrary precision (not in the default)
 """
 
 from __future__ import annotations
@@ -197,9 +206,54 @@ def bench_d(zero_T=True):
           f"extrapolation)")
 
 
+def bench_m(points=200, full=(20,)):
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    import test_degenerate as pt
+    import test_mp_bands as ref
+    from symgrav.numeric.arith import GUARD, Mpf
+    from symgrav.numeric.tb_bands import TightBindingBands
+
+    models = {"rashba_square_hr.dat (N = 2)": (symgrav.TightBinding.from_wannier90(
+        HERE.parent / "tests" / "data" / "rashba_square_hr.dat", spin="interlaced"), "-1.0"),
+        "PT antiferromagnet (N = 4)": (pt.model(), "-0.6")}
+    dps = 30
+    print(f"(m) band data at dps = {dps} (+{GUARD} guard digits as the "
+          f"engine), {points} random momenta, a = x, i = y")
+    rng = np.random.default_rng(0)
+    ks = rng.uniform(-np.pi, np.pi, size=(points, 2))
+    for name, (tb, _) in models.items():
+        B = Mpf(int((dps + GUARD) * 3.3219280948873626) + 1)
+        bands = TightBindingBands(tb, "x", "y")
+        with B.context():
+            K = [B.array(ks[:, j]) for j in range(2)]
+            bands.evaluate(B, [k[:2] for k in K])          # setup: the exact hoppings
+            t0 = time.perf_counter()
+            new = bands.evaluate(B, K)
+            t_new = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            old = [ref.reference(tb, "x", "y", k, B.dps) for k in ks]
+            t_old = time.perf_counter() - t0
+            diff = mp.mpf(0)
+            for q in range(points):
+                got = [new[0][:, q], new[1][:, :, q].ravel(), new[2][:, q], new[3][:, q]]
+                for x, y in zip(got, old[q]):
+                    y = np.ravel(np.array(y, dtype=object))
+                    diff = max([diff] + [abs(u - v) / max(1, abs(v)) for u, v in zip(x, y)])
+        print(f"  {name}: per momentum  mpmath per point {1e3 * t_old / points:7.2f} ms   "
+              f"batched {1e3 * t_new / points:6.2f} ms   ({t_old / t_new:.0f}x)   largest "
+              f"relative difference {mp.nstr(diff, 2)}")
+    for d in full:                      # the Rashba file only: the 4-band model takes long
+        for name, (tb, mu) in list(models.items())[:1]:
+            t0, c0 = time.perf_counter(), time.process_time()
+            r = symgrav.Susceptibilities(tb, {}, dps=d, progress=False).evaluate(mu, "0.1")
+            print(f"  {name}: one point (mu = {mu}, T = 0.1) at dps = {d}: "
+                  f"{time.perf_counter() - t0:.1f} s wall, {time.process_time() - c0:.1f} s cpu;"
+                  f" alpha = {mp.nstr(r['alpha'], 12)}")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--only", choices=("a", "d"))
+    p.add_argument("--only", choices=("a", "d", "m"))
     p.add_argument("--no-zero-T", action="store_true",
                    help="(d) without its T = 0 point (about 5 minutes)")
     args = p.parse_args()
@@ -209,6 +263,8 @@ def main():
         bench_a()
     if args.only in (None, "d"):
         bench_d(zero_T=not args.no_zero_T)
+    if args.only == "m":
+        bench_m()
 
 
 if __name__ == "__main__":

@@ -789,8 +789,9 @@ def test_quantity_metadata_and_messages():
 def test_closed_forms_run_in_gmpy2_and_agree_with_mpmath():
     """The Rashba closed forms of (8b), (8c) (square roots to odd powers among them) pass
     the gmpy2 check, so the engine integrates them in mpfr numbers; the values agree with
-    the mpmath form of the same closed forms at a point away from the check point.  A model
-    without closed forms (a tight-binding model: sums over states) is mpmath-only."""
+    the mpmath form of the same closed forms at a point away from the check point.  A
+    tight-binding model (sums over states, batched in gmpy2: tests/test_mp_bands.py) runs in
+    mpfr numbers too."""
     model = symgrav.load_model("rashba")
     S = symgrav.Susceptibilities(model, model.defaults, dps=30)
     assert S.backend.name == "mpfr" and S.bands.supports(Mpfr(200))
@@ -806,7 +807,7 @@ def test_closed_forms_run_in_gmpy2_and_agree_with_mpmath():
             assert isinstance(g, type(B.num(1))) and abs(B.mpf(g) - w) < mp.mpf(10) ** -33
     tb = symgrav.TightBinding({(0,): [[1, 0], [0, -1]], (1,): [[0, "0.5"], ["0.5", 0]],
                                (-1,): [[0, "0.5"], ["0.5", 0]]})
-    assert symgrav.Susceptibilities(tb, {}, dps=20).backend.name == "mpf"
+    assert symgrav.Susceptibilities(tb, {}, dps=20).backend.name == "mpfr"
 
 
 def test_engine_argument_refusals_name_the_problem():

@@ -130,7 +130,8 @@ class Susceptibilities:
             # tangencies and lines next to them at twice the precision: gmpy2 closed forms;
             # without closed forms (sums over states) double precision is enough for the
             # double-precision tolerance and mpmath matrices would cost 100x
-            self.backend2 = Mpfr(106) if self.bands.supports(Mpfr(106)) else Float64()
+            self.backend2 = Mpfr(106) if self.bands.supports(Mpfr(106)) and \
+                self.bands.closed_form else Float64()
         else:
             fast = Mpfr(prec)
             self.backend = fast if self.bands.supports(fast) else Mpf(prec)
@@ -233,12 +234,12 @@ class Susceptibilities:
                     raise
         # double precision without closed forms: next to a line tangent to the Fermi
         # surface the rounding noise of the energies (~1e-16) makes the step occupation
-        # flicker over ~1e-8 of the line; those lines again at 106 bits (mpmath matrices,
-        # slow, hence only after double precision failed)
+        # flicker over ~1e-8 of the line; those lines again at 106 bits (gmpy2 or mpmath
+        # matrices, slow, hence only after double precision failed)
         warnings.warn("double precision did not converge next to a Fermi-surface tangency; "
                       "the lines there are redone at 106 bits (slow)", SymgravWarning,
                       stacklevel=4)
-        self.backend2 = Mpf(106)
+        self.backend2 = Mpfr(106) if self.bands.supports(Mpfr(106)) else Mpf(106)
         with B.context():
             return route.run(self, qset, mu, T, B)
 

@@ -21,13 +21,19 @@ Where bands of different subspaces merge only at isolated momenta the values
 there are the merged subspace's; whether the integral converges around such
 a point is the quadrature's to decide (it reports a singular integrand).
 :func:`states_float` works on batches of momenta with numpy; :func:`states_mp`
-on one momentum with mpmath at the current precision.
+on one momentum with mpmath at the current precision; :func:`states_batch` on
+batches at any precision (gmpy2 object arrays, eigenpairs from
+:func:`~symgrav.numeric.eigh_refine.refine_eigh`), the same subspaces as
+:func:`states_mp`.
 """
 
 from __future__ import annotations
 
+import gmpy2
 import mpmath as mp
 import numpy as np
+
+from .eigh_refine import complex_parts
 
 #: degenerate subspaces: energies equal to this relative tolerance (double precision)
 DEGENERACY_TOLERANCE_FLOAT = 1e-8
@@ -146,7 +152,7 @@ def states_mp(H, dH, V, S, hbar):
     cols = [Q[:, n] for n in range(N)]
     vmat = [[(cols[n].H * V * cols[m])[0] for m in range(N)] for n in range(N)]
     smat = [[(cols[n].H * S * cols[m])[0] for m in range(N)] for n in range(N)]
-    tol = mp.mpf(10) ** (-(mp.mp.dps // 2)) * max(mp.mpf(1), max(abs(e) for e in E))
+    tol = degeneracy_tolerance(mp.mp.dps) * max(mp.mpf(1), max(abs(e) for e in E))
     label = [0]
     for n in range(1, N):
         label.append(label[-1] + (E[n] - E[n - 1] >= tol))
@@ -170,3 +176,66 @@ def states_mp(H, dH, V, S, hbar):
         mm.append(m_)
     return (average(list(E)) + [grads[j][n] for n in range(N) for j in range(len(dH))]
             + average(om) + average(mm))
+
+
+def degeneracy_tolerance(dps):
+    """Relative width of a degenerate subspace at ``dps`` digits: 10^-(dps // 2) (mpf).
+
+    Energies closer than this times max(1, max |e|) are one subspace A(n) of
+    Eqs. (8b), (8c) (module docstring).
+    """
+    return mp.mpf(10) ** (-(dps // 2))
+
+
+def states_batch(E, X, dH, V, S, hbar, dps):
+    """Band data of a batch of momenta at any precision from eigenpairs (Eqs. 8b, 8c).
+
+    The sums over states of :func:`states_mp` with the same subspaces A(n)
+    (:func:`degeneracy_tolerance` at ``dps`` digits), computed on whole
+    batches with gmpy2 object arrays at the gmpy2 context's precision.
+
+    Parameters
+    ----------
+    E : object array (P, N) of mpfr
+        Eigenvalues of H, ascending at every point.
+    X : object array (P, N, N) of mpc
+        Orthonormal eigenvectors (columns), in the order of E.
+    dH : list of ``dim`` object arrays (P, N, N) of mpc
+        Derivatives of H along the integration coordinates.
+    V, S : object arrays (P, N, N) of mpc
+        Velocity dH/dk_i and the operator s_a.
+    hbar : mpfr
+    dps : int
+        Decimal digits of the subspace tolerance (those of the caller's backend).
+
+    Returns
+    -------
+    eps (N, P), grads (N, dim, P), omega (N, P), moment (N, P)
+        Object arrays of mpfr: energies and gradients averaged over A(n),
+        Omega (8b) and m (8c) in projector form.
+    """
+    P, N = E.shape
+    zero = gmpy2.mpfr(0)
+    tol = gmpy2.mpfr(10) ** (-(dps // 2)) * np.maximum(1, np.max(np.abs(E), axis=1))
+    step = ((E[:, 1:] - E[:, :-1]) >= tol[:, None]).astype(bool)
+    label = np.concatenate([np.zeros((P, 1), dtype=int), np.cumsum(step, axis=1)], axis=1)
+    same = label[:, :, None] == label[:, None, :]                       # (P, N, N)
+    size = same.sum(axis=2)                                             # (P, N)
+    simple = bool(np.all(size == 1))
+
+    def average(x):                                                     # x: (P, N) objects
+        if simple:
+            return x
+        return np.sum(np.where(same, x[:, None, :], zero), axis=2) / size
+
+    Xh = np.conj(np.swapaxes(X, 1, 2))
+    # <n|d|n> = sum_ij conj(X_in) d_ij X_jn: the diagonal only
+    grads = [average(complex_parts(np.sum(np.conj(X) * (d @ X), axis=1))[0]) for d in dH]
+    v = Xh @ V @ X
+    s = Xh @ S @ X
+    x = complex_parts(v * np.swapaxes(s, 1, 2))[1]                     # Im(v_nm s_mn)
+    gap = np.where(same, 1, E[:, :, None] - E[:, None, :])
+    om = average(np.sum(np.where(same, zero, -2 * hbar * x / gap ** 2), axis=2))
+    mm = average(np.sum(np.where(same, zero, hbar * x / gap), axis=2))
+    grads = np.stack(grads, axis=1) if dH else np.empty((P, 0, N), dtype=object)
+    return (average(E).T, np.transpose(grads, (2, 1, 0)), om.T, mm.T)

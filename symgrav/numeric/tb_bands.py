@@ -12,19 +12,43 @@ and the Cartesian measure d^dk/(2 pi)^d is d^d kappa / ((2 pi)^d |det A|)
 (:attr:`TightBindingBands.cell_factor`).  The operator s_a is the model's
 (spin by default; a momentum-dependent one, such as a spin current, is a
 Fourier series sum_n e^{i kappa.n} S(n) like H).  Omega (8b) and m (8c) come from the sums over states of
-:mod:`symgrav.numeric.states`: batched numpy in double precision, mpmath at
-any precision (the hoppings are rounded once, from their exact values).
+:mod:`symgrav.numeric.states`: batched numpy in double precision; at any
+precision batched too, in gmpy2 numbers (the hoppings rounded once, from their
+exact values), with numpy's eigenvectors refined to the working precision
+(:mod:`symgrav.numeric.eigh_refine`) and mpmath's eigh where that fails.
 """
 
 from __future__ import annotations
 
+import gmpy2
 import mpmath as mp
 import numpy as np
 
 from ..errors import SymgravError
 from ..symbolic.model import AXES, axis_index
-from .arith import Mpf
-from .states import states_float, states_mp
+from .arith import Mpf, mpf_to_mpfr, mpfr_to_mpf
+from .eigh_refine import complex_parts, refine_eigh, to_mpc
+from .states import states_batch, states_float, states_mp
+
+
+#: bits carried above the backend's precision by the batched arbitrary-precision path
+EXTRA_BITS = 24
+#: the refined eigenpairs' backward error: 2^-(prec + TAU_BITS) ||H|| at the backend's prec bits
+TAU_BITS = 12
+_ZERO = gmpy2.mpc(0)
+_SIN_COS = np.frompyfunc(gmpy2.sin_cos, 1, 2)
+_MPC = np.frompyfunc(gmpy2.mpc, 2, 1)
+_TO_MPF = np.frompyfunc(mpfr_to_mpf, 1, 1)
+_ROUND = np.frompyfunc(lambda x: +x, 1, 1)
+#: a momentum (mpf, mpfr or float) as mpfr, exactly (the context's precision is higher)
+_TO_MPFR = np.frompyfunc(lambda x: gmpy2.mpfr(x) if isinstance(x, (float, type(_ZERO.real)))
+                         else mpf_to_mpfr(mp.mpf(x)), 1, 1)
+
+
+def _mp_matrix(M):
+    """An (N, N) object array of gmpy2 mpc as an mpmath matrix (current mpmath precision)."""
+    return mp.matrix([[mp.mpc(mpfr_to_mpf(z.real), mpfr_to_mpf(z.imag)) for z in row]
+                      for row in M])
 
 
 #: the separable sum is used when the box of the vectors n has at most this many times nR cells
@@ -185,8 +209,8 @@ class TightBindingBands:
         self._magnitudes = None
 
     def supports(self, backend):
-        """Double precision and mpmath; no gmpy2 form (no closed forms)."""
-        return backend.name != "mpfr"
+        """Every backend: numpy in double precision, gmpy2 (or mpmath) numbers at any precision."""
+        return True
 
     # -- double precision --------------------------------------------------------
     def _float_stack(self, geometry):
@@ -266,49 +290,131 @@ class TightBindingBands:
 
     # -- arbitrary precision ---------------------------------------------------------
     def _exact(self):
-        key = mp.mp.prec
+        """Columns of the Fourier sums at the gmpy2 context's precision (rounded once, exactly).
+
+        For H and dH/dkappa_j: the upper triangle of the coefficients H(n), i n_j H(n)
+        (all are Hermitian), each column as a list of (row of n, coefficient) over its
+        nonzero coefficients; for the operator (spin) its own vectors and all N^2 entries.
+        """
+        key = gmpy2.get_context().precision
         if key not in self._mp:
-            model = self.model
-            Rs = model.vectors
-            A = [[mp.mpf(x.numerator) / x.denominator for x in row] for row in model.lattice_vectors]
+            model, N, d = self.model, self.nbands, self.dim
 
             def num(p):
-                return mp.mpc(mp.mpf(p[0].numerator) / p[0].denominator,
-                              mp.mpf(p[1].numerator) / p[1].denominator)
-            mats = [mp.matrix([[num(x) for x in row] for row in model.hoppings[R]]) for R in Rs]
-            cart = [[mp.fsum(n[j] * A[j][c] for j in range(self.dim)) for c in range(self.dim)]
-                    for n in Rs]
+                re, im = (gmpy2.mpfr(gmpy2.mpq(x.numerator, x.denominator)) for x in p)
+                return re if not im else gmpy2.mpc(re, im)
+
+            def columns(vectors, mats, entries, derivatives):
+                cols = []
+                for factor in [None] + list(range(d if derivatives else 0)):
+                    for r, c in entries:
+                        col = []
+                        for q, (n, M) in enumerate(zip(vectors, mats)):
+                            x = M[r][c]
+                            if factor is not None:
+                                x = (0, 0) if not n[factor] else x
+                            if x[0] or x[1]:
+                                z = num(x)
+                                col.append((q, z if factor is None else
+                                            gmpy2.mpc(0, n[factor]) * z))
+                        cols.append(col)
+                return cols
+
+            Rs = model.vectors
+            upper = list(zip(*np.triu_indices(N)))
+            hop = columns(Rs, [model.hoppings[R] for R in Rs], upper, True)
             ops = model.operators[axis_index(self.a)]
-            S = [(R, mp.matrix([[num(x) for x in row] for row in ops[R]])) for R in sorted(ops)]
-            self._mp[key] = (Rs, mats, cart, S)
+            Sn = sorted(ops)
+            full = [(r, c) for r in range(N) for c in range(N)]
+            spin = columns(Sn, [ops[R] for R in Sn], full, False) \
+                if self.operator == "spin" else None
+            A = [[gmpy2.mpfr(gmpy2.mpq(x.numerator, x.denominator)) for x in row]
+                 for row in model.lattice_vectors]
+            self._mp[key] = (Rs, hop, Sn, spin, A)
         return self._mp[key]
 
+    @staticmethod
+    def _phases(vectors, K):
+        """e^{i kappa.n} for every vector n and momentum (object array (nR, P)); None at n = 0."""
+        out = []
+        for n in vectors:
+            if not any(n):
+                out.append(None)
+                continue
+            theta = sum(nj * k for nj, k in zip(n, K) if nj)
+            s, c = _SIN_COS(theta)
+            out.append(_MPC(c, s))
+        return out
+
+    @staticmethod
+    def _sum_columns(cols, phases, P):
+        """Each column sum_n c(n) e^{i kappa.n} (object arrays (P,)), from its nonzero terms."""
+        out = []
+        for col in cols:
+            acc = np.full(P, _ZERO, dtype=object)
+            for q, z in col:
+                acc = acc + (z if phases[q] is None else phases[q] * z)
+            out.append(acc)
+        return out
+
+    def _mp_matrices(self, K):
+        """H, [dH/dkappa_j], V, S at K (object arrays (P, N, N) of mpc, gmpy2 context)."""
+        Rs, hop, Sn, spin, A = self._exact()
+        N, d, P = self.nbands, self.dim, len(K[0])
+        ph = self._phases(Rs, K)
+        sums = self._sum_columns(hop, ph, P)
+        iu = np.triu_indices(N)
+        T = len(iu[0])
+        mats = []
+        for g in range(1 + d):
+            M = np.empty((P, N, N), dtype=object)
+            for t, (r, c) in enumerate(zip(*iu)):
+                x = sums[g * T + t]
+                if r == c:
+                    M[:, r, r] = to_mpc(complex_parts(x)[0])     # Hermitian: a real diagonal
+                else:
+                    M[:, r, c], M[:, c, r] = x, np.conj(x)
+            mats.append(M)
+        H, dH = mats[0], mats[1:]
+
+        def cartesian(axis):                    # v_axis = sum_j A[j][axis] dH/dkappa_j
+            terms = [(A[j][axis], dH[j]) for j in range(d) if A[j][axis]]
+            out = terms[0][1] if terms[0][0] == 1 else terms[0][0] * terms[0][1]
+            for a, M in terms[1:]:
+                out = out + (M if a == 1 else a * M)
+            return out
+
+        V = cartesian(axis_index(self.i))
+        if spin is None:
+            S = cartesian(axis_index(self.a))
+        else:
+            S = np.stack(self._sum_columns(spin, self._phases(Sn, K), P), axis=1)
+            S = S.reshape(P, N, N)
+        return H, dH, V, S
+
     def _evaluate_mp(self, backend, K):
-        Rs, mats, cart, Sterms = self._exact()
-        N, d, iv = self.nbands, self.dim, axis_index(self.i)
-        ia = axis_index(self.a) if self.operator == "velocity" else None
-        P = len(K[0])
-        arr = np.empty((3 * N + N * d, P), dtype=object)
-        for q, k in enumerate(zip(*K)):
-            k = [backend.mpf(c) for c in k]
-            H = mp.zeros(N, N)
-            dH = [mp.zeros(N, N) for _ in range(d)]
-            V = mp.zeros(N, N)
-            S = mp.zeros(N, N)
-            if ia is None:
-                for n, M in Sterms:
-                    S += (mp.expj(mp.fsum(kj * nj for kj, nj in zip(k, n))) if any(n) else 1) * M
-            for n, M, R in zip(Rs, mats, cart):
-                ph = mp.expj(mp.fsum(kj * nj for kj, nj in zip(k, n)))
-                H += ph * M
-                for j in range(d):
-                    if n[j]:
-                        dH[j] += (1j * n[j] * ph) * M
-                if R[iv]:
-                    V += (1j * R[iv] * ph) * M
-                if ia is not None and R[ia]:
-                    S += (1j * R[ia] * ph) * M
-            arr[:, q] = states_mp(H, dH, V, S, self.hbar)
+        """Band data at any precision, batched: gmpy2 Fourier sums, refined eigenpairs.
+
+        The work runs at ``EXTRA_BITS`` above the backend's precision and is rounded
+        to it; points where the refinement does not converge
+        (:func:`~symgrav.numeric.eigh_refine.refine_eigh`) are redone with
+        mpmath's eigh (:func:`~symgrav.numeric.states.states_mp`).
+        """
+        N, d, P = self.nbands, self.dim, len(K[0])
+        with backend.context():
+            with gmpy2.context(gmpy2.get_context(), precision=backend.prec + EXTRA_BITS):
+                Kg = [_TO_MPFR(np.asarray(k, dtype=object).reshape(P)) for k in K]
+                H, dH, V, S = self._mp_matrices(Kg)
+                E, X, ok = refine_eigh(H, gmpy2.mpfr(10) ** (-(backend.dps // 2)),
+                                       gmpy2.mpfr(2) ** (-backend.prec - TAU_BITS))
+                out = states_batch(E, X, dH, V, S, gmpy2.mpfr(1), backend.dps)
+            flat = np.concatenate([out[0], out[1].reshape(N * d, P), out[2], out[3]])
+            # rounded once to the backend's precision (its context)
+            arr = _TO_MPF(flat) if backend.name == "mpf" else _ROUND(flat)
+            for q in np.flatnonzero(~ok):                  # no convergence: mpmath's eigh
+                mpm = [_mp_matrix(M[q]) for M in [H] + dH + [V, S]]
+                vals = states_mp(mpm[0], mpm[1:1 + d], mpm[1 + d], mpm[2 + d], self.hbar)
+                arr[:, q] = [backend.num(v) for v in vals]
         return (arr[:N], arr[N:N + N * d].reshape(N, d, P), arr[N + N * d:2 * N + N * d],
                 arr[2 * N + N * d:])
 
