@@ -33,6 +33,7 @@ import gmpy2
 import mpmath as mp
 import numpy as np
 
+from .arith import mpf_to_mpfr
 from .eigh_refine import complex_parts
 
 #: degenerate subspaces: energies equal to this relative tolerance (double precision)
@@ -216,7 +217,7 @@ def states_batch(E, X, dH, V, S, hbar, dps):
     """
     P, N = E.shape
     zero = gmpy2.mpfr(0)
-    tol = gmpy2.mpfr(10) ** (-(dps // 2)) * np.maximum(1, np.max(np.abs(E), axis=1))
+    tol = mpf_to_mpfr(degeneracy_tolerance(dps)) * np.maximum(1, np.max(np.abs(E), axis=1))
     step = ((E[:, 1:] - E[:, :-1]) >= tol[:, None]).astype(bool)
     label = np.concatenate([np.zeros((P, 1), dtype=int), np.cumsum(step, axis=1)], axis=1)
     same = label[:, :, None] == label[:, None, :]                       # (P, N, N)
