@@ -178,6 +178,71 @@ def test_one_plane_at_zero_temperature(model):
     assert got["T_beta"] == 0
 
 
+def test_one_plane_of_the_fermi_surface_sum(model):
+    """d alpha/d mu (Eq. E1) at T = 0 on the plane k_z = KZ (the Mott value of a 3D lattice
+    model is the outer integral of these): against numpy's Fermi points on lines (Brent,
+    Hellmann-Feynman slopes) integrated over k_y with the 1/sqrt singularities at the tangent
+    lines removed by a cosine substitution (references/bz_grid.family_fermi_surface)."""
+    from symgrav.numeric.routes import surface_lines
+    from symgrav.numeric.weights import QuantitySet
+    from symgrav.symbolic.quantities import DALPHA_DMU
+
+    plane = _Plane(KZ)
+    kinks = [-np.pi, np.pi] + Z.tangencies(plane, MU, nky=129, nkx=257)
+    assert len(kinks) == 4
+    want = Z.family_fermi_surface(plane, MU, kinks)
+    S = symgrav.Susceptibilities(model, {}, dps="double")
+    qset = QuantitySet((DALPHA_DMU,))
+    B, mu = S.backend, mp.mpf(MU)
+    with B.context():
+        vals, _ = plane_integral(S, qset, KZ, mu, mp.mpf(0), B,
+                                 lines=surface_lines(S, qset, mu))
+    got = float(vals[0]) * 2 * np.pi
+    # measured 2.5e-13; before the ends of the tanh-sinh panels were integrated deeper for
+    # these 1/sqrt singularities (tanh_sinh(singular=True)): 3.3e-8, half the digits
+    assert abs(got - want) <= 1e-11 * abs(want), (got, want)
+
+
+@pytest.mark.slow
+def test_mott_slope_of_the_metal_against_numpy_planes(model):
+    """d alpha/d mu (E1) at T = 0 of the 3D metal: the Mott column of ``sweep`` and
+    ``symgrav compute`` for a 3D lattice model (before: 'periodic trapezoid rule did not
+    converge ... raise T' at every T).  Reference: numpy planes k_z = const
+    (references/bz_grid.family_fermi_surface) under Gauss-Legendre rules in k_z between the
+    tangent planes (brentq on the band top at k_x = k_y = pi), 40 and 60 nodes per panel.
+
+    Marked slow: ~170 planes of the engine (~3 min) and ~100 numpy planes."""
+    from scipy.optimize import brentq
+
+    L = Z.Lattice3D()
+
+    def top(kz):
+        return np.linalg.eigvalsh(L.H(np.array([np.pi]), np.array([np.pi]), np.array([kz])))[0, 0] - MU
+    grid = np.linspace(-np.pi, np.pi, 257)
+    vals = [top(k) for k in grid]
+    tangents = [brentq(top, grid[j], grid[j + 1], xtol=1e-15)
+                for j in range(256) if vals[j] * vals[j + 1] < 0]
+    assert len(tangents) == 2
+    ends = tangents + [tangents[0] + 2 * np.pi]
+
+    def reference(order):
+        x, w = np.polynomial.legendre.leggauss(order)
+        total = 0.0
+        for k0, k1 in zip(ends[:-1], ends[1:]):
+            for xi, wi in zip(x, w):
+                kz = (k0 + k1) / 2 + (k1 - k0) / 2 * xi
+                kz = (kz + np.pi) % (2 * np.pi) - np.pi
+                plane = _Plane(kz)
+                kinks = [-np.pi, np.pi] + Z.tangencies(plane, MU, nky=129, nkx=257)
+                total += wi * (k1 - k0) / 2 * Z.family_fermi_surface(plane, MU, kinks)
+        return total / (2 * np.pi)
+    coarse, want = reference(40), reference(60)
+    assert abs(coarse - want) <= 1e-11 * abs(want), (coarse, want)
+    S = symgrav.Susceptibilities(model, {}, dps="double")
+    got = S.dalpha_dmu(str(MU))
+    assert abs(got - want) <= 1e-10 * abs(want), (got, want)
+
+
 # -- the route -------------------------------------------------------------------------------
 
 @pytest.mark.slow
@@ -262,7 +327,7 @@ def test_outer_assembly_wraps_through_pi_with_a_stubbed_plane(model, monkeypatch
     assert len(tangents) >= 2                           # a metal: the wrap panel is needed
     nq = len(S.quantity_set.quantities)
 
-    def stub(engine, qset, kp, mu, T, backend, normal="z"):
+    def stub(engine, qset, kp, mu, T, backend, normal="z", lines=None, B2=None):
         f = 1 + np.cos(float(kp)) + sum(abs(np.sin((float(kp) - t) / 2)) for t in tangents)
         return [f] * nq, [f] * nq
     monkeypatch.setattr(bz_planes, "plane_integral", stub)

@@ -335,12 +335,15 @@ def test_runaway_user_quantity_refused_quickly(tmp_path):
              "the omega weight", "SYMGRAV_MAX_TERMS")
 
 
-def test_mu_at_a_van_hove_energy_works(tmp_path):
-    """mu exactly at the saddle energy -2 of lattice_insulator at T = 0 (before: 'periodic
-    trapezoid rule did not converge' after ~95 s): exit 0, finite values, bounded time.
-    The values are checked against a reference in tests/test_hostile_numerics.py."""
+@pytest.mark.parametrize("T", ["0", "0.01"])
+def test_mu_at_a_van_hove_energy_works(tmp_path, T):
+    """mu exactly at the critical energy -2 of lattice_insulator (two local maxima of the
+    lower band) at T = 0 (before: 'periodic trapezoid rule did not converge' after ~95 s) and
+    at T = 0.01, where the mott column is d alpha/d mu (E1) at -2 (before: refused): exit 0,
+    finite values, bounded time.  The values are checked against references in
+    tests/test_hostile_numerics.py and tests/test_van_hove_mott.py."""
     out = tmp_path / "vh.csv"
-    proc, seconds = _run(["compute", "lattice_insulator", "--mu=-2", "--T", "0", "--dps",
+    proc, seconds = _run(["compute", "lattice_insulator", "--mu=-2", "--T", T, "--dps",
                           "double", "--workers", "1", "--no-progress", "--out", str(out)],
                          tmp_path)
     assert proc.returncode == 0, proc.stderr

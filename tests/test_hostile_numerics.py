@@ -94,28 +94,7 @@ def test_mu_at_van_hove_energy_finite_T_against_grid(T, n, dps="double"):
         assert abs(float(got[name]) - value) <= 1e-10 * scale, name
 
 
-def test_mott_value_at_the_critical_energy_is_refused_at_once_with_the_cause():
-    """d alpha/d mu (E1) at mu = -2 is a Fermi-surface integral through the zero-velocity
-    points (pi, 0), (0, pi): it ran ~5 min and failed with 'tanh-sinh rule did not converge
-    across a Fermi-surface tangency' (the failure seen through the mott column of
-    'symgrav compute --mu=-2 --T 0.01').  Now one line naming the band, the kind of point and
-    the momentum, in well under a second; the kind is checked here on the typed numpy model
-    (energy -2 there, lower at the four neighbours at distance 1e-3: a local maximum)."""
-    import numpy as np
-
-    from symgrav import SymgravError
-
-    ref, model = _lattice()
-    e0 = np.linalg.eigvalsh(model.H(np.pi, 0.0))[0]
-    assert abs(e0 - VAN_HOVE) < 1e-15
-    for dx, dy in ((1e-3, 0), (-1e-3, 0), (0, 1e-3), (0, -1e-3)):
-        assert np.linalg.eigvalsh(model.H(np.pi + dx, dy))[0] < e0
-    S = _engine("double")
-    start = time.monotonic()
-    with pytest.raises(SymgravError, match=r"local maximum of band 0 at k = \(-3.14159, 0\)"):
-        S.dalpha_dmu(str(VAN_HOVE))
-    assert time.monotonic() - start < 5
-    assert S.dalpha_dmu("-1.999") < 0            # off the critical energy: evaluated
+# d alpha/d mu (E1) at and next to the critical energies: tests/test_van_hove_mott.py
 
 
 # -- one long evaluation shows progress ---------------------------------------------------

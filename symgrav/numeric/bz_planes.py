@@ -247,7 +247,7 @@ def tangent_planes(bands, mu, normal="z", n=TANGENT_SCAN):
     return sorted(found)
 
 
-def plane_integral(engine, qset, kp, mu, T, backend, normal="z"):
+def plane_integral(engine, qset, kp, mu, T, backend, normal="z", lines=None, B2=None):
     """The plane k_perp = kp of the 3D Fermi-sea integrals, as a 2D Brillouin-zone integral.
 
     Lines along the first in-plane momentum, the transverse in-plane momentum
@@ -266,16 +266,24 @@ def plane_integral(engine, qset, kp, mu, T, backend, normal="z"):
     mu, T : mpf
     backend : Backend
     normal : {"x", "y", "z"}
+    lines : callable, optional
+        ``lines(B) -> per_line``, ``per_line(Line) -> (values, sizes)`` in
+        backend B's scalars, for another line integrand (the Fermi-surface
+        sums of Eq. E1, singular where lines touch the Fermi surface: the
+        ends of their panels follow the 1/sqrt law,
+        :func:`~symgrav.numeric.tanh_sinh.tanh_sinh` with ``singular``);
+        default: the Fermi-sea integrals above.
+    B2 : Backend, optional
+        For tangencies and the lines next to them (default: the engine's
+        ``backend2``).
 
     Returns
     -------
     values, sizes : lists of mpf
     """
     ax, along, across = _axes(normal)
-    B, B2 = backend, engine.backend2
-    ctx = engine.line_context(qset, B)
+    B, B2 = backend, B2 or engine.backend2
     margin = engine.margin(B, T)
-    mu_b, T_b, margin_b = B.num(mu), B.num(T), B.num(margin)
     meas = engine.layout.measure
     direction = tuple(1 if j == along else 0 for j in range(3))
     kp = mp.mpf(kp)
@@ -285,24 +293,42 @@ def plane_integral(engine, qset, kp, mu, T, backend, normal="z"):
         origin[ax], origin[across] = kp, s
         return Line(origin, direction, meas, periodic=True)
 
-    def per_line(line):
-        return integrate_line(ctx, engine.line_features(B, line, mu, T), mu_b, T_b, margin_b)
-
-    ctx2 = engine.line_context(qset, B2) if T == 0 else None
+    sea = sea_lines(engine, qset, mu, T)
+    lines = lines or sea
+    per_line = lines(B)
+    fine_b2 = lines(B2) if T == 0 else None
 
     def fine(line):
         with B2.context():
-            vals, sizes = integrate_line(ctx2, engine.line_features(B2, line, mu, T),
-                                         B2.num(mu), B2.num(T), B2.num(engine.margin(B2, T)))
+            vals, sizes = fine_b2(line)
             return [B2.mpf(v) for v in vals], [B2.mpf(s) for s in sizes]
     advance()
     return integrate_family(engine.bands, B, B2, line_of, per_line, mu, margin,
                             len(qset.quantities), engine.tolerance(),
-                            fine_line=fine if ctx2 is not None else None)
+                            fine_line=fine if fine_b2 is not None else None,
+                            singular=lines is not sea)
+
+
+def sea_lines(engine, qset, mu, T):
+    """``B -> per_line``: the Fermi-sea line integrals of ``qset`` at (mu, T) in backend B.
+
+    (:func:`symgrav.numeric.line_integral.integrate_line`: Eqs. 8a, 19a, 19b,
+    20, B7a and user quantities along one line, times its weight.)
+    """
+    def at(B):
+        ctx = engine.line_context(qset, B)
+        mu_b, T_b, margin_b = B.num(mu), B.num(T), B.num(engine.margin(B, T))
+
+        def per_line(line):
+            with B.context():
+                return integrate_line(ctx, engine.line_features(B, line, mu, T), mu_b, T_b,
+                                      margin_b)
+        return per_line
+    return at
 
 
 def plane_integrals(engine, qset, mu, T, backend, normal="z", mapper=None, rtol=None,
-                    stats=None):
+                    stats=None, lines=None, B2=None):
     """The 3D Fermi-sea integrals of ``qset`` at (mu, T) as integrals over planes (mpf list).
 
     (Eqs. 8a, 19a, 19b, 20, B7a and user quantities.)  The outer integral over
@@ -327,6 +353,11 @@ def plane_integrals(engine, qset, mu, T, backend, normal="z", mapper=None, rtol=
         Relative tolerance of the outer integral (default: the engine's).
     stats : dict, optional
         Filled with ``planes`` (the planes integrated), ``tangents`` and ``error``.
+    lines : callable, optional
+        The line integrand of every plane (:func:`plane_integral`); the
+        Fermi-surface sums of Eq. (E1) give d alpha / d mu at T = 0.
+    B2 : Backend, optional
+        Passed to :func:`plane_integral`.
 
     Returns
     -------
@@ -351,7 +382,7 @@ def plane_integrals(engine, qset, mu, T, backend, normal="z", mapper=None, rtol=
         out = []
         for kp in kps:
             with B.context():
-                v, s = plane_integral(engine, qset, kp, mu, T, B, normal)
+                v, s = plane_integral(engine, qset, kp, mu, T, B, normal, lines, B2)
             out.append((v, s))
         return out
 

@@ -39,7 +39,7 @@ from .line_integral import LineContext
 from .occupations import check_statistics
 from .progress import reporting
 from .tb_bands import TightBindingBands
-from .van_hove import check_not_critical
+from .van_hove import surface_integral
 from .routes import (AUTO_ORDER, AUTO_ORDER_DOUBLE, CLOSED_FORM_AFTER, ROUTES, NotApplicable,
                      RouteDecision, check_route)
 from .evaluation import Evaluation, check_dps
@@ -436,25 +436,22 @@ class Susceptibilities:
     def dalpha_dmu(self, mu):
         """d alpha / d mu at T = 0 as a Fermi-surface integral, Eq. (E1).
 
-        Refused (SymgravError) at mu exactly at the energy of a stationary point
-        of a band of a 2D lattice model (:mod:`symgrav.numeric.van_hove`).
-
-        In two dimensions without isotropy the transverse integrand has
-        inverse-square-root singularities where the lines touch the Fermi
-        surface; evaluating it within one unit in the last place of such a
-        point costs half the digits, so this integral runs at twice the
-        working precision there.
+        In 2D without isotropy the transverse integrand has inverse-square-root
+        singularities where the lines touch the Fermi surface: this integral
+        runs at twice the working precision there.  At the energy of a
+        stationary point of a 2D lattice band: the mean of the one-sided
+        limits, or +-inf at saddles (:func:`symgrav.numeric.van_hove.surface_integral`).
         """
         mu, _ = self._args(mu, 0)
-        if self.bands.dim == 2 and self.bands.lattice:
-            check_not_critical(self.bands, mu)
         boost = self.model.dim == 2 and not self.isotropic
         B = self.backend2 if boost else self.backend
         key = ("dalpha_dmu", mu)
         if key not in self._cache:
-            with B.context():
-                vals = self._run("fermi_surface", self._surface, mu, mp.mpf(0), B)
-            self._cache[key] = vals[0]
+            def integral(x, Bx):
+                with Bx.context():
+                    return self._run("fermi_surface", self._surface, x, mp.mpf(0), Bx)[0]
+            self._cache[key] = surface_integral(self.bands, B, mu, self._surface.weights,
+                                                integral)
         val = self._cache[key]
         if self.double:
             return float(val)

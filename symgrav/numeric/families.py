@@ -14,7 +14,7 @@ over s counts the Fermi points of every band on each line; where the count
 changes, the extremum energy of that band along the line is followed and its
 crossing of mu is refined at twice the working precision.
 :func:`integrate_family` integrates F over the pieces between them with the
-tanh-sinh rule (:func:`symgrav.numeric.rules.tanh_sinh`), which converges
+tanh-sinh rule (:func:`symgrav.numeric.tanh_sinh.tanh_sinh`), which converges
 exponentially with algebraic endpoint singularities; without tangencies it
 uses the periodic trapezoid rule.  These are the transverse integrals of
 Eqs. (8a), (19a), (19b), (20), (B7a) and of the Fermi-surface integral (E1)
@@ -30,7 +30,8 @@ from ..errors import SymgravError
 from .line_features import (LineFeatures, band_values, prepare_lines, radial_extent,
                             scan_lines, scan_points)
 from .roots import illinois
-from .rules import periodic_trapezoid, tanh_sinh
+from .rules import periodic_trapezoid
+from .tanh_sinh import tanh_sinh
 
 
 def _fermi_counts(bd, lines, mu, margin):
@@ -129,7 +130,13 @@ def critical_parameters(bd, B2, line_of, lo, hi, mu, margin, nscan=257):
                             b = m
                     found.append((a + b) / 2)
         found += _stationary_parameters(bd, B2, line_of, grid, mu_b, margin_b, margin2)
-        return sorted(set(found))
+        # one tangency found by both searches: keep one (the two refinements differ by
+        # the rounding of the extremum energy over its slope in s, far above tol)
+        merged, apart = [], mp.sqrt(tol)
+        for s in sorted(found):
+            if not merged or s - merged[-1] > apart * (1 + abs(s)):
+                merged.append(s)
+        return merged
 
 
 #: energy window, relative to a band's spread over the scan, of the stationary points that
@@ -195,7 +202,48 @@ def _stationary_parameters(bd, B2, line_of, grid, mu_b, margin_b, margin):
             gc = g(sc)
             if gc is not None and abs(gc) <= window:
                 found.append(grid[0] + (sc - grid[0]) % (grid[-1] - grid[0]))
+                found += _pocket_tangents(g, sc, gc, grid, tol)
     return found
+
+
+def _pocket_tangents(g, sc, gc, grid, tol):
+    """The two lines tangent to a small Fermi pocket around a stationary point.
+
+    Near the line s = sc through a stationary point, the extremum energy
+    along the line minus mu is g(s) ~ gc + g''(sc) (s - sc)^2 / 2; where gc
+    and g'' have opposite signs the lines s = sc +- sqrt(-2 gc / g'') touch
+    the Fermi surface (a pocket around an extremum of the band, or the
+    Fermi lines next to a saddle).  A pocket narrower than the scan spacing
+    of :func:`critical_parameters` has no scan line inside, so its count
+    never changes there: the tangencies are bracketed here from this
+    quadratic estimate and refined by Illinois' method (the tangencies of
+    larger pockets come out of both searches and are merged by the caller).
+    """
+    if gc == 0:
+        return []
+    h = mp.ldexp(mp.mpf(1), -(mp.mp.prec // 4))
+    lo, hi = g(sc - h), g(sc + h)
+    if lo is None or hi is None:
+        return []
+    curv = (lo - 2 * gc + hi) / h ** 2
+    if curv == 0 or curv * gc > 0:
+        return []
+    width = mp.sqrt(-2 * gc / curv)
+    if width >= grid[1] - grid[0]:
+        return []           # wide enough for the scan lines to see it
+    out = []
+    for direction in (1, -1):
+        far = sc + direction * 2 * width
+        gf = g(far)
+        if gf is None or gf * gc >= 0:
+            continue
+
+        def vec(x, _idx):
+            return np.array([g(v) for v in x], dtype=object)
+        root = illinois(vec, np.array([sc], dtype=object), np.array([far], dtype=object),
+                        np.array([gc], dtype=object), np.array([gf], dtype=object), tol)[0]
+        out.append(grid[0] + (root - grid[0]) % (grid[-1] - grid[0]))
+    return out
 
 
 def stack_lines(per_line, line_of, ss, ncomp):
@@ -210,7 +258,7 @@ def stack_lines(per_line, line_of, ss, ncomp):
 
 
 def integrate_family(bd, B, B2, line_of, per_line, mu, margin, ncomp, eps, period=None,
-                     fine_line=None):
+                     fine_line=None, singular=False):
     """Integrate ``per_line(line_of(s))`` over one period of the transverse parameter s.
 
     Without Fermi-surface tangencies the integrand is analytic and periodic
@@ -237,6 +285,9 @@ def integrate_family(bd, B, B2, line_of, per_line, mu, margin, ncomp, eps, perio
         Line -> (values, sizes) at twice the precision, for lines within
         rounding distance of a tangency (zero temperature: the occupations
         are exact steps there).
+    singular : bool
+        ``per_line`` has inverse-square-root singularities at the tangencies
+        (Fermi-surface sums, Eq. E1): see :func:`~symgrav.numeric.tanh_sinh.tanh_sinh`.
 
     Returns
     -------
@@ -273,7 +324,7 @@ def integrate_family(bd, B, B2, line_of, per_line, mu, margin, ncomp, eps, perio
     total, mags = [mp.mpf(0)] * ncomp, [mp.mpf(0)] * ncomp
     for a, b in zip(ends, ends[1:]):
         if b > a:
-            vals, sizes = tanh_sinh(wrapped, a, b, ncomp, eps, B, fine=fine)
+            vals, sizes = tanh_sinh(wrapped, a, b, ncomp, eps, B, fine=fine, singular=singular)
             total = [x + y for x, y in zip(total, vals)]
             mags = [x + y for x, y in zip(mags, sizes)]
     return total, mags

@@ -120,7 +120,7 @@ class Layout:
         return bool(np.all(np.abs(eps - float(mu)) > reach))
 
     def integrate(self, per_line, ncomp, mu, margin, eps, B, B2, fine_line=None, grid=None,
-                  T=0):
+                  T=0, singular=False):
         """The integral over momentum space of ``per_line`` (Line -> (values, sizes)).
 
         Parameters
@@ -143,6 +143,9 @@ class Layout:
             integrated with the product trapezoid rule instead of lines.
         T : mpf
             Temperature (for :meth:`gapped`).
+        singular : bool
+            ``per_line`` is a Fermi-surface sum (Eq. E1), singular where lines
+            touch the Fermi surface (:func:`~symgrav.numeric.families.integrate_family`).
 
         Returns
         -------
@@ -167,7 +170,7 @@ class Layout:
                 return [B.mpf(v * w) for v in vals], [B.mpf(x * w) for x in sizes]
             if d == 2:
                 return integrate_family(self.bd, B, B2, line_at, per_line, mu, margin, ncomp,
-                                        eps, fine_line=fine_line)
+                                        eps, fine_line=fine_line, singular=singular)
             message = (f"periodic trapezoid rule did not converge with {LATTICE_3D_NODES} "
                        "nodes per dimension. Three-dimensional lattice models are integrated by nested "
                        "trapezoid rules, which resolve a Fermi surface only at temperatures "
@@ -193,7 +196,7 @@ class Layout:
         if self.kind == "polar":
             return integrate_family(
                 self.bd, B, B2, lambda th: Line(zero, (mp.cos(th), mp.sin(th)), meas, power=1),
-                per_line, mu, margin, ncomp, eps, fine_line=fine_line)
+                per_line, mu, margin, ncomp, eps, fine_line=fine_line, singular=singular)
 
         def shell(u):
             u = B.mpf(u)

@@ -312,21 +312,58 @@ class FermiSurfaceSum(Route):
 
     def run(self, engine, qset, mu, T, backend):
         B = backend
+        surface = surface_lines(engine, qset, mu)
+        if engine.model.lattice and engine.model.dim == 3:
+            if not engine.double:
+                raise SymgravError(
+                    "d alpha/d mu (Eq. E1, the Mott value) of a 3D lattice model is integrated "
+                    "over planes (route bz_planes) in double precision only: use dps='double'")
+            # the lines next to tangencies at 106 bits even without closed forms (the
+            # engine's backend2 is then double): the singular ends need them
+            B2 = Mpfr(106) if engine.bands.supports(Mpfr(106)) else Mpf(106)
+            return plane_integrals(engine, qset, mu, T, B, lines=surface, B2=B2)
+        # the tangencies, and the lines within rounding distance of them, at twice B's
+        # precision (d alpha/d mu runs at the engine's backend2 already in 2D: its B2 is
+        # twice that again; at B's own precision the tangency is off by ~1e-29 and the lines
+        # nearer to it than that see a Fermi point of zero slope, an infinite term)
+        B2 = engine.backend2 if B == engine.backend else type(B)(2 * B.prec)
+        fine_b2 = surface(B2)
+
+        def at_twice_precision(line):
+            vals, sizes = fine_b2(line)
+            return [B2.mpf(v) for v in vals], [B2.mpf(s) for s in sizes]
+        fine = at_twice_precision if engine.model.dim == 2 and not engine.isotropic and \
+            B2.prec > B.prec else None
+        vals, _ = engine.layout.integrate(surface(B), len(qset.quantities), mu,
+                                          engine.margin(B, mp.mpf(0)), engine.tolerance(), B,
+                                          B2, fine_line=fine, singular=True)
+        return vals
+
+
+def surface_lines(engine, qset, mu):
+    """``B -> per_line``: the T = 0 Fermi-surface sums of ``qset`` along a line in backend B.
+
+    Eq. (E1) with the quantities' delta coefficients
+    (:func:`~symgrav.numeric.line_integral.fermi_surface_terms`), times the
+    line weight; a line without Fermi points gives zeros.
+    """
+    n = len(qset.quantities)
+
+    def at(B):
         ctx = engine.line_context(qset, B)
         coeffs = qset.weights(B).delta
-        n = len(coeffs)
 
         def per_line(line):
-            feats = engine.line_features(B, line, mu, mp.mpf(0))
-            if not feats.fermi:
-                return [B.zero] * n, [B.zero] * n
-            w = line.backend_weight(B)
-            out = [t * w if mp.isfinite(B.mpf(t)) else t
-                   for t in fermi_surface_terms(ctx, feats, coeffs)]
-            return out, [abs(t) for t in out]
-        vals, _ = engine.layout.integrate(per_line, n, mu, engine.margin(B, mp.mpf(0)),
-                                          engine.tolerance(), B, engine.backend2)
-        return vals
+            with B.context():
+                feats = engine.line_features(B, line, mu, mp.mpf(0))
+                if not feats.fermi:
+                    return [B.zero] * n, [B.zero] * n
+                w = line.backend_weight(B)
+                out = [t * w if mp.isfinite(B.mpf(t)) else t
+                       for t in fermi_surface_terms(ctx, feats, coeffs)]
+                return out, [abs(t) for t in out]
+        return per_line
+    return at
 
 
 class ClosedForm(Route):

@@ -17,8 +17,9 @@ occupation factors).
 * :func:`periodic_trapezoid`: the trapezoid rule over one period with node
   doubling (exponentially convergent for smooth periodic integrands, as over
   a Brillouin zone);
-* :func:`tanh_sinh`: the tanh-sinh rule with step halving (exponentially
-  convergent with algebraic endpoint singularities).
+* :func:`symgrav.numeric.tanh_sinh.tanh_sinh` (its own module): the tanh-sinh
+  rule with step halving (exponentially convergent with algebraic endpoint
+  singularities).
 
 Gauss-Legendre nodes come from mpmath and are cached by (degree, precision),
 as in mpmath.calculus.quadrature.  No equation of the paper is implemented
@@ -373,110 +374,3 @@ def periodic_grid(fun, dim, ncomp, eps, backend, n0=16, max_nodes=2 ** 9, messag
             raise SymgravError(message or (
                 f"product trapezoid rule did not converge with {n} nodes per dimension"))
         n *= 2
-
-
-def _ts_nodes(backend, a, b, h, first, tmax):
-    """Abscissae (as distances from an end), sides and weights of one tanh-sinh level."""
-    half = (b - a) / 2
-    dist, side, wts = [], [], []
-    k = 0 if first else 1
-    step = 1 if first else 2
-    pi2 = mp.pi / 2
-    while True:
-        t = k * h
-        if t > tmax:
-            break
-        u = pi2 * mp.sinh(t)
-        # 1 - tanh(u) = 2 / (exp(2u) + 1), accurate near the endpoints
-        dst = 2 * half / (mp.exp(2 * u) + 1)
-        w = h * pi2 * mp.cosh(t) * half / mp.cosh(u) ** 2
-        if t == 0:
-            dist.append(half), side.append(0), wts.append(w)
-        else:
-            dist += [dst, dst]
-            side += [1, -1]
-            wts += [w, w]
-        k += step
-    return dist, side, wts
-
-
-def tanh_sinh(fun, a, b, ncomp, eps, backend, max_level=12, fine=None):
-    """Integrate a vector function over [a, b] by the tanh-sinh rule with step halving.
-
-    The error of the rule with step h/2 is about the square of the relative
-    difference between the h and h/2 rules (doubling of digits, as in
-    mpmath's ``quad``); halving stops once that estimate is below ``eps``
-    relative to the size of each component, or below the rounding floor.
-    Abscissae within (b - a) 2^-prec of an end are dropped (their weight is
-    below the working precision).  ``a`` and ``b`` are mpf (they may carry
-    more precision than the backend, see ``fine``).
-
-    Parameters
-    ----------
-    fun : callable
-        ``fun(t) -> (values, sizes)`` on a backend array (see the module docstring).
-    fine : callable, optional
-        ``fine(t) -> (values, sizes)`` for abscissae within
-        (b - a) 2^(-prec/4) of an end, called with mpf at twice the precision
-        (at T = 0 two Fermi points of a line are so close there that rounding
-        of the band energy blurs which side of mu a momentum is on).
-
-    Returns
-    -------
-    values, sizes : lists of mpf
-
-    Raises
-    ------
-    SymgravError
-        When ``max_level`` halvings do not reach the tolerance.
-    """
-    B = backend
-    prec = B.prec
-    sums = [mp.mpf(0)] * ncomp
-    mags = [mp.mpf(0)] * ncomp
-    with mp.workprec(2 * prec):
-        length = b - a
-        skip = length * mp.ldexp(mp.mpf(1), -prec)
-        near = length * mp.ldexp(mp.mpf(1), -(prec // 4)) if fine is not None else mp.mpf(0)
-        tmax = mp.log(4 * prec)
-
-    def add(level):
-        dist, side, wts = level
-        regular, close = [], []
-        with mp.workprec(2 * prec):
-            for dst, sd, w in zip(dist, side, wts):
-                if sd and dst < skip:
-                    continue
-                x = (b - dst if sd > 0 else a + dst) if sd else a + dst
-                (close if sd and dst < near else regular).append((x, w))
-        for group, f in ((regular, fun), (close, fine)):
-            if not group:
-                continue
-            if f is fine:
-                with mp.workprec(2 * prec):
-                    vals, sizes = f([x for x, _ in group])
-            else:
-                with B.context():
-                    vals, sizes = f(B.array([x for x, _ in group]))
-            for k in range(ncomp):
-                sums[k] += mp.fsum(B.mpf(v) * w for v, (_, w) in zip(vals[k], group))
-                mags[k] += mp.fsum(abs(B.mpf(v)) * w for v, (_, w) in zip(sizes[k], group))
-
-    h = mp.mpf(1) / 2
-    with mp.workprec(2 * prec):
-        add(_ts_nodes(B, a, b, h, True, tmax))
-    prev = list(sums)
-    noise = NOISE_UNITS * mp.ldexp(mp.mpf(1), -prec)
-    tiny = mp.ldexp(mp.mpf(1), -2 * prec)
-    for _ in range(max_level):
-        sums = [s / 2 for s in sums]
-        mags = [m / 2 for m in mags]
-        h /= 2
-        with mp.workprec(2 * prec):
-            add(_ts_nodes(B, a, b, h, False, tmax))
-        floor = max(tiny, max(mags) * noise)
-        if all(abs(c - p) <= max(sz * eps ** (1 / mp.mpf(1.8)), floor)
-               for c, p, sz in zip(sums, prev, mags)):
-            return sums, mags
-        prev = list(sums)
-    raise SymgravError("tanh-sinh rule did not converge across a Fermi-surface tangency")

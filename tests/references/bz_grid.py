@@ -351,3 +351,45 @@ def family_fermi_sea(model, mu, T, weights, kinks, levels=10, ratio=0.2, order=1
         for name in weights:
             total[name] += wy * line[name]
     return total
+
+
+def family_fermi_surface(model, mu, kinks, order=40, nkx=1025, a="x", i="x"):
+    """d alpha / d mu at T = 0 (Eq. E1) of a 2D lattice model: int d^2k/(2 pi)^2 Omega delta.
+
+    Each line ky = const: the Fermi points of every band from sign changes on an nkx-point kx
+    scan, refined by Brent's method on the band energy, each contributing
+    Omega_n / |d eps_n / d kx| (the slope by Hellmann-Feynman, <n| dH/dkx |n>).  Between
+    neighbouring ``kinks`` (the ky of lines tangent to the Fermi surface, where the line sum
+    has inverse-square-root singularities) ky = k0 + (k1 - k0)(1 - cos theta) / 2 removes
+    them, and theta in [0, pi] takes an ``order``-point Gauss-Legendre rule.
+    """
+    from scipy.optimize import brentq
+
+    ax, ai = AXES.index(a), AXES.index(i)
+    kx = np.linspace(-np.pi, np.pi, nkx)
+    x, w = np.polynomial.legendre.leggauss(order)
+
+    def line(ky):
+        total = 0.0
+        e = np.linalg.eigvalsh(model.H(kx, ky + 0 * kx)) - mu          # (nkx, N)
+        for n in range(e.shape[1]):
+            for j in np.nonzero(e[:-1, n] * e[1:, n] < 0)[0]:
+                kf = brentq(lambda k: np.linalg.eigvalsh(model.H(np.array([k]), np.array([ky])))[0, n]
+                            - mu, kx[j], kx[j + 1], xtol=1e-15, rtol=1e-15)
+                kf_, ky_ = np.array([kf]), np.array([ky])
+                H = model.H(kf_, ky_)
+                v = model.dH(kf_, ky_)
+                _, U = np.linalg.eigh(H)
+                slope = np.real(np.conj(U[0, :, n]) @ v[0][0] @ U[0, :, n])
+                _, om, _ = geometry(H, v[ai], model.spin[ax])
+                total += om[0, n] / abs(slope)
+        return total
+
+    kinks = sorted(set(kinks))
+    value = 0.0
+    for k0, k1 in zip(kinks[:-1], kinks[1:]):
+        theta = np.pi * (x + 1) / 2
+        for th, wt in zip(theta, w):
+            ky = k0 + (k1 - k0) * (1 - np.cos(th)) / 2
+            value += wt * np.pi / 2 * (k1 - k0) * np.sin(th) / 2 * line(ky)
+    return value / (2 * np.pi) ** 2
