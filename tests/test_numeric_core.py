@@ -27,7 +27,8 @@ from symgrav.numeric.line_features import Line, LineFeatures, radial_extent
 from symgrav.numeric.occupations import Occupations, check_statistics, cutoff
 from symgrav.numeric.roots import illinois, newton
 from symgrav.numeric.rules import (gauss_legendre, integrate_pieces, periodic_grid,
-                                   periodic_trapezoid, tanh_sinh)
+                                   periodic_trapezoid)
+from symgrav.numeric.tanh_sinh import tanh_sinh
 from symgrav.numeric.weights import QuantitySet, WeightSet, WindowForms
 
 PREC = 133  # 40 digits

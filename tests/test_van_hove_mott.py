@@ -182,3 +182,24 @@ def test_tangent_lines_of_a_pocket_narrower_than_the_scan():
     h = 1e-10
     fd = (S.alpha(mu + h, 0) - S.alpha(mu - h, 0)) / (2 * h)
     assert abs(got - fd) <= 1e-4 * abs(fd), (got, fd)
+
+
+def test_fermi_surface_sum_of_a_tight_binding_model_keeps_its_digits():
+    """d alpha/d mu (E1) of the Rashba square-lattice Wannier90 file (sums over states of the
+    hoppings, double precision) against the same model typed in SymPy (closed forms, dps 20):
+    before, 2e-8 / 4e-8 off (the lines next to the tangencies in double precision, the
+    nodes within 2^-53 of them dropped across a 1/sqrt singularity); now 1e-12."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_tb_adapters import HR
+    from test_tightbinding import rashba_square_sympy
+
+    from symgrav.cli.common import load_model_arg
+
+    tb = Susceptibilities(load_model_arg(str(HR), spin="interlaced"), {}, dps="double")
+    ref = Susceptibilities(rashba_square_sympy(), {}, dps=20)
+    for mu in ("-1.0", "0.0"):
+        want = ref.dalpha_dmu(mu)
+        assert abs(tb.dalpha_dmu(mu) - float(want)) <= 1e-12 * abs(want), mu

@@ -327,6 +327,8 @@ class FermiSurfaceSum(Route):
         # twice that again; at B's own precision the tangency is off by ~1e-29 and the lines
         # nearer to it than that see a Fermi point of zero slope, an infinite term)
         B2 = engine.backend2 if B == engine.backend else type(B)(2 * B.prec)
+        if B2.prec <= B.prec and engine.bands.supports(Mpfr(2 * B.prec)):
+            B2 = Mpfr(2 * B.prec)   # double precision without closed forms: gmpy2 band data
         fine_b2 = surface(B2)
 
         def at_twice_precision(line):

@@ -72,6 +72,8 @@ def tanh_sinh(fun, a, b, ncomp, eps, backend, max_level=12, fine=None, singular=
         they take f(end +- d) sqrt(d / distance), the 1/sqrt law continued
         from one evaluation at distance d per end (by ``fine`` if given),
         which is exact to O(d^(3/2)) there (to O(d f) for a bounded f).
+        Only with ``fine`` (at the working precision f is not resolved
+        that close to a tangency; the nodes are then dropped).
 
     Returns
     -------
@@ -113,7 +115,7 @@ def tanh_sinh(fun, a, b, ncomp, eps, backend, max_level=12, fine=None, singular=
         with mp.workprec(2 * prec):
             for dst, sd, w in zip(dist, side, wts):
                 if sd and dst < skip:
-                    if singular and dst > 0:
+                    if singular and fine is not None and dst > 0:
                         vals, sizes = at_edge(sd)
                         scale = w * mp.sqrt(skip / dst)
                         for k in range(ncomp):
