@@ -75,11 +75,11 @@ def critical_points_at(bd, mu, n=128):
 
     Returns
     -------
-    list of (int, (float, float), str)
-        Band index, momentum and kind ("saddle point", "local maximum",
-        "local minimum") of each stationary point with |energy - mu| <=
-        :data:`AT_MU` times the band's spread (duplicates from neighbouring
-        scan points removed).
+    list of (int, (float, float), str, float)
+        Band index, momentum, kind ("saddle point", "local maximum",
+        "local minimum") and the band's spread over the scan of each
+        stationary point with |energy - mu| <= :data:`AT_MU` times that
+        spread (duplicates from neighbouring scan points removed).
     """
     k = -np.pi + 2 * np.pi * np.arange(n) / n
     KX, KY = np.meshgrid(k, k, indexing="ij")
@@ -100,11 +100,11 @@ def critical_points_at(bd, mu, n=128):
             ks = (ks + np.pi) % (2 * np.pi) - np.pi
             e = float(bd.energies([ks[:1], ks[1:]], gradients=False)[0][band][0])
             if abs(e - mu) <= AT_MU * spread and not any(
-                    b == band and np.allclose(np.cos(q - ks), 1, atol=1e-9) for b, q, _ in found):
+                    b == band and np.allclose(np.cos(q - ks), 1, atol=1e-9) for b, q, _, _ in found):
                 kind = "saddle point" if np.linalg.det(hess) < 0 else \
                     "local maximum" if hess[0, 0] < 0 else "local minimum"
-                found.append((band, ks, kind))
-    return [(b, (float(q[0]), float(q[1])), kind) for b, q, kind in found]
+                found.append((band, ks, kind, spread))
+    return [(b, (float(q[0]), float(q[1])), kind, w) for b, q, kind, w in found]
 
 
 def refine(bd, B, band, k0, steps=60):
@@ -157,7 +157,7 @@ def at_critical_energy(bd, B, mu, coefficients):
 
     Candidates come from :func:`critical_points_at` (double precision), each
     is refined by :func:`refine`; mu counts as their energy when the two are
-    within 4 x 2^(-prec/2) (spread + |mu|), spread the bands' largest spread
+    within 4 x 2^(-prec/2) (spread + |mu|), spread the largest spread of their bands
     (the integrals at mu +- twice that distance resolve the pockets there to
     ~2^(-prec/2), the working precision when B carries twice the digits).
 
@@ -181,34 +181,35 @@ def at_critical_energy(bd, B, mu, coefficients):
         sum_c g_c ln(1 / |mu - eps_c|) / (2 pi^2 sqrt|det Hess_c|) plus a
         bounded part, g = -(c_Omega Omega + c_m m), so it diverges unless the
         sum of g_c / sqrt|det Hess_c| over the saddles vanishes; with the first
-        stationary point's band, momentum and kind.
+        stationary point's band, momentum and kind (the first saddle's when
+        (E1) diverges).
     """
     points = critical_points_at(bd, float(mu))
     if not points:
         return None
     with B.context():
-        K = -np.pi + 2 * np.pi * np.arange(64) / 64
-        KX, KY = np.meshgrid(K, K, indexing="ij")
-        spread = max(float(np.ptp(e)) for e in bd.energies([KX.ravel(), KY.ravel()],
-                                                             gradients=False)[0]) or 1.0
+        spread = max(w for _, _, _, w in points)
         # the bands' spread and |mu| set the scale: a mu typed from a printed double energy
         # is a few units of 2^-53 |mu| off it, inside this distance at 106 bits
         distance = mp.ldexp(spread + abs(mu), 2 - B.prec // 2)
         co, cm = (B.mpf(c) for c in coefficients)
-        log_coefficient, size, first = mp.mpf(0), mp.mpf(0), None
-        for band, k0, kind in points:
+        log_coefficient, size, first, saddle = mp.mpf(0), mp.mpf(0), None, None
+        for band, k0, kind, _ in points:
             k, energy, hess, om, mm = refine(bd, B, band, k0)
             if abs(energy - mu) > distance:
                 continue
             first = first or (band, k, kind)
             if kind == "saddle point":
+                saddle = saddle or (band, k, kind)
                 term = -(co * om + cm * mm) / mp.sqrt(abs(mp.det(hess)))
                 log_coefficient += term
                 size += abs(term)
         if first is None:
             return None
         diverges = abs(log_coefficient) > mp.ldexp(size, -(B.prec // 2))
-        return Critical(distance, int(mp.sign(log_coefficient)) if diverges else 0, *first)
+        if diverges:
+            return Critical(distance, int(mp.sign(log_coefficient)), *saddle)
+        return Critical(distance, 0, *first)
 
 
 def surface_integral(bd, B, mu, weights, integral):
